@@ -1,0 +1,237 @@
+/**
+ * Runs the real program under the Pulumi SDK's mock runtime and records the desired resource graph the
+ * way the engine would receive it: parents, providers, dependencies, property dependencies, protect and
+ * inputs (secrets kept as secrets). Used by the offline check command, the tests and the benchmark.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
+import * as path from "path";
+import { answerInvoke } from "./invokes";
+import { mockResourceState } from "./state";
+
+/** One registered resource, as the engine would see it. */
+export interface ResourceRecord {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    /** URN of the parent resource (the stack for top-level resources). */
+    readonly parent: string | null;
+    /** Provider reference (`urn::id`) for custom resources; null for components and default providers. */
+    readonly provider: string | null;
+    /** URNs this resource depends on (explicit `dependsOn` plus every input's dependencies). */
+    readonly dependencies: string[];
+    /** For each input property, the URNs its value came from. */
+    readonly propertyDependencies: Record<string, string[]>;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    /** True for custom (cloud) resources, false for components and the stack. */
+    readonly custom: boolean;
+    /** Inputs as registered, in the engine's wire form (secrets as signature objects). */
+    readonly inputs: Record<string, unknown>;
+    /** Outputs a component registered with `registerOutputs` (wire form); `{}` for custom resources. */
+    outputs: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+    readonly project: string;
+    readonly stack: string;
+    readonly resources: ResourceRecord[];
+    /** The stack's outputs (wire form). */
+    readonly outputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+    readonly project: string;
+    readonly stack: string;
+    /** Every config value as the engine passes it: `{"platform:cloud": "aws"}`, values as strings. */
+    readonly config: Record<string, string>;
+    /** The program's entry module. @default the repository's index.ts */
+    readonly program?: string;
+    /** Called for every registered resource as it is registered (also when the program later fails). */
+    readonly observe?: (record: ResourceRecord) => void;
+}
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** Marks the listed output properties secret, as the engine does for `additionalSecretOutputs`. */
+function applyAdditionalSecretOutputs(state: Record<string, unknown>, names: string[]): Record<string, unknown> {
+    const out = { ...state };
+    for (const key of names) {
+        const value = out[key];
+        if (value !== undefined && !rpc.isRpcSecret(value)) {
+            out[key] = { [rpc.specialSigKey]: rpc.specialSecretSig, value };
+        }
+    }
+    return out;
+}
+
+interface Callback<T> {
+    (err: Error | null, resp?: T): void;
+}
+
+/**
+ * Runs the program at `options.program` for a stack's config under mocks and returns its graph. Throws the
+ * program's own error (e.g. a `ConfigError`) when it fails, and an error when any invoke goes unanswered.
+ */
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+    const program = options.program ?? path.join(__dirname, "..", "index");
+    const region = options.config["platform:awsRegion"] ?? "us-east-1";
+    const location = options.config["platform:azureLocation"] ?? "eastus2";
+    const failures: unknown[] = [];
+
+    pulumi.runtime.setAllConfig(options.config);
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => mockResourceState(args, { region, location }),
+            call: (args) => answerInvoke(args.token, args.inputs, { region, location }),
+        },
+        options.project,
+        options.stack,
+        true,
+    );
+
+    const records = new Map<string, ResourceRecord>();
+    const order: string[] = [];
+    const monitor = settings.getMonitor() as unknown as {
+        registerResource(req: RegisterRequest, cb: Callback<RegisterResponse>): void;
+        registerResourceOutputs(req: OutputsRequest, cb: Callback<unknown>): void;
+    };
+    const originalRegister = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => {
+        originalRegister(req, (err, resp) => {
+            if (err || !resp) {
+                failures.push(err);
+                return cb(err, resp);
+            }
+            const secretOutputs = req.getAdditionalsecretoutputsList();
+            const state = (resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+            if (secretOutputs.length > 0) {
+                resp.setObject(
+                    Struct.fromJavaScript(
+                        applyAdditionalSecretOutputs(state, secretOutputs) as Record<string, JavaScriptValue>,
+                    ),
+                );
+            }
+            const urn = resp.getUrn();
+            const propertyDependencies: Record<string, string[]> = {};
+            req.getPropertydependenciesMap().forEach((deps, key) => {
+                propertyDependencies[key] = deps.getUrnsList();
+            });
+            records.set(urn, {
+                urn,
+                type: req.getType(),
+                name: req.getName(),
+                parent: req.getParent() || null,
+                provider: req.getProvider() || null,
+                dependencies: req.getDependenciesList(),
+                propertyDependencies,
+                protect: req.getProtect() ?? false,
+                retainOnDelete: req.getRetainondelete() ?? false,
+                custom: req.getCustom(),
+                inputs: (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                outputs: {},
+            });
+            order.push(urn);
+            options.observe?.(records.get(urn)!);
+            cb(null, resp);
+        });
+    };
+    const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req, cb) => {
+        const record = records.get(req.getUrn());
+        if (record) {
+            record.outputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        }
+        originalOutputs(req, cb);
+    };
+
+    const onFailure = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onFailure);
+    try {
+        await pulumi.runtime.runInPulumiStack(async () => {
+            // A fresh module instance per run: the program registers its resources when it is loaded.
+            const resolved = require.resolve(program);
+            delete require.cache[resolved];
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            return require(resolved);
+        });
+        // The SDK's own "wait until every registration has been answered" (internal, used by disconnect()).
+        await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    } finally {
+        process.off("unhandledRejection", onFailure);
+    }
+    if (failures.length > 0) {
+        throw failures[0] instanceof Error ? failures[0] : new Error(String(failures[0]));
+    }
+
+    const resources = order.map((urn) => records.get(urn)!);
+    const stack = resources.find((r) => r.type === STACK_TYPE);
+    return {
+        project: options.project,
+        stack: options.stack,
+        resources: resources.filter((r) => r.type !== STACK_TYPE),
+        outputs: stack?.outputs ?? {},
+    };
+}
+
+/** Replaces every secret with "[secret]", resource references with their URN and unknowns with "[unknown]". */
+export function redact(value: unknown): unknown {
+    if (value === rpc.unknownValue) {
+        return "[unknown]";
+    }
+    if (Array.isArray(value)) {
+        return value.map(redact);
+    }
+    if (value !== null && typeof value === "object") {
+        const sig = (value as Record<string, unknown>)[rpc.specialSigKey];
+        if (sig === rpc.specialSecretSig) return "[secret]";
+        if (sig === rpc.specialResourceSig) return (value as { urn: string }).urn;
+        if (sig === rpc.specialAssetSig || sig === rpc.specialArchiveSig) return "[asset]";
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v)]));
+    }
+    return value;
+}
+
+/** Unwraps secrets and resource references to plain values (for assertions on settings). */
+export function plain(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(plain);
+    }
+    if (value !== null && typeof value === "object") {
+        const v = value as Record<string, unknown>;
+        const sig = v[rpc.specialSigKey];
+        if (sig === rpc.specialSecretSig) return plain(v.value);
+        if (sig === rpc.specialResourceSig) return v.urn;
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+    }
+    return value;
+}
+
+// The slices of the generated gRPC message classes this module uses.
+interface StructLike {
+    toJavaScript(): unknown;
+}
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getObject(): StructLike | undefined;
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
+    getDependenciesList(): string[];
+    getProvider(): string;
+    getAdditionalsecretoutputsList(): string[];
+    getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+}
+interface RegisterResponse {
+    getUrn(): string;
+    getObject(): StructLike | undefined;
+    setObject(value: Struct): void;
+}
+interface OutputsRequest {
+    getUrn(): string;
+    getOutputs(): StructLike | undefined;
+}

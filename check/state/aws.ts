@@ -1,0 +1,55 @@
+import { ACCOUNT_ID, Placement } from "../invokes";
+import { StateFn, hash } from "./common";
+
+export const awsArn = (service: string, resource: string, at: Placement) =>
+    `arn:aws:${service}:${at.region}:${ACCOUNT_ID}:${resource}`;
+
+/** Provider-computed outputs of AWS resources, on top of their inputs. */
+export const awsState: Record<string, StateFn> = {
+    "aws:ec2/vpc:Vpc": (_, at, id) => ({ arn: awsArn("ec2", `vpc/${id}`, at) }),
+    "aws:rds/instance:Instance": (r, at) => {
+        const identifier = String(r.inputs.identifier ?? r.name);
+        return {
+            identifier,
+            address: `${identifier}.c${hash(at.region, 10)}.${at.region}.rds.amazonaws.com`,
+            endpoint: `${identifier}.c${hash(at.region, 10)}.${at.region}.rds.amazonaws.com:5432`,
+            arn: awsArn("rds", `db:${identifier}`, at),
+        };
+    },
+    "aws:elasticache/replicationGroup:ReplicationGroup": (r, at, id) => ({
+        primaryEndpointAddress: `master.${id}.${hash(r.name, 6)}.${at.region.replace(/-/g, "").slice(0, 4)}.cache.amazonaws.com`,
+        arn: awsArn("elasticache", `replicationgroup:${id}`, at),
+    }),
+    "aws:eks/cluster:Cluster": (r, at) => {
+        const name = String(r.inputs.name ?? r.name);
+        const oidc = hash(name, 32).toUpperCase();
+        return {
+            name,
+            arn: awsArn("eks", `cluster/${name}`, at),
+            endpoint: `https://${oidc}.gr7.${at.region}.eks.amazonaws.com`,
+            certificateAuthority: { data: Buffer.from(`mock CA for ${name}`).toString("base64") },
+            identities: [{ oidcs: [{ issuer: `https://oidc.eks.${at.region}.amazonaws.com/id/${oidc}` }] }],
+        };
+    },
+    "aws:s3/bucket:Bucket": (r, at) => {
+        const bucket = `${r.name}-${hash(r.name)}`;
+        return {
+            bucket,
+            arn: `arn:aws:s3:::${bucket}`,
+            bucketRegionalDomainName: `${bucket}.s3.${at.region}.amazonaws.com`,
+        };
+    },
+    "aws:kms/key:Key": (r, at) => {
+        const keyId = `${hash(r.name, 8)}-${hash(r.name + 1, 4)}-4${hash(r.name + 2, 3)}-8${hash(r.name + 3, 3)}-${hash(r.name + 4, 12)}`;
+        return { keyId, arn: awsArn("kms", `key/${keyId}`, at) };
+    },
+    "aws:sns/topic:Topic": (r, at) => ({ arn: awsArn("sns", `${r.name}-${hash(r.name)}`, at) }),
+    "aws:iam/role:Role": (r) => ({
+        arn: `arn:aws:iam::${ACCOUNT_ID}:role/${r.name}-${hash(r.name)}`,
+        name: `${r.name}-${hash(r.name)}`,
+    }),
+    "aws:cloudwatch/logGroup:LogGroup": (r, at) => {
+        const name = String(r.inputs.name ?? `${r.name}-${hash(r.name)}`);
+        return { name, arn: awsArn("logs", `log-group:${name}`, at) };
+    },
+};

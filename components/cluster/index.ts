@@ -1,0 +1,159 @@
+import * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import { CapabilityComponent, PlatformContext, SizeProfile } from "../shared/context";
+import { NetworkOutputs } from "../network";
+
+/** AWS-only tuning of the cluster (EKS). */
+export interface AwsClusterOptions {
+    /**
+     * EC2 instance types of the managed node group, overriding the size profile.
+     * @default the size profile's types (catalog.cluster)
+     */
+    instanceTypes?: string[];
+    /**
+     * Envelope-encrypt Kubernetes secrets with the component's KMS key. Turning this off is a security opt-out.
+     * @default true
+     */
+    secretsEncryption?: boolean;
+    /**
+     * IAM principal ARNs granted cluster-admin through EKS access entries.
+     * @default [] (only the identity that creates the cluster)
+     */
+    adminPrincipalArns?: string[];
+}
+
+/** Azure-only tuning of the cluster (AKS). */
+export interface AzureClusterOptions {
+    /**
+     * VM size of the node pool, overriding the size profile.
+     * @default the size profile's VM size (catalog.cluster)
+     */
+    vmSize?: string;
+    /**
+     * Microsoft Entra group object ids granted cluster-admin through Azure RBAC.
+     * @default []
+     */
+    adminGroupObjectIds?: string[];
+}
+
+/** Neutral arguments of the Cluster capability (Kubernetes). */
+export interface ClusterArgs {
+    /** The stack's context. */
+    readonly context: PlatformContext;
+    /** The network whose node subnets hold the nodes. */
+    readonly network: NetworkOutputs;
+    /**
+     * Size profile: node size and node counts.
+     * @default "small"
+     */
+    readonly size?: SizeProfile;
+    /**
+     * Kubernetes minor version, e.g. "1.33".
+     * @default "1.33"
+     */
+    readonly kubernetesVersion?: string;
+    /**
+     * Fewest nodes the autoscaler keeps.
+     * @default the size profile's minimum
+     */
+    readonly minNodes?: number;
+    /**
+     * Nodes at creation.
+     * @default the size profile's desired count
+     */
+    readonly desiredNodes?: number;
+    /**
+     * Most nodes the autoscaler adds.
+     * @default the size profile's maximum
+     */
+    readonly maxNodes?: number;
+    /**
+     * CIDR ranges allowed to reach the Kubernetes API from the internet. Empty means the API is reachable
+     * only from inside the network (private endpoint).
+     * @default []
+     */
+    readonly apiAllowedCidrs?: string[];
+    /**
+     * Spread nodes over every zone and use the cloud's uptime-SLA control plane tier where it has one.
+     * @default false
+     */
+    readonly highAvailability?: boolean;
+    /**
+     * Retention of control-plane logs, in days.
+     * @default 30
+     */
+    readonly logRetentionDays?: number;
+    /** AWS-only tuning. */
+    readonly aws?: AwsClusterOptions;
+    /** Azure-only tuning. */
+    readonly azure?: AzureClusterOptions;
+}
+
+/** The outputs every Cluster has, on every cloud. */
+export interface ClusterOutputs {
+    /** The cluster's name in the cloud. */
+    readonly clusterName: pulumi.Output<string>;
+    /** A kubeconfig that authenticates with the cloud's CLI (secret). */
+    readonly kubeconfig: pulumi.Output<string>;
+    /** The API server URL. */
+    readonly endpoint: pulumi.Output<string>;
+    /** OIDC issuer URL used to federate Kubernetes service accounts with cloud identities. */
+    readonly oidcIssuerUrl: pulumi.Output<string>;
+    /** Kubernetes version. */
+    readonly kubernetesVersion: pulumi.Output<string>;
+    /** Cloud resource id (ARN / Azure resource id). */
+    readonly resourceId: pulumi.Output<string>;
+    /** Security controls turned off through the override bag. */
+    readonly securityOptOuts: pulumi.Output<string[]>;
+}
+
+/** What a cloud implementation returns: the outputs plus the Kubernetes provider for workloads. */
+export interface ClusterImplementationResult extends ClusterOutputs {
+    readonly provider: k8s.Provider;
+}
+
+export type ClusterImplementation = (
+    name: string,
+    args: ClusterArgs,
+    parent: pulumi.Resource,
+) => ClusterImplementationResult;
+
+/** Resolved node counts, defaults applied in one place. */
+export function nodeCounts(
+    args: ClusterArgs,
+    profile: { minNodes: number; desiredNodes: number; maxNodes: number },
+): { minNodes: number; desiredNodes: number; maxNodes: number } {
+    const minNodes = args.minNodes ?? profile.minNodes;
+    const maxNodes = args.maxNodes ?? Math.max(profile.maxNodes, minNodes);
+    const desiredNodes = args.desiredNodes ?? Math.min(Math.max(profile.desiredNodes, minNodes), maxNodes);
+    return { minNodes, desiredNodes, maxNodes };
+}
+
+/** A managed Kubernetes cluster with private nodes, and a Kubernetes provider to deploy onto it. */
+export class Cluster extends CapabilityComponent<ClusterArgs, ClusterImplementationResult> implements ClusterOutputs {
+    declare public readonly clusterName: pulumi.Output<string>;
+    declare public readonly kubeconfig: pulumi.Output<string>;
+    declare public readonly endpoint: pulumi.Output<string>;
+    declare public readonly oidcIssuerUrl: pulumi.Output<string>;
+    declare public readonly kubernetesVersion: pulumi.Output<string>;
+    declare public readonly resourceId: pulumi.Output<string>;
+    declare public readonly securityOptOuts: pulumi.Output<string[]>;
+    /** Kubernetes provider bound to this cluster; pass it to workloads as `provider`. */
+    declare public readonly provider: k8s.Provider;
+
+    constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(
+            "platform:cluster:Cluster",
+            name,
+            args,
+            {
+                // Loaded lazily: a stack only loads the provider SDK of its own cloud.
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                aws: () => (require("./aws") as typeof import("./aws")).createAwsCluster,
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                azure: () => (require("./azure") as typeof import("./azure")).createAzureCluster,
+            },
+            opts,
+        );
+    }
+}

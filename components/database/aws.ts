@@ -1,0 +1,136 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as rds from "@pulumi/aws/rds";
+import * as random from "@pulumi/random";
+import { catalog } from "../shared/catalog";
+import { customerManagedKey, dataStoreSecurityGroup } from "../shared/aws";
+import { awsPlacement, statefulOptions } from "../shared/context";
+import { securityOptOuts } from "../shared/security";
+import { DatabaseArgs, DatabaseOutputs, postgresConnectionString } from ".";
+
+const PORT = 5432;
+
+/**
+ * RDS for PostgreSQL: storage encrypted with a customer-managed KMS key, TLS forced by a parameter
+ * group, private subnets only, a security group that admits only the cluster's node subnets, automated
+ * backups, Performance Insights and log exports; Multi-AZ with high availability; deletion protection
+ * and a final snapshot when protected.
+ */
+export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulumi.Resource): DatabaseOutputs {
+    const { region } = awsPlacement(args.context);
+    const aws = args.aws ?? {};
+    const size = args.size ?? "small";
+    const engineVersion = args.engineVersion ?? "17";
+    const storageGiB = args.storageGiB ?? catalog.database[size].storageGiB;
+    const highAvailability = args.highAvailability ?? false;
+    const backupRetentionDays = args.backupRetentionDays ?? 7;
+    const deletionProtection = args.deletionProtection ?? args.context.protect;
+    const storageEncrypted = aws.storageEncrypted ?? true;
+    const forceSsl = aws.forceSsl ?? true;
+    const performanceInsights = aws.performanceInsights ?? true;
+    const databaseName = args.databaseName ?? "app";
+    const username = args.username ?? "platform_admin";
+    const opts = { parent };
+    const stateful = { parent, ...statefulOptions(args.context) };
+
+    const key = customerManagedKey(name, `Encrypts the ${name} PostgreSQL storage and Performance Insights`, stateful);
+
+    const subnetGroup = new rds.SubnetGroup(
+        `${name}-subnets`,
+        { subnetIds: args.network.dataSubnetIds, description: `Data subnets of ${name}` },
+        opts,
+    );
+
+    const securityGroup = dataStoreSecurityGroup(name, args.network, PORT, "PostgreSQL", opts);
+
+    const parameterGroup = new rds.ParameterGroup(
+        `${name}-params`,
+        {
+            family: `postgres${engineVersion}`,
+            description: `TLS-only PostgreSQL ${engineVersion} for ${name}`,
+            parameters: [
+                { name: "rds.force_ssl", value: forceSsl ? "1" : "0" },
+                { name: "ssl_min_protocol_version", value: "TLSv1.2" },
+                { name: "log_connections", value: "1" },
+                { name: "log_disconnections", value: "1" },
+                { name: "log_min_duration_statement", value: "1000" },
+            ],
+        },
+        opts,
+    );
+
+    const password = new random.RandomPassword(
+        `${name}-password`,
+        // RDS forbids "/", "@", '"' and spaces in master passwords.
+        { length: 32, special: true, overrideSpecial: "!#$%^&*()-_=+[]{}<>:?" },
+        opts,
+    );
+
+    // The instance exports its logs to this group; created first so it has a retention and is owned here.
+    const identifier = name;
+    const logGroup = new cloudwatch.LogGroup(
+        `${name}-logs`,
+        { name: `/aws/rds/instance/${identifier}/postgresql`, retentionInDays: args.logRetentionDays ?? 30 },
+        opts,
+    );
+
+    const instance = new rds.Instance(
+        `${name}-instance`,
+        {
+            identifier,
+            engine: "postgres",
+            engineVersion,
+            instanceClass: aws.instanceClass ?? catalog.database[size].aws,
+            allocatedStorage: storageGiB,
+            maxAllocatedStorage: args.maxStorageGiB ?? storageGiB * 4,
+            storageType: "gp3",
+            storageEncrypted,
+            kmsKeyId: storageEncrypted ? key.arn : undefined,
+            dbName: databaseName,
+            username,
+            password: pulumi.secret(password.result),
+            port: PORT,
+            dbSubnetGroupName: subnetGroup.name,
+            vpcSecurityGroupIds: [securityGroup.id],
+            publiclyAccessible: false,
+            parameterGroupName: parameterGroup.name,
+            caCertIdentifier: "rds-ca-rsa2048-g1",
+            iamDatabaseAuthenticationEnabled: true,
+            multiAz: highAvailability,
+            backupRetentionPeriod: backupRetentionDays,
+            backupWindow: "02:00-03:00",
+            maintenanceWindow: "sun:03:30-sun:04:30",
+            copyTagsToSnapshot: true,
+            deleteAutomatedBackups: !deletionProtection,
+            deletionProtection,
+            skipFinalSnapshot: !deletionProtection,
+            finalSnapshotIdentifier: deletionProtection ? `${identifier}-final` : undefined,
+            performanceInsightsEnabled: performanceInsights,
+            performanceInsightsKmsKeyId: performanceInsights ? key.arn : undefined,
+            performanceInsightsRetentionPeriod: performanceInsights ? 7 : undefined,
+            enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+            autoMinorVersionUpgrade: true,
+            applyImmediately: false,
+        },
+        { ...stateful, dependsOn: [logGroup] },
+    );
+
+    const outputs = {
+        host: instance.address,
+        port: pulumi.output(PORT),
+        databaseName: pulumi.output(databaseName),
+        username: pulumi.output(username),
+        password: pulumi.secret(password.result),
+    };
+    return {
+        ...outputs,
+        connectionString: postgresConnectionString(outputs),
+        tlsCaBundleUrl: pulumi.output(`https://truststore.pki.rds.amazonaws.com/${region}/${region}-bundle.pem`),
+        engineVersion: pulumi.output(engineVersion),
+        resourceId: instance.arn,
+        resourceName: instance.identifier,
+        backupRetentionDays: pulumi.output(backupRetentionDays),
+        highAvailability: pulumi.output(highAvailability),
+        securityOptOuts: pulumi.output(securityOptOuts("aws", aws, ["storageEncrypted", "forceSsl"])),
+    };
+}

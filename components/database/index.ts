@@ -1,0 +1,193 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PostgresVersion } from "../shared/catalog";
+import { PlatformContext, SizeProfile, CapabilityComponent } from "../shared/context";
+import { NetworkOutputs } from "../network";
+
+/** AWS-only tuning of the database (RDS for PostgreSQL). Security opt-outs are visible to the policy pack. */
+export interface AwsDatabaseOptions {
+    /**
+     * RDS instance class, overriding the size profile.
+     * @default the size profile's class (catalog.database)
+     */
+    instanceClass?: string;
+    /**
+     * Encrypt storage with the component's customer-managed KMS key. Turning this off is a security opt-out.
+     * @default true
+     */
+    storageEncrypted?: boolean;
+    /**
+     * Force TLS for every connection (`rds.force_ssl = 1`). Turning this off is a security opt-out.
+     * @default true
+     */
+    forceSsl?: boolean;
+    /**
+     * Enable Performance Insights (encrypted with the component's KMS key).
+     * @default true
+     */
+    performanceInsights?: boolean;
+}
+
+/** Azure-only tuning of the database (Azure Database for PostgreSQL flexible server). */
+export interface AzureDatabaseOptions {
+    /**
+     * Flexible server SKU name, overriding the size profile (e.g. `Standard_D4ds_v5`); the tier follows
+     * from the name.
+     * @default the size profile's SKU (catalog.database)
+     */
+    skuName?: string;
+    /**
+     * Geo-redundant backups (to the paired region).
+     * @default the value of highAvailability
+     */
+    geoRedundantBackup?: boolean;
+    /**
+     * Require TLS for every connection (`require_secure_transport = ON`). Turning this off is a security
+     * opt-out.
+     * @default true
+     */
+    requireSecureTransport?: boolean;
+}
+
+/** Neutral arguments of the Database capability (PostgreSQL). */
+export interface DatabaseArgs {
+    /** The stack's context: cloud, environment, tags, placement, protection. */
+    readonly context: PlatformContext;
+    /** The network the database is placed in (data subnets) and admits clients from (node subnets). */
+    readonly network: NetworkOutputs;
+    /**
+     * Size profile, mapped to an instance class / SKU per cloud.
+     * @default "small"
+     */
+    readonly size?: SizeProfile;
+    /**
+     * Allocated storage in GiB. Storage grows automatically beyond it (up to maxStorageGiB on AWS;
+     * auto-grow on Azure).
+     * @default the size profile's storage (32, 128 or 512 GiB)
+     */
+    readonly storageGiB?: number;
+    /**
+     * Upper bound for storage autoscaling on AWS, in GiB.
+     * @default 4 × storageGiB
+     */
+    readonly maxStorageGiB?: number;
+    /**
+     * PostgreSQL major version.
+     * @default "17"
+     */
+    readonly engineVersion?: PostgresVersion;
+    /**
+     * Name of the application database created on the server.
+     * @default "app"
+     */
+    readonly databaseName?: string;
+    /**
+     * Administrator user name. The password is generated with `@pulumi/random` and is always secret.
+     * @default "platform_admin"
+     */
+    readonly username?: string;
+    /**
+     * Run a synchronous standby in another zone (RDS Multi-AZ; Azure zone-redundant HA).
+     * Needs a non-burstable size.
+     * @default false
+     */
+    readonly highAvailability?: boolean;
+    /**
+     * Days of automated backups (point-in-time recovery window).
+     * @default 7
+     */
+    readonly backupRetentionDays?: number;
+    /**
+     * Turn on the cloud's deletion protection and take a final snapshot on deletion.
+     * @default context.protect
+     */
+    readonly deletionProtection?: boolean;
+    /**
+     * Retention of the database's log group, in days.
+     * @default 30
+     */
+    readonly logRetentionDays?: number;
+    /** AWS-only tuning. */
+    readonly aws?: AwsDatabaseOptions;
+    /** Azure-only tuning. */
+    readonly azure?: AzureDatabaseOptions;
+}
+
+/** The outputs every Database has, on every cloud. */
+export interface DatabaseOutputs {
+    /** Private DNS name of the server. */
+    readonly host: pulumi.Output<string>;
+    /** TCP port. */
+    readonly port: pulumi.Output<number>;
+    /** Name of the application database. */
+    readonly databaseName: pulumi.Output<string>;
+    /** Administrator user name. */
+    readonly username: pulumi.Output<string>;
+    /** Administrator password (secret). */
+    readonly password: pulumi.Output<string>;
+    /** `postgresql://user:password@host:port/db?sslmode=verify-full` (secret). */
+    readonly connectionString: pulumi.Output<string>;
+    /** Where clients fetch the CA bundle that verifies the server's TLS certificate. */
+    readonly tlsCaBundleUrl: pulumi.Output<string>;
+    /** PostgreSQL major version. */
+    readonly engineVersion: pulumi.Output<string>;
+    /** Cloud resource id of the server (ARN / Azure resource id). */
+    readonly resourceId: pulumi.Output<string>;
+    /** Cloud resource name of the server (RDS identifier / Azure server name), used by monitoring. */
+    readonly resourceName: pulumi.Output<string>;
+    /** Days of automated backups in force. */
+    readonly backupRetentionDays: pulumi.Output<number>;
+    /** Whether a zone-redundant standby runs. */
+    readonly highAvailability: pulumi.Output<boolean>;
+    /** Security controls turned off through the override bag (e.g. `aws.storageEncrypted`). */
+    readonly securityOptOuts: pulumi.Output<string[]>;
+}
+
+export type DatabaseImplementation = (name: string, args: DatabaseArgs, parent: pulumi.Resource) => DatabaseOutputs;
+
+/** Builds the neutral connection string; the result is secret. */
+export function postgresConnectionString(o: {
+    host: pulumi.Input<string>;
+    port: pulumi.Input<number>;
+    databaseName: pulumi.Input<string>;
+    username: pulumi.Input<string>;
+    password: pulumi.Input<string>;
+}): pulumi.Output<string> {
+    return pulumi.secret(
+        pulumi.interpolate`postgresql://${o.username}:${pulumi
+            .output(o.password)
+            .apply(encodeURIComponent)}@${o.host}:${o.port}/${o.databaseName}?sslmode=verify-full`,
+    );
+}
+
+/** A managed PostgreSQL server: private, encrypted, TLS-only, backed up. */
+export class Database extends CapabilityComponent<DatabaseArgs, DatabaseOutputs> implements DatabaseOutputs {
+    declare public readonly host: pulumi.Output<string>;
+    declare public readonly port: pulumi.Output<number>;
+    declare public readonly databaseName: pulumi.Output<string>;
+    declare public readonly username: pulumi.Output<string>;
+    declare public readonly password: pulumi.Output<string>;
+    declare public readonly connectionString: pulumi.Output<string>;
+    declare public readonly tlsCaBundleUrl: pulumi.Output<string>;
+    declare public readonly engineVersion: pulumi.Output<string>;
+    declare public readonly resourceId: pulumi.Output<string>;
+    declare public readonly resourceName: pulumi.Output<string>;
+    declare public readonly backupRetentionDays: pulumi.Output<number>;
+    declare public readonly highAvailability: pulumi.Output<boolean>;
+    declare public readonly securityOptOuts: pulumi.Output<string[]>;
+
+    constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(
+            "platform:database:Database",
+            name,
+            args,
+            {
+                // Loaded lazily: a stack only loads the provider SDK of its own cloud.
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                aws: () => (require("./aws") as typeof import("./aws")).createAwsDatabase,
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                azure: () => (require("./azure") as typeof import("./azure")).createAzureDatabase,
+            },
+            opts,
+        );
+    }
+}

@@ -1,0 +1,197 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
+import * as kms from "@pulumi/aws/kms";
+import * as sns from "@pulumi/aws/sns";
+import { awsPlacement } from "../shared/context";
+import { MonitoringArgs, MonitoringOutputs, alarmThresholds } from ".";
+
+interface AlarmSpec {
+    readonly id: string;
+    readonly description: string;
+    readonly namespace: string;
+    readonly metricName: string;
+    readonly dimensions: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    readonly statistic: "Average" | "Sum" | "Maximum" | "Minimum";
+    readonly comparison: "GreaterThanThreshold" | "LessThanThreshold";
+    readonly threshold: number;
+}
+
+/**
+ * An SNS topic (encrypted with a customer-managed key that CloudWatch may use) with the alert e-mail
+ * subscribed, CloudWatch alarms on database CPU / free storage / connections, cache CPU / memory /
+ * evictions and failed cluster nodes, and a CloudWatch dashboard of the same metrics.
+ */
+export function createAwsMonitoring(name: string, args: MonitoringArgs, parent: pulumi.Resource): MonitoringOutputs {
+    const { region } = awsPlacement(args.context);
+    const opts = { parent };
+    const accountId = getCallerIdentityOutput({}, opts).accountId;
+
+    const key = new kms.Key(
+        `${name}-alerts-kms`,
+        {
+            description: `Encrypts the ${name} alert topic`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            policy: accountId.apply((account) =>
+                JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "AccountAdministers",
+                            Effect: "Allow",
+                            Principal: { AWS: `arn:aws:iam::${account}:root` },
+                            Action: "kms:*",
+                            Resource: "*",
+                        },
+                        {
+                            Sid: "CloudWatchPublishesAlarms",
+                            Effect: "Allow",
+                            Principal: { Service: "cloudwatch.amazonaws.com" },
+                            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                            Resource: "*",
+                        },
+                    ],
+                }),
+            ),
+        },
+        opts,
+    );
+    const topic = new sns.Topic(`${name}-alerts`, { kmsMasterKeyId: key.id }, opts);
+    new sns.TopicSubscription(
+        `${name}-alerts-email`,
+        { topic: topic.arn, protocol: "email", endpoint: args.alertEmail },
+        opts,
+    );
+
+    const db = { DBInstanceIdentifier: args.database.resourceName };
+    // Node-level ElastiCache metrics are published per member cluster; -001 is the primary at creation.
+    const cacheNode = { CacheClusterId: pulumi.interpolate`${args.cache.resourceName}-001` };
+    const alarms: AlarmSpec[] = [
+        {
+            id: "db-cpu",
+            description: `Database CPU above ${alarmThresholds.databaseCpuPercent}%`,
+            namespace: "AWS/RDS",
+            metricName: "CPUUtilization",
+            dimensions: db,
+            statistic: "Average",
+            comparison: "GreaterThanThreshold",
+            threshold: alarmThresholds.databaseCpuPercent,
+        },
+        {
+            id: "db-free-storage",
+            description: `Database free storage below ${alarmThresholds.databaseFreeStorageGiB} GiB`,
+            namespace: "AWS/RDS",
+            metricName: "FreeStorageSpace",
+            dimensions: db,
+            statistic: "Minimum",
+            comparison: "LessThanThreshold",
+            threshold: alarmThresholds.databaseFreeStorageGiB * 1024 ** 3,
+        },
+        {
+            id: "db-connections",
+            description: `Database connections above ${alarmThresholds.databaseConnections}`,
+            namespace: "AWS/RDS",
+            metricName: "DatabaseConnections",
+            dimensions: db,
+            statistic: "Maximum",
+            comparison: "GreaterThanThreshold",
+            threshold: alarmThresholds.databaseConnections,
+        },
+        {
+            id: "cache-cpu",
+            description: `Cache engine CPU above ${alarmThresholds.cacheCpuPercent}%`,
+            namespace: "AWS/ElastiCache",
+            metricName: "EngineCPUUtilization",
+            dimensions: cacheNode,
+            statistic: "Average",
+            comparison: "GreaterThanThreshold",
+            threshold: alarmThresholds.cacheCpuPercent,
+        },
+        {
+            id: "cache-memory",
+            description: `Cache memory above ${alarmThresholds.cacheMemoryPercent}%`,
+            namespace: "AWS/ElastiCache",
+            metricName: "DatabaseMemoryUsagePercentage",
+            dimensions: cacheNode,
+            statistic: "Average",
+            comparison: "GreaterThanThreshold",
+            threshold: alarmThresholds.cacheMemoryPercent,
+        },
+        {
+            id: "cache-evictions",
+            description: `Cache evictions above ${alarmThresholds.cacheEvictions} per 5 minutes`,
+            namespace: "AWS/ElastiCache",
+            metricName: "Evictions",
+            dimensions: cacheNode,
+            statistic: "Sum",
+            comparison: "GreaterThanThreshold",
+            threshold: alarmThresholds.cacheEvictions,
+        },
+        {
+            id: "cluster-failed-nodes",
+            description: "Kubernetes nodes not ready",
+            namespace: "ContainerInsights",
+            metricName: "cluster_failed_node_count",
+            dimensions: { ClusterName: args.cluster.clusterName },
+            statistic: "Maximum",
+            comparison: "GreaterThanThreshold",
+            threshold: 0,
+        },
+    ];
+    for (const alarm of alarms) {
+        new cloudwatch.MetricAlarm(
+            `${name}-${alarm.id}`,
+            {
+                alarmDescription: alarm.description,
+                namespace: alarm.namespace,
+                metricName: alarm.metricName,
+                dimensions: alarm.dimensions,
+                statistic: alarm.statistic,
+                comparisonOperator: alarm.comparison,
+                threshold: alarm.threshold,
+                period: 300,
+                evaluationPeriods: 3,
+                datapointsToAlarm: 2,
+                treatMissingData: alarm.namespace === "ContainerInsights" ? "breaching" : "missing",
+                alarmActions: [topic.arn],
+                okActions: [topic.arn],
+            },
+            opts,
+        );
+    }
+
+    const dashboardName = name;
+    new cloudwatch.Dashboard(
+        `${name}-dashboard`,
+        {
+            dashboardName,
+            dashboardBody: pulumi.all(alarms.map((a) => pulumi.output(a.dimensions))).apply((dims) =>
+                JSON.stringify({
+                    widgets: alarms.map((a, i) => ({
+                        type: "metric",
+                        x: (i % 3) * 8,
+                        y: Math.floor(i / 3) * 6,
+                        width: 8,
+                        height: 6,
+                        properties: {
+                            title: a.description,
+                            region,
+                            stat: a.statistic,
+                            period: 300,
+                            metrics: [[a.namespace, a.metricName, ...Object.entries(dims[i]).flat()]],
+                        },
+                    })),
+                }),
+            ),
+        },
+        opts,
+    );
+
+    return {
+        alertDestinationId: topic.arn,
+        dashboardUrl: pulumi.output(
+            `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${dashboardName}`,
+        ),
+    };
+}

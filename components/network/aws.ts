@@ -1,0 +1,185 @@
+import * as pulumi from "@pulumi/pulumi";
+import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as iam from "@pulumi/aws/iam";
+import { assumeRolePolicyFor } from "../shared/aws";
+import { awsPlacement } from "../shared/context";
+import { NetworkArgs, NetworkOutputs, networkDefaults, subnetCidrs } from ".";
+
+/**
+ * VPC over 2 zones (3 with high availability): public subnets for load balancers only, private node and
+ * data subnets, NAT egress (one gateway per zone with high availability), an S3 gateway endpoint so object
+ * storage traffic stays on the AWS network, and VPC flow logs.
+ */
+export function createAwsNetwork(name: string, args: NetworkArgs, parent: pulumi.Resource): NetworkOutputs {
+    const { region } = awsPlacement(args.context);
+    const settings = networkDefaults(args);
+    const opts = { parent };
+
+    const zones = getAvailabilityZonesOutput(
+        { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+        opts,
+    ).names.apply((names) => {
+        if (names.length < settings.zoneCount) {
+            throw new Error(
+                `${region} offers ${names.length} availability zones; the network needs ${settings.zoneCount}. ` +
+                    `Set "zoneCount" in platform:network to ${names.length} or choose another platform:awsRegion.`,
+            );
+        }
+        return names.slice(0, settings.zoneCount);
+    });
+
+    const vpc = new ec2.Vpc(
+        `${name}-vpc`,
+        {
+            cidrBlock: settings.cidrBlock,
+            enableDnsHostnames: true,
+            enableDnsSupport: true,
+            tags: { Name: `${name}-vpc` },
+        },
+        opts,
+    );
+
+    // The default security group of a VPC allows all traffic between its members: lock it down.
+    new ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, ingress: [], egress: [] }, opts);
+
+    const cidrs = subnetCidrs(settings.cidrBlock, settings.zoneCount * 3);
+    const zoneIndexes = Array.from({ length: settings.zoneCount }, (_, i) => i);
+    const subnet = (role: "public" | "nodes" | "data", offset: number) =>
+        zoneIndexes.map(
+            (i) =>
+                new ec2.Subnet(
+                    `${name}-${role}-${i + 1}`,
+                    {
+                        vpcId: vpc.id,
+                        cidrBlock: cidrs[offset * settings.zoneCount + i],
+                        availabilityZone: zones[i],
+                        mapPublicIpOnLaunch: false,
+                        tags: {
+                            Name: `${name}-${role}-${i + 1}`,
+                            // Where the AWS load balancer controller may place load balancers.
+                            ...(role === "public" ? { "kubernetes.io/role/elb": "1" } : {}),
+                            ...(role === "nodes" ? { "kubernetes.io/role/internal-elb": "1" } : {}),
+                        },
+                    },
+                    opts,
+                ),
+        );
+    const publicSubnets = subnet("public", 0);
+    const nodeSubnets = subnet("nodes", 1);
+    const dataSubnets = subnet("data", 2);
+
+    const igw = new ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: `${name}-igw` } }, opts);
+    const publicRoutes = new ec2.RouteTable(
+        `${name}-public-rt`,
+        { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: { Name: `${name}-public-rt` } },
+        opts,
+    );
+    publicSubnets.forEach(
+        (s, i) =>
+            new ec2.RouteTableAssociation(
+                `${name}-public-rta-${i + 1}`,
+                { subnetId: s.id, routeTableId: publicRoutes.id },
+                opts,
+            ),
+    );
+
+    const natCount = settings.natGatewayPerZone ? settings.zoneCount : 1;
+    const nats = Array.from({ length: natCount }, (_, i) => {
+        const eip = new ec2.Eip(
+            `${name}-nat-eip-${i + 1}`,
+            { domain: "vpc", tags: { Name: `${name}-nat-${i + 1}` } },
+            opts,
+        );
+        return new ec2.NatGateway(
+            `${name}-nat-${i + 1}`,
+            { allocationId: eip.id, subnetId: publicSubnets[i].id, tags: { Name: `${name}-nat-${i + 1}` } },
+            { parent, dependsOn: [igw] },
+        );
+    });
+
+    // One private route table per zone: nodes and data subnets of a zone egress through that zone's NAT.
+    const privateRoutes = zoneIndexes.map(
+        (i) =>
+            new ec2.RouteTable(
+                `${name}-private-rt-${i + 1}`,
+                {
+                    vpcId: vpc.id,
+                    routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats[i % natCount].id }],
+                    tags: { Name: `${name}-private-rt-${i + 1}` },
+                },
+                opts,
+            ),
+    );
+    zoneIndexes.forEach((i) => {
+        new ec2.RouteTableAssociation(
+            `${name}-nodes-rta-${i + 1}`,
+            { subnetId: nodeSubnets[i].id, routeTableId: privateRoutes[i].id },
+            opts,
+        );
+        new ec2.RouteTableAssociation(
+            `${name}-data-rta-${i + 1}`,
+            { subnetId: dataSubnets[i].id, routeTableId: privateRoutes[i].id },
+            opts,
+        );
+    });
+
+    new ec2.VpcEndpoint(
+        `${name}-s3-endpoint`,
+        {
+            vpcId: vpc.id,
+            serviceName: `com.amazonaws.${region}.s3`,
+            vpcEndpointType: "Gateway",
+            routeTableIds: privateRoutes.map((rt) => rt.id),
+            tags: { Name: `${name}-s3-endpoint` },
+        },
+        opts,
+    );
+
+    const flowLogGroup = new cloudwatch.LogGroup(
+        `${name}-flow-logs`,
+        { retentionInDays: 90, tags: { Name: `${name}-flow-logs` } },
+        opts,
+    );
+    const flowLogRole = new iam.Role(
+        `${name}-flow-logs-role`,
+        { assumeRolePolicy: assumeRolePolicyFor("vpc-flow-logs.amazonaws.com") },
+        opts,
+    );
+    new iam.RolePolicy(
+        `${name}-flow-logs-policy`,
+        {
+            role: flowLogRole.id,
+            policy: flowLogGroup.arn.apply((arn) =>
+                JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                            Resource: `${arn}:*`,
+                        },
+                    ],
+                }),
+            ),
+        },
+        opts,
+    );
+    new ec2.FlowLog(
+        `${name}-flow-log`,
+        { vpcId: vpc.id, trafficType: "REJECT", logDestination: flowLogGroup.arn, iamRoleArn: flowLogRole.arn },
+        opts,
+    );
+
+    return {
+        networkId: vpc.id,
+        cidrBlock: vpc.cidrBlock,
+        zones,
+        publicSubnetIds: pulumi.output(publicSubnets.map((s) => s.id)),
+        nodeSubnetIds: pulumi.output(nodeSubnets.map((s) => s.id)),
+        nodeCidrBlocks: pulumi.output(nodeSubnets.map((s) => s.cidrBlock)),
+        dataSubnetIds: pulumi.output(dataSubnets.map((s) => s.id)),
+        endpointSubnetIds: pulumi.output(dataSubnets.map((s) => s.id)),
+    };
+}

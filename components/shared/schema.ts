@@ -1,0 +1,210 @@
+/**
+ * A very small validation vocabulary for stack configuration.
+ *
+ * Every field knows how to describe what it allows, so a rejected value always produces a message that
+ * names the key, the value received, what is allowed and how to fix it. The inferred TypeScript type of a
+ * schema is checked against the hand-written, documented interfaces of the component contracts (see
+ * `config.ts`), so the two cannot drift apart.
+ */
+
+/** One configuration problem, with everything a person needs to fix it. */
+export interface ConfigProblem {
+    /** The full key path, e.g. `platform:database.aws.instanceClass`. */
+    readonly key: string;
+    /** The value that was received, as the user wrote it. */
+    readonly received: unknown;
+    /** What the key allows, in words. */
+    readonly allowed: string;
+    /** What to do about it. */
+    readonly fix: string;
+}
+
+/** Where a value sits: the config key, the path inside its JSON value, and the stack file to edit. */
+export interface Location {
+    readonly key: string;
+    readonly stackFile: string;
+}
+
+/** How a top-level key's raw config string is decoded before validation. */
+export type ConfigKind = "string" | "integer" | "boolean" | "array" | "json";
+
+export interface Field<T> {
+    /** How the raw config string of a top-level key is decoded. */
+    readonly kind: ConfigKind;
+    /** What the field allows, in words, for error messages and documentation. */
+    readonly allowed: string;
+    /** Validates `value`; on failure pushes problems and returns `undefined`. */
+    parse(value: unknown, at: Location, problems: ConfigProblem[]): T | undefined;
+}
+
+export type Infer<F> = F extends Field<infer T> ? T : never;
+
+/** Formats a received value for a message: JSON, shortened. */
+export function show(value: unknown): string {
+    const text = value === undefined ? "nothing" : JSON.stringify(value);
+    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+export function problem(at: Location, received: unknown, allowed: string, fix?: string): ConfigProblem {
+    return {
+        key: at.key,
+        received,
+        allowed,
+        fix: fix ?? `Set ${at.key.split(".")[0]} in ${at.stackFile}, or pass -c ${at.key.split(".")[0]}=<value>.`,
+    };
+}
+
+/** Renders a problem as the one-line message the program prints. */
+export function formatProblem(p: ConfigProblem): string {
+    return `${p.key}: got ${show(p.received)}; allowed: ${p.allowed}. Fix: ${p.fix}`;
+}
+
+export function str(opts: { pattern?: RegExp; allowed?: string; maxLength?: number } = {}): Field<string> {
+    const allowed = opts.allowed ?? "a string";
+    return {
+        kind: "string",
+        allowed,
+        parse(value, at, problems) {
+            if (typeof value !== "string") {
+                problems.push(problem(at, value, allowed));
+                return undefined;
+            }
+            if (
+                (opts.pattern && !opts.pattern.test(value)) ||
+                (opts.maxLength !== undefined && value.length > opts.maxLength)
+            ) {
+                problems.push(problem(at, value, allowed));
+                return undefined;
+            }
+            return value;
+        },
+    };
+}
+
+export function int(min: number, max: number, unit = ""): Field<number> {
+    const allowed = `a whole number from ${min} to ${max}${unit ? ` ${unit}` : ""}`;
+    return {
+        kind: "integer",
+        allowed,
+        parse(value, at, problems) {
+            if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+                problems.push(problem(at, value, allowed));
+                return undefined;
+            }
+            return value;
+        },
+    };
+}
+
+export function bool(): Field<boolean> {
+    const allowed = "true or false";
+    return {
+        kind: "boolean",
+        allowed,
+        parse(value, at, problems) {
+            if (typeof value !== "boolean") {
+                problems.push(problem(at, value, allowed));
+                return undefined;
+            }
+            return value;
+        },
+    };
+}
+
+export function oneOf<const V extends string>(values: readonly V[]): Field<V> {
+    const allowed = `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`;
+    return {
+        kind: "string",
+        allowed,
+        parse(value, at, problems) {
+            if (typeof value !== "string" || !(values as readonly string[]).includes(value)) {
+                problems.push(problem(at, value, allowed));
+                return undefined;
+            }
+            return value as V;
+        },
+    };
+}
+
+export function list<T>(item: Field<T>, opts: { maxItems?: number } = {}): Field<T[]> {
+    const allowed = `a list of ${item.allowed}${opts.maxItems !== undefined ? ` (at most ${opts.maxItems})` : ""}`;
+    return {
+        kind: "array",
+        allowed,
+        parse(value, at, problems) {
+            if (!Array.isArray(value) || (opts.maxItems !== undefined && value.length > opts.maxItems)) {
+                problems.push(problem(at, value, allowed));
+                return undefined;
+            }
+            const before = problems.length;
+            const out = value.map((v, i) => item.parse(v, { ...at, key: `${at.key}[${i}]` }, problems));
+            return problems.length === before ? (out as T[]) : undefined;
+        },
+    };
+}
+
+type Shape = Record<string, Field<unknown>>;
+export type InferShape<S extends Shape> = { [K in keyof S]?: Infer<S[K]> };
+
+/**
+ * A JSON object whose fields are all optional. Unknown fields are problems: a typo must never be
+ * silently ignored.
+ */
+export function obj<S extends Shape>(shape: S, what = "an object"): Field<InferShape<S>> {
+    const names = Object.keys(shape);
+    const allowed = `${what} with the fields ${names.join(", ")}`;
+    return {
+        kind: "json",
+        allowed,
+        parse(value, at, problems) {
+            if (typeof value !== "object" || value === null || Array.isArray(value)) {
+                problems.push(problem(at, value, allowed));
+                return undefined;
+            }
+            const before = problems.length;
+            const out: Record<string, unknown> = {};
+            for (const [field, v] of Object.entries(value)) {
+                const inner = { ...at, key: `${at.key}.${field}` };
+                const def = shape[field];
+                if (!def) {
+                    problems.push(
+                        problem(
+                            inner,
+                            v,
+                            `only the fields ${names.join(", ")} (unknown field "${field}")`,
+                            `Remove or rename "${field}" in ${at.key}.`,
+                        ),
+                    );
+                    continue;
+                }
+                if (v === undefined || v === null) {
+                    continue;
+                }
+                out[field] = def.parse(v, inner, problems);
+            }
+            return problems.length === before ? (out as InferShape<S>) : undefined;
+        },
+    };
+}
+
+/**
+ * Decodes the raw string a Pulumi config key arrives as (the engine passes every value as a string;
+ * structured values as JSON) into the value the field validates.
+ */
+export function decode(kind: ConfigKind, raw: string): unknown {
+    switch (kind) {
+        case "string":
+            return raw;
+        case "integer":
+            return /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+        case "boolean":
+            return raw === "true" ? true : raw === "false" ? false : raw;
+        case "array":
+        case "json":
+            try {
+                return JSON.parse(raw);
+            } catch {
+                return raw;
+            }
+    }
+}

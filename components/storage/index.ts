@@ -1,0 +1,107 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CapabilityComponent, PlatformContext } from "../shared/context";
+import { NetworkOutputs } from "../network";
+
+/** AWS-only tuning of the storage (S3). */
+export interface AwsStorageOptions {
+    /**
+     * Default encryption with the component's customer-managed KMS key (SSE-KMS) instead of S3-managed
+     * keys (SSE-S3). Turning this off is a security opt-out.
+     * @default true
+     */
+    kmsEncryption?: boolean;
+    /**
+     * Attach a bucket policy that denies every request not made over TLS. Turning this off is a security
+     * opt-out.
+     * @default true
+     */
+    denyInsecureTransport?: boolean;
+    /**
+     * Keep every version of every object. Turning this off is a backup opt-out.
+     * @default true
+     */
+    versioning?: boolean;
+}
+
+/** Azure-only tuning of the storage (Storage account + blob container). */
+export interface AzureStorageOptions {
+    /**
+     * Replication of the storage account.
+     * @default "ZRS" when highAvailability is true, otherwise "LRS"
+     */
+    replication?: "LRS" | "ZRS" | "GRS" | "GZRS" | "RAGZRS";
+    /**
+     * Second layer of encryption at the infrastructure level. Turning this off is a security opt-out.
+     * @default true
+     */
+    infrastructureEncryption?: boolean;
+    /**
+     * Keep every version of every blob. Turning this off is a backup opt-out.
+     * @default true
+     */
+    versioning?: boolean;
+}
+
+/** Neutral arguments of the Storage capability (object storage). */
+export interface StorageArgs {
+    /** The stack's context. */
+    readonly context: PlatformContext;
+    /** The network that reaches the storage privately (gateway / private endpoint). */
+    readonly network: NetworkOutputs;
+    /**
+     * Days noncurrent (overwritten or deleted) object versions are kept before they expire; on Azure also
+     * the blob and container soft-delete window.
+     * @default 30
+     */
+    readonly noncurrentVersionRetentionDays?: number;
+    /**
+     * Store data redundantly across zones.
+     * @default false
+     */
+    readonly highAvailability?: boolean;
+    /** AWS-only tuning. */
+    readonly aws?: AwsStorageOptions;
+    /** Azure-only tuning. */
+    readonly azure?: AzureStorageOptions;
+}
+
+/** The outputs every Storage has, on every cloud. */
+export interface StorageOutputs {
+    /** Bucket (AWS) or blob container (Azure) name. */
+    readonly bucketName: pulumi.Output<string>;
+    /** HTTPS endpoint of the bucket / container. */
+    readonly endpoint: pulumi.Output<string>;
+    /** Region / location the data lives in. */
+    readonly region: pulumi.Output<string>;
+    /** Cloud resource id used to grant access (bucket ARN / storage account resource id). */
+    readonly resourceId: pulumi.Output<string>;
+    /** Security and backup controls turned off through the override bag. */
+    readonly securityOptOuts: pulumi.Output<string[]>;
+}
+
+export type StorageImplementation = (name: string, args: StorageArgs, parent: pulumi.Resource) => StorageOutputs;
+
+/** Private, encrypted, versioned object storage. */
+export class Storage extends CapabilityComponent<StorageArgs, StorageOutputs> implements StorageOutputs {
+    declare public readonly bucketName: pulumi.Output<string>;
+    declare public readonly endpoint: pulumi.Output<string>;
+    declare public readonly region: pulumi.Output<string>;
+    declare public readonly resourceId: pulumi.Output<string>;
+    declare public readonly securityOptOuts: pulumi.Output<string[]>;
+
+    constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(
+            "platform:storage:Storage",
+            name,
+            args,
+            {
+                // Loaded lazily: a stack only loads the provider SDK of its own cloud.
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                aws: () => (require("./aws") as typeof import("./aws")).createAwsStorage,
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                azure: () => (require("./azure") as typeof import("./azure")).createAzureStorage,
+            },
+            opts,
+        );
+    }
+}
