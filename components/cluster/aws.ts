@@ -211,6 +211,7 @@ export function createAwsCluster(
         oidcIssuerUrl: cluster.identities.apply((ids) => ids?.[0]?.oidcs?.[0]?.issuer ?? ""),
         kubernetesVersion: cluster.version,
         resourceId: cluster.arn,
+        nodeIdentityId: nodeRole.arn,
         securityOptOuts: pulumi.output(securityOptOuts("aws", aws, ["secretsEncryption"])),
         provider,
     };

@@ -103,6 +103,11 @@ export interface ClusterOutputs {
     readonly kubernetesVersion: pulumi.Output<string>;
     /** Cloud resource id (ARN / Azure resource id). */
     readonly resourceId: pulumi.Output<string>;
+    /**
+     * The identity nodes pull images with: the node IAM role ARN (AWS) or the kubelet managed identity's
+     * object id (Azure). Registries grant pull access to it.
+     */
+    readonly nodeIdentityId: pulumi.Output<string>;
     /** Security controls turned off through the override bag. */
     readonly securityOptOuts: pulumi.Output<string[]>;
 }
@@ -137,6 +142,7 @@ export class Cluster extends CapabilityComponent<ClusterArgs, ClusterImplementat
     declare public readonly oidcIssuerUrl: pulumi.Output<string>;
     declare public readonly kubernetesVersion: pulumi.Output<string>;
     declare public readonly resourceId: pulumi.Output<string>;
+    declare public readonly nodeIdentityId: pulumi.Output<string>;
     declare public readonly securityOptOuts: pulumi.Output<string[]>;
     /** Kubernetes provider bound to this cluster; pass it to workloads as `provider`. */
     declare public readonly provider: k8s.Provider;
