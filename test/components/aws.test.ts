@@ -1,0 +1,373 @@
+/**
+ * The AWS implementation, for every stack file: the security and resilience settings that matter,
+ * asserted on the inputs the program registers, plus protection and the normalized outputs.
+ */
+import * as assert from "assert";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { PlatformConfig, parseConfig } from "../../components/shared/config";
+import { ProgramRun, ResourceRecord } from "../../check/runtime";
+import { loadStackConfig } from "../../check/stack";
+import { STACKS, inputs, ofType, one, outputs, runStack } from "../harness";
+
+function configOf(stack: string): PlatformConfig {
+    const { project, config } = loadStackConfig(stack, ["platform:cloud=aws"]);
+    return parseConfig(config, project, stack);
+}
+
+/** The resource (in `run`) whose URN is `urn`. */
+function byUrn(run: ProgramRun, urn: string): ResourceRecord {
+    const found = run.resources.find((r) => r.urn === urn);
+    assert.ok(found, `no resource ${urn}`);
+    return found;
+}
+
+/** The KMS key registered in the same component as `r`. */
+function componentKey(run: ProgramRun, r: ResourceRecord): ResourceRecord {
+    const key = run.resources.find((k) => k.type === "aws:kms/key:Key" && k.parent === r.parent);
+    assert.ok(key, `no KMS key next to ${r.name}`);
+    return key;
+}
+
+/** Asserts that input `property` of `r` was taken from the resource `source`. */
+function takenFrom(r: ResourceRecord, property: string, source: ResourceRecord): void {
+    assert.ok(
+        (r.propertyDependencies[property] ?? []).includes(source.urn),
+        `${r.name}.${property} comes from ${source.name}`,
+    );
+}
+
+for (const stack of STACKS) {
+    describe(`AWS ${stack}`, () => {
+        let run: ProgramRun;
+        const config = configOf(stack);
+        before(async () => {
+            run = await runStack(stack, "aws");
+        });
+
+        describe("network", () => {
+            const zones = config.highAvailability ? 3 : 2;
+            it(`spans ${zones} zones with public, node and data subnets in each`, () => {
+                const subnets = ofType(run, "aws:ec2/subnet:Subnet");
+                assert.strictEqual(subnets.length, zones * 3);
+                assert.ok(subnets.every((s) => inputs(s).mapPublicIpOnLaunch === false));
+                assert.strictEqual(new Set(subnets.map((s) => inputs(s).cidrBlock)).size, subnets.length);
+            });
+            it(`has ${config.highAvailability ? "one NAT gateway per zone" : "one shared NAT gateway"}`, () => {
+                assert.strictEqual(
+                    ofType(run, "aws:ec2/natGateway:NatGateway").length,
+                    config.highAvailability ? zones : 1,
+                );
+            });
+            it("locks down the default security group and logs rejected traffic", () => {
+                const sg = inputs(one(run, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"));
+                assert.deepStrictEqual([sg.ingress, sg.egress], [[], []]);
+                assert.strictEqual(inputs(one(run, "aws:ec2/flowLog:FlowLog")).trafficType, "REJECT");
+            });
+        });
+
+        describe("database (RDS PostgreSQL)", () => {
+            let db: ResourceRecord;
+            before(() => {
+                db = one(run, "aws:rds/instance:Instance");
+            });
+            it("runs a current PostgreSQL major version", () => {
+                assert.deepStrictEqual([inputs(db).engine, inputs(db).engineVersion], ["postgres", "17"]);
+            });
+            it("encrypts storage with the component's customer-managed KMS key, rotated yearly", () => {
+                const i = inputs(db);
+                assert.strictEqual(i.storageEncrypted, true);
+                const key = componentKey(run, db);
+                takenFrom(db, "kmsKeyId", key);
+                assert.match(i.kmsKeyId, /^arn:aws:kms:/);
+                assert.strictEqual(inputs(key).enableKeyRotation, true);
+            });
+            it("is never publicly accessible and sits in the data subnets", () => {
+                assert.strictEqual(inputs(db).publiclyAccessible, false);
+                const group = one(run, "aws:rds/subnetGroup:SubnetGroup");
+                const dataSubnets = ofType(run, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("-data-"));
+                for (const s of dataSubnets) {
+                    assert.ok(group.dependencies.includes(s.urn), `subnet group uses ${s.name}`);
+                }
+            });
+            it("admits PostgreSQL only from the cluster's node subnets", () => {
+                const sg = run.resources.find(
+                    (r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && r.parent === db.parent,
+                )!;
+                const nodeCidrs = ofType(run, "aws:ec2/subnet:Subnet")
+                    .filter((s) => s.name.includes("-nodes-"))
+                    .map((s) => inputs(s).cidrBlock);
+                assert.deepStrictEqual(inputs(sg).ingress, [
+                    {
+                        protocol: "tcp",
+                        fromPort: 5432,
+                        toPort: 5432,
+                        cidrBlocks: nodeCidrs,
+                        description: "PostgreSQL from the cluster's node subnets",
+                    },
+                ]);
+                assert.deepStrictEqual(inputs(sg).egress, []);
+            });
+            it("forces TLS through its parameter group", () => {
+                const params = inputs(one(run, "aws:rds/parameterGroup:ParameterGroup"));
+                assert.strictEqual(params.family, "postgres17");
+                assert.deepStrictEqual(
+                    params.parameters.find((p: { name: string }) => p.name === "rds.force_ssl"),
+                    { name: "rds.force_ssl", value: "1" },
+                );
+            });
+            it(`keeps ${config.backupRetentionDays} days of automated backups`, () => {
+                assert.strictEqual(inputs(db).backupRetentionPeriod, config.backupRetentionDays);
+            });
+            it(`is ${config.highAvailability ? "" : "not "}Multi-AZ`, () => {
+                assert.strictEqual(inputs(db).multiAz, config.highAvailability);
+            });
+            it("exports logs and has Performance Insights encrypted with the same key", () => {
+                const i = inputs(db);
+                assert.deepStrictEqual(i.enabledCloudwatchLogsExports, ["postgresql", "upgrade"]);
+                assert.strictEqual(i.performanceInsightsEnabled, true);
+                assert.strictEqual(i.performanceInsightsKmsKeyId, i.kmsKeyId);
+            });
+            it(
+                config.deletionProtection
+                    ? "has deletion protection and takes a final snapshot"
+                    : "can be deleted without a final snapshot",
+                () => {
+                    const i = inputs(db);
+                    assert.strictEqual(i.deletionProtection, config.deletionProtection);
+                    assert.strictEqual(i.skipFinalSnapshot, !config.deletionProtection);
+                    assert.strictEqual(i.finalSnapshotIdentifier !== undefined, config.deletionProtection);
+                },
+            );
+            it("takes its password from @pulumi/random, registered as a secret", () => {
+                assert.ok(rpc.isRpcSecret(db.inputs.password), "password input is a secret");
+                const password = ofType(run, "random:index/randomPassword:RandomPassword").find(
+                    (p) => p.parent === db.parent,
+                )!;
+                takenFrom(db, "password", password);
+            });
+        });
+
+        describe("cache (ElastiCache)", () => {
+            let rg: ResourceRecord;
+            before(() => {
+                rg = one(run, "aws:elasticache/replicationGroup:ReplicationGroup");
+            });
+            it("encrypts at rest with a KMS key and in transit, TLS required", () => {
+                const i = inputs(rg);
+                assert.strictEqual(i.atRestEncryptionEnabled, true);
+                takenFrom(rg, "kmsKeyId", componentKey(run, rg));
+                assert.strictEqual(i.transitEncryptionEnabled, true);
+                assert.strictEqual(i.transitEncryptionMode, "required");
+            });
+            it("requires an auth token from @pulumi/random, registered as a secret", () => {
+                assert.ok(rpc.isRpcSecret(rg.inputs.authToken));
+            });
+            it(`keeps ${config.backupRetentionDays} days of snapshots`, () => {
+                assert.strictEqual(inputs(rg).snapshotRetentionLimit, config.backupRetentionDays);
+            });
+            it(`${config.highAvailability ? "fails over automatically across zones" : "runs a single node"}`, () => {
+                const i = inputs(rg);
+                assert.strictEqual(i.numCacheClusters, config.highAvailability ? 2 : 1);
+                assert.strictEqual(i.automaticFailoverEnabled, config.highAvailability);
+                assert.strictEqual(i.multiAzEnabled, config.highAvailability);
+            });
+        });
+
+        describe("cluster (EKS)", () => {
+            let eks: ResourceRecord;
+            before(() => {
+                eks = one(run, "aws:eks/cluster:Cluster");
+            });
+            it("envelope-encrypts secrets with a customer-managed KMS key", () => {
+                const enc = inputs(eks).encryptionConfig;
+                assert.deepStrictEqual(enc.resources, ["secrets"]);
+                assert.match(enc.provider.keyArn, /^arn:aws:kms:/);
+                takenFrom(eks, "encryptionConfig", componentKey(run, eks));
+            });
+            it("logs the api, audit and authenticator control-plane streams", () => {
+                for (const type of ["api", "audit", "authenticator"]) {
+                    assert.ok(inputs(eks).enabledClusterLogTypes.includes(type), type);
+                }
+            });
+            it("keeps the endpoint private and opens it publicly only to the configured CIDRs", () => {
+                const vpc = inputs(eks).vpcConfig;
+                assert.strictEqual(vpc.endpointPrivateAccess, true);
+                assert.strictEqual(vpc.endpointPublicAccess, config.apiAllowedCidrs.length > 0);
+                assert.deepStrictEqual(vpc.publicAccessCidrs, config.apiAllowedCidrs);
+            });
+            it("authenticates through access entries (API mode)", () => {
+                assert.strictEqual(inputs(eks).accessConfig.authenticationMode, "API");
+            });
+            it("runs a managed node group in the private node subnets", () => {
+                const nodes = one(run, "aws:eks/nodeGroup:NodeGroup");
+                const nodeSubnets = ofType(run, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("-nodes-"));
+                assert.deepStrictEqual(
+                    new Set(nodes.propertyDependencies.subnetIds),
+                    new Set(nodeSubnets.map((s) => s.urn)),
+                );
+                const scaling = inputs(nodes).scalingConfig;
+                assert.ok(scaling.minSize <= scaling.desiredSize && scaling.desiredSize <= scaling.maxSize);
+            });
+            it("gives pods workload identity through EKS Pod Identity", () => {
+                assert.ok(
+                    ofType(run, "aws:eks/addon:Addon").some((a) => inputs(a).addonName === "eks-pod-identity-agent"),
+                );
+            });
+            it("hands workloads a Kubernetes provider whose kubeconfig is secret", () => {
+                const provider = one(run, "pulumi:providers:kubernetes");
+                assert.ok(rpc.isRpcSecret(provider.inputs.kubeconfig));
+            });
+        });
+
+        describe("storage (S3)", () => {
+            it("encrypts with SSE-KMS under a customer-managed key", () => {
+                const sse = one(
+                    run,
+                    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                );
+                const rule = inputs(sse).rules[0];
+                assert.strictEqual(rule.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+                takenFrom(sse, "rules", componentKey(run, one(run, "aws:s3/bucket:Bucket")));
+            });
+            it("versions objects and expires noncurrent versions", () => {
+                assert.strictEqual(
+                    inputs(one(run, "aws:s3/bucketVersioning:BucketVersioning")).versioningConfiguration.status,
+                    "Enabled",
+                );
+                const rules = inputs(
+                    one(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"),
+                ).rules;
+                assert.ok(
+                    rules.some(
+                        (r: { noncurrentVersionExpiration?: { noncurrentDays: number } }) =>
+                            r.noncurrentVersionExpiration?.noncurrentDays === 30,
+                    ),
+                );
+            });
+            it("blocks every kind of public access", () => {
+                const block = inputs(one(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"));
+                for (const flag of [
+                    "blockPublicAcls",
+                    "blockPublicPolicy",
+                    "ignorePublicAcls",
+                    "restrictPublicBuckets",
+                ]) {
+                    assert.strictEqual(block[flag], true, flag);
+                }
+            });
+            it("denies every request made without TLS", () => {
+                const policy = JSON.parse(inputs(one(run, "aws:s3/bucketPolicy:BucketPolicy")).policy);
+                assert.deepStrictEqual(policy.Statement[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
+                assert.strictEqual(policy.Statement[0].Effect, "Deny");
+            });
+        });
+
+        describe("monitoring (CloudWatch, SNS)", () => {
+            it("e-mails alerts to the configured address", () => {
+                const sub = inputs(one(run, "aws:sns/topicSubscription:TopicSubscription"));
+                assert.deepStrictEqual([sub.protocol, sub.endpoint], ["email", config.alertEmail]);
+                assert.ok(inputs(one(run, "aws:sns/topic:Topic")).kmsMasterKeyId, "the topic is encrypted");
+            });
+            it("alarms on database, cache and cluster health", () => {
+                const metrics = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").map(
+                    (a) => `${inputs(a).namespace}/${inputs(a).metricName}`,
+                );
+                assert.deepStrictEqual(metrics.sort(), [
+                    "AWS/ElastiCache/DatabaseMemoryUsagePercentage",
+                    "AWS/ElastiCache/EngineCPUUtilization",
+                    "AWS/ElastiCache/Evictions",
+                    "AWS/RDS/CPUUtilization",
+                    "AWS/RDS/DatabaseConnections",
+                    "AWS/RDS/FreeStorageSpace",
+                    "ContainerInsights/cluster_failed_node_count",
+                ]);
+            });
+            it("gives every log group a retention", () => {
+                for (const group of ofType(run, "aws:cloudwatch/logGroup:LogGroup")) {
+                    assert.ok(inputs(group).retentionInDays > 0, group.name);
+                }
+            });
+        });
+
+        describe("protection", () => {
+            const stateful = [
+                "aws:rds/instance:Instance",
+                "aws:elasticache/replicationGroup:ReplicationGroup",
+                "aws:s3/bucket:Bucket",
+            ];
+            for (const type of stateful) {
+                it(`${config.deletionProtection ? "protects and retains" : "does not protect"} ${type}`, () => {
+                    const r = one(run, type);
+                    assert.strictEqual(r.protect, config.deletionProtection);
+                    assert.strictEqual(r.retainOnDelete, config.deletionProtection);
+                });
+            }
+            it(`${config.deletionProtection ? "protects" : "does not protect"} the stateful components as a whole`, () => {
+                for (const type of ["platform:database:Database", "platform:cache:Cache", "platform:storage:Storage"]) {
+                    assert.strictEqual(one(run, type).protect, config.deletionProtection, type);
+                }
+            });
+        });
+
+        describe("outputs", () => {
+            it("exports the normalized outputs of every capability", () => {
+                const out = outputs(run);
+                assert.deepStrictEqual(Object.keys(out.database).sort(), [
+                    "connectionString",
+                    "databaseName",
+                    "engineVersion",
+                    "host",
+                    "password",
+                    "port",
+                    "tlsCaBundleUrl",
+                    "username",
+                ]);
+                assert.strictEqual(out.database.port, 5432);
+                assert.match(
+                    out.database.connectionString,
+                    /^postgresql:\/\/platform_admin:.+@.+:5432\/app\?sslmode=verify-full$/,
+                );
+                assert.match(out.cache.connectionString, /^rediss:\/\/:.+@.+:6379$/);
+                assert.strictEqual(out.cache.tls, true);
+                assert.match(out.storage.endpoint, /^https:\/\//);
+                assert.match(out.monitoring.alertDestinationId, /^arn:aws:sns:/);
+            });
+            it("keeps passwords, tokens, connection strings and the kubeconfig secret", () => {
+                const wire = run.outputs as Record<string, Record<string, unknown>>;
+                for (const [group, key] of [
+                    ["database", "password"],
+                    ["database", "connectionString"],
+                    ["cache", "authToken"],
+                    ["cache", "connectionString"],
+                    ["cluster", "kubeconfig"],
+                ]) {
+                    assert.ok(rpc.isRpcSecret(wire[group][key]), `${group}.${key} is secret`);
+                }
+            });
+            it("places every resource under a component or provider with the stack's explicit provider", () => {
+                const provider = one(run, "pulumi:providers:aws");
+                assert.strictEqual(inputs(provider).region, config.awsRegion);
+                for (const r of run.resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
+                    assert.ok(r.provider?.startsWith(provider.urn), `${r.name} uses the stack's provider`);
+                    assert.ok(byUrn(run, r.parent!).type.startsWith("platform:"), `${r.name} is inside a component`);
+                }
+            });
+        });
+    });
+}
+
+describe("AWS override bags", () => {
+    it("turning off storage encryption is applied and reported as a security opt-out", async () => {
+        const run = await runStack("staging", "aws", ['platform:database={"aws":{"storageEncrypted":false}}']);
+        const db = one(run, "aws:rds/instance:Instance");
+        assert.strictEqual(inputs(db).storageEncrypted, false);
+        assert.strictEqual(inputs(db).kmsKeyId, undefined);
+        assert.deepStrictEqual(one(run, "platform:database:Database").outputs.securityOptOuts, [
+            "aws.storageEncrypted",
+        ]);
+    });
+    it("an instance class override replaces the size profile", async () => {
+        const run = await runStack("prod", "aws", ['platform:database={"aws":{"instanceClass":"db.r7g.2xlarge"}}']);
+        assert.strictEqual(inputs(one(run, "aws:rds/instance:Instance")).instanceClass, "db.r7g.2xlarge");
+    });
+});
