@@ -1,26 +1,34 @@
 /**
- * `npm run check -- --stack <dev|staging|prod> [-c <key>=<value> ...] [--json]`
+ * `npm run check -- --stack <dev|staging|prod> [-c <key>=<value> ...] [--policy-config <file>] [--json]`
  *
- * Runs the program for a stack offline (no CLI, no credentials) and prints the desired resource graph.
- * Exit codes: 0 success; 2 bad configuration or arguments (message on stderr, nothing on stdout);
- * 3 the program itself failed.
+ * Runs the program for a stack offline (no CLI, no credentials), prints the desired resource graph and
+ * evaluates the policy pack (policies/) over it with the stack's policy config
+ * (policies/config/<stack>.json, or --policy-config), printing every violation.
+ * Exit codes: 0 success; 1 a mandatory policy violation (the graph is still printed); 2 bad
+ * configuration or arguments (message on stderr, nothing on stdout); 3 the program or the policy pack
+ * itself failed.
  */
 import { ConfigError } from "../components/shared/config";
 import { checkJson, renderTree, runCheck } from ".";
+import { PolicyPackError, hasMandatoryViolations, renderViolations } from "./policy";
 import { UsageError, stackNames } from "./stack";
 
-export const USAGE = "usage: npm run check -- --stack <stack> [-c <key>=<value> ...] [--json]";
+export const USAGE =
+    "usage: npm run check -- --stack <stack> [-c <key>=<value> ...] [--policy-config <file>] [--json]";
 
 export interface CliArgs {
     readonly stack: string;
     readonly overrides: string[];
     readonly json: boolean;
+    /** Policy config file replacing policies/config/<stack>.json. */
+    readonly policyConfig?: string;
 }
 
 export function parseArgs(argv: string[]): CliArgs {
     let stack: string | undefined;
     const overrides: string[] = [];
     let json = false;
+    let policyConfig: string | undefined;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -34,24 +42,38 @@ export function parseArgs(argv: string[]): CliArgs {
         else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
         else if (arg === "-c" || arg === "--config") overrides.push(value());
         else if (arg === "--json") json = true;
+        else if (arg === "--policy-config") policyConfig = value();
+        else if (arg.startsWith("--policy-config=")) policyConfig = arg.slice("--policy-config=".length);
         else throw new UsageError(`Unknown argument "${arg}".\n${USAGE}`);
     }
     if (!stack) {
         throw new UsageError(`--stack is required (one of ${stackNames().join(", ")}).\n${USAGE}`);
     }
-    return { stack, overrides, json };
+    return { stack, overrides, json, policyConfig };
 }
 
 export async function main(argv: string[]): Promise<number> {
     try {
         const args = parseArgs(argv);
-        const result = await runCheck({ stack: args.stack, overrides: args.overrides });
-        process.stdout.write(args.json ? `${JSON.stringify(checkJson(result), null, 2)}\n` : `${renderTree(result)}\n`);
-        return 0;
+        const result = await runCheck({
+            stack: args.stack,
+            overrides: args.overrides,
+            policyConfig: args.policyConfig,
+        });
+        process.stdout.write(
+            args.json
+                ? `${JSON.stringify(checkJson(result), null, 2)}\n`
+                : `${renderTree(result)}\n${result.policy ? `\n${renderViolations(result.policy)}\n` : ""}`,
+        );
+        return hasMandatoryViolations(result.violations) ? 1 : 0;
     } catch (err) {
         if (err instanceof UsageError || err instanceof ConfigError) {
             process.stderr.write(`${err.message}\n`);
             return 2;
+        }
+        if (err instanceof PolicyPackError) {
+            process.stderr.write(`The policy pack failed: ${err.message}\n`);
+            return 3;
         }
         process.stderr.write(
             `The program failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
@@ -61,5 +83,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code));
+    // Exit only once stdout has drained: a plain process.exit() cuts off large output written to a pipe.
+    main(process.argv.slice(2)).then((code) => {
+        process.exitCode = code;
+        process.stdout.write("", () => process.exit(code));
+    });
 }

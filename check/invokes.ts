@@ -1,3 +1,5 @@
+import { createHash } from "crypto";
+
 /**
  * Realistic answers to the provider functions (invokes) the program calls. An invoke without an answer
  * here is an error, never a silent `undefined`: a new data source must come with its answer.
@@ -33,7 +35,46 @@ export const invokeAnswers: Record<string, Answer> = {
         subscriptionId: SUBSCRIPTION_ID,
         tenantId: TENANT_ID,
     }),
+    "azure-native:redisenterprise:listDatabaseKeys": (inputs) => ({
+        primaryKey: `mockPrimaryKey${hashOf(`${inputs.clusterName}/primary`)}=`,
+        secondaryKey: `mockSecondaryKey${hashOf(`${inputs.clusterName}/secondary`)}=`,
+    }),
+    // What AKS returns for an Entra-integrated cluster: a kubeconfig (base64 YAML) that logs in with kubelogin.
+    "azure-native:containerservice:listManagedClusterUserCredentials": (inputs, { location }) => {
+        const name = String(inputs.resourceName);
+        const server = `https://${name}-${hashOf(`aks/${name}`, 8)}.hcp.${location}.azmk8s.io:443`;
+        const ca = Buffer.from(`mock CA for ${name}`).toString("base64");
+        const kubeconfig = [
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            "- cluster:",
+            `    certificate-authority-data: ${ca}`,
+            `    server: ${server}`,
+            `  name: ${name}`,
+            "contexts:",
+            "- context:",
+            `    cluster: ${name}`,
+            `    user: clusterUser_${name}`,
+            `  name: ${name}`,
+            `current-context: ${name}`,
+            "users:",
+            `- name: clusterUser_${name}`,
+            "  user:",
+            "    exec:",
+            "      apiVersion: client.authentication.k8s.io/v1beta1",
+            "      command: kubelogin",
+            "      args: [get-token, --login, devicecode, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630]",
+            "",
+        ].join("\n");
+        return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };
+    },
 };
+
+/** A short, stable hex digest (the same as the resource state's). */
+function hashOf(text: string, length = 16): string {
+    return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
 
 export function answerInvoke(token: string, inputs: Record<string, unknown>, at: Placement): Record<string, unknown> {
     const answer = invokeAnswers[token];

@@ -5,7 +5,7 @@
  */
 import { Placement, SUBSCRIPTION_ID } from "./invokes";
 import { awsArn, awsState } from "./state/aws";
-import { azureState } from "./state/azure";
+import { azureResourceId, azureState } from "./state/azure";
 import { NewResource, StateFn, hash } from "./state/common";
 import { kubernetesState } from "./state/kubernetes";
 
@@ -31,7 +31,9 @@ function mockId(r: NewResource): string {
         return `${prefix[module] ?? "res"}-${hash(r.type + r.name, 17)}`;
     }
     if (pkg === "azure-native") {
-        return `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/mock/providers/${module}/${r.name}`;
+        return (
+            azureResourceId(r) ?? `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/mock/providers/${module}/${r.name}`
+        );
     }
     return `${r.name}-${hash(r.type + r.name)}`;
 }

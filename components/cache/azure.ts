@@ -1,9 +1,104 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CacheArgs } from ".";
+import * as redisenterprise from "@pulumi/azure-native/redisenterprise";
+import { catalog } from "../shared/catalog";
+import { privateEndpoint } from "../shared/azure";
+import { azurePlacement, statefulOptions } from "../shared/context";
+import { securityOptOuts } from "../shared/security";
+import { CacheArgs, CacheOutputs, redisConnectionString } from ".";
 
-/** Azure implementation: delivered by the Azure issue. Until then selecting Azure fails loudly. */
-export function createAzureCache(name: string, args: CacheArgs, parent: pulumi.Resource): never {
-    void args;
-    void parent;
-    throw new Error(`${name}: the Azure implementation is not available yet; set platform:cloud to aws.`);
+/** Azure Managed Redis serves its TLS endpoint on 10000. */
+const PORT = 10000;
+
+/** The persistence settings for each choice of the override bag. */
+const PERSISTENCE = {
+    aof: { aofEnabled: true, aofFrequency: "1s", rdbEnabled: false },
+    rdb: { aofEnabled: false, rdbEnabled: true, rdbFrequency: "1h" },
+    none: { aofEnabled: false, rdbEnabled: false },
+} as const;
+
+/**
+ * Azure Managed Redis (`Microsoft.Cache/redisEnterprise`; Azure Cache for Redis Basic/Standard/Premium is
+ * being retired and is not used): encrypted client protocol only (TLS, minimum 1.2), data encrypted at rest
+ * by the service, public network access disabled and a private endpoint in the endpoint subnet registered
+ * in the stack's private DNS zone, high availability (replicas spread over the region's zones) when highly
+ * available, and persistence (AOF every second by default in protected stacks). Clients authenticate with
+ * the database's access key, published as the secret `authToken` like the ElastiCache auth token. Azure
+ * generates that key (it cannot be supplied), so it does not come from `@pulumi/random`.
+ */
+export function createAzureCache(name: string, args: CacheArgs, parent: pulumi.Resource): CacheOutputs {
+    const { context } = args;
+    const { resourceGroupName, location } = azurePlacement(context);
+    const azure = args.azure ?? {};
+    const size = args.size ?? "small";
+    const highAvailability = args.highAvailability ?? false;
+    const persistence = azure.persistence ?? (context.protect ? "aof" : "none");
+    const opts = { parent };
+    const stateful = { parent, ...statefulOptions(context) };
+
+    const cluster = new redisenterprise.RedisEnterprise(
+        `${name}-redis`,
+        {
+            resourceGroupName,
+            location,
+            sku: { name: azure.skuName ?? catalog.cache[size].azure },
+            minimumTlsVersion: "1.2",
+            publicNetworkAccess: "Disabled",
+            highAvailability: highAvailability ? "Enabled" : "Disabled",
+            tags: context.tags,
+        },
+        stateful,
+    );
+
+    const database = new redisenterprise.Database(
+        `${name}-database`,
+        {
+            resourceGroupName,
+            clusterName: cluster.name,
+            // Azure Managed Redis has exactly one database, named "default".
+            databaseName: "default",
+            clientProtocol: "Encrypted",
+            port: PORT,
+            // One endpoint for clients that are not cluster-aware, like an ElastiCache primary endpoint.
+            clusteringPolicy: "EnterpriseCluster",
+            evictionPolicy: "VolatileLRU",
+            accessKeysAuthentication: "Enabled",
+            persistence: PERSISTENCE[persistence],
+            deferUpgrade: "NotDeferred",
+        },
+        stateful,
+    );
+
+    privateEndpoint(
+        name,
+        {
+            context,
+            subnetId: args.network.endpointSubnetIds.apply((ids) => ids[0]),
+            targetId: cluster.id,
+            groupId: "redisEnterprise",
+            zone: "redis",
+        },
+        opts,
+    );
+
+    const keys = redisenterprise.listDatabaseKeysOutput(
+        { resourceGroupName, clusterName: cluster.name, databaseName: database.name },
+        { parent },
+    );
+
+    const endpoint = {
+        host: cluster.hostName,
+        port: pulumi.output(PORT),
+        authToken: pulumi.secret(keys.primaryKey),
+        tls: true,
+    };
+    return {
+        ...endpoint,
+        tls: pulumi.output(true),
+        connectionString: redisConnectionString(endpoint),
+        resourceId: cluster.id,
+        resourceName: cluster.name,
+        highAvailability: pulumi.output(highAvailability),
+        // Every control the Azure bag offers is a sizing or durability choice, not a security opt-out.
+        securityOptOuts: pulumi.output(securityOptOuts("azure", azure, [])),
+    };
 }

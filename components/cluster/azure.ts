@@ -1,9 +1,237 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterArgs } from ".";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as monitor from "@pulumi/azure-native/monitor";
+import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
+import { parse } from "yaml";
+import { catalog } from "../shared/catalog";
+import { AKS_DNS_SERVICE_IP, AKS_POD_CIDR, AKS_SERVICE_CIDR, roleDefinitionId } from "../shared/azure";
+import { azurePlacement } from "../shared/context";
+import { securityOptOuts } from "../shared/security";
+import { ClusterArgs, ClusterImplementationResult, nodeCounts } from ".";
 
-/** Azure implementation: delivered by the Azure issue. Until then selecting Azure fails loudly. */
-export function createAzureCluster(name: string, args: ClusterArgs, parent: pulumi.Resource): never {
-    void args;
-    void parent;
-    throw new Error(`${name}: the Azure implementation is not available yet; set platform:cloud to aws.`);
+/** The Entra application every AKS cluster with managed Entra integration accepts tokens for. */
+const AKS_ENTRA_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
+const CONTAINER_INSIGHTS_STREAM = "Microsoft-ContainerInsights-Group-Default";
+
+/**
+ * AKS: Microsoft Entra ID integration with Azure RBAC for Kubernetes authorization and local accounts
+ * disabled (every identity is an Entra identity; the deployer and `adminGroupObjectIds` get cluster-admin
+ * through Azure role assignments, like EKS access entries); OIDC issuer and workload identity; Azure CNI
+ * overlay with the Cilium dataplane and network policy; the API server reachable only from
+ * `apiAllowedCidrs` (authorized IP ranges), or a private cluster when that list is empty; Container
+ * Insights to the stack's Log Analytics workspace (Entra-authenticated agent, data collection rule);
+ * automatic patch upgrades of the control plane and node images; a user-assigned control-plane identity
+ * holding Network Contributor on the node subnet only; nodes in the private node subnet without public
+ * addresses; the Standard (uptime SLA) tier and node pools spread over the zones when highly available.
+ */
+export function createAzureCluster(
+    name: string,
+    args: ClusterArgs,
+    parent: pulumi.Resource,
+): ClusterImplementationResult {
+    const { context } = args;
+    const { resourceGroupName, location, tenantId, deployerObjectId, logAnalyticsWorkspaceId } =
+        azurePlacement(context);
+    const azure = args.azure ?? {};
+    const size = args.size ?? "small";
+    const version = args.kubernetesVersion ?? "1.33";
+    const apiAllowedCidrs = args.apiAllowedCidrs ?? [];
+    const privateCluster = apiAllowedCidrs.length === 0;
+    const highAvailability = args.highAvailability ?? false;
+    const counts = nodeCounts(args, catalog.cluster[size]);
+    const nodeSubnetId = args.network.nodeSubnetIds.apply((ids) => ids[0]);
+    const opts = { parent };
+    const tags = context.tags;
+
+    // The control plane's identity: it manages load balancers and node NICs in the node subnet.
+    const identity = new managedidentity.UserAssignedIdentity(
+        `${name}-identity`,
+        { resourceGroupName, location, tags },
+        opts,
+    );
+    const subnetAccess = new authorization.RoleAssignment(
+        `${name}-subnet-access`,
+        {
+            scope: nodeSubnetId,
+            principalId: identity.principalId,
+            principalType: "ServicePrincipal",
+            roleDefinitionId: roleDefinitionId(context, "networkContributor"),
+            description: `${name}'s control plane manages the node subnet`,
+        },
+        opts,
+    );
+
+    const cluster = new containerservice.ManagedCluster(
+        `${name}-aks`,
+        {
+            resourceGroupName,
+            location,
+            resourceName: name,
+            dnsPrefix: name,
+            kubernetesVersion: version,
+            sku: { name: "Base", tier: highAvailability ? "Standard" : "Free" },
+            identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+            aadProfile: {
+                managed: true,
+                enableAzureRBAC: true,
+                tenantID: tenantId,
+                adminGroupObjectIDs: azure.adminGroupObjectIds ?? [],
+            },
+            enableRBAC: true,
+            disableLocalAccounts: true,
+            oidcIssuerProfile: { enabled: true },
+            securityProfile: {
+                workloadIdentity: { enabled: true },
+                imageCleaner: { enabled: true, intervalHours: 48 },
+            },
+            networkProfile: {
+                networkPlugin: "azure",
+                networkPluginMode: "overlay",
+                networkDataplane: "cilium",
+                networkPolicy: "cilium",
+                podCidr: AKS_POD_CIDR,
+                serviceCidr: AKS_SERVICE_CIDR,
+                dnsServiceIP: AKS_DNS_SERVICE_IP,
+                loadBalancerSku: "standard",
+                outboundType: "loadBalancer",
+            },
+            apiServerAccessProfile: privateCluster
+                ? { enablePrivateCluster: true, enablePrivateClusterPublicFQDN: false }
+                : { enablePrivateCluster: false, authorizedIPRanges: apiAllowedCidrs },
+            agentPoolProfiles: [
+                {
+                    name: "system",
+                    mode: "System",
+                    type: "VirtualMachineScaleSets",
+                    osType: "Linux",
+                    osSKU: "AzureLinux",
+                    vmSize: azure.vmSize ?? catalog.cluster[size].azure,
+                    vnetSubnetID: nodeSubnetId,
+                    enableNodePublicIP: false,
+                    enableAutoScaling: true,
+                    minCount: counts.minNodes,
+                    count: counts.desiredNodes,
+                    maxCount: counts.maxNodes,
+                    availabilityZones: highAvailability ? args.network.zones : undefined,
+                    upgradeSettings: { maxSurge: "33%" },
+                },
+            ],
+            autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
+            addonProfiles: {
+                omsagent: {
+                    enabled: true,
+                    config: { logAnalyticsWorkspaceResourceID: logAnalyticsWorkspaceId, useAADAuth: "true" },
+                },
+            },
+            tags,
+        },
+        // The autoscaler changes the node count; Pulumi must not fight it.
+        { parent, dependsOn: [subnetAccess], ignoreChanges: ["agentPoolProfiles[0].count"] },
+    );
+
+    // Container Insights with Entra authentication collects through a data collection rule.
+    const insightsRule = new monitor.DataCollectionRule(
+        `${name}-insights-dcr`,
+        {
+            resourceGroupName,
+            location,
+            kind: "Linux",
+            description: `Container Insights for ${name}`,
+            dataSources: {
+                extensions: [
+                    {
+                        name: "ContainerInsightsExtension",
+                        extensionName: "ContainerInsights",
+                        streams: [CONTAINER_INSIGHTS_STREAM],
+                        extensionSettings: {
+                            dataCollectionSettings: {
+                                interval: "1m",
+                                namespaceFilteringMode: "Off",
+                                enableContainerLogV2: true,
+                            },
+                        },
+                    },
+                ],
+            },
+            destinations: { logAnalytics: [{ name: "workspace", workspaceResourceId: logAnalyticsWorkspaceId }] },
+            dataFlows: [{ streams: [CONTAINER_INSIGHTS_STREAM], destinations: ["workspace"] }],
+            tags,
+        },
+        opts,
+    );
+    new monitor.DataCollectionRuleAssociation(
+        `${name}-insights-dcra`,
+        {
+            associationName: "ContainerInsightsExtension",
+            resourceUri: cluster.id,
+            dataCollectionRuleId: insightsRule.id,
+        },
+        opts,
+    );
+
+    // The deployer administers the cluster through Azure RBAC (local accounts are off), as EKS grants its creator.
+    const deployerAdmin = new authorization.RoleAssignment(
+        `${name}-deployer-admin`,
+        {
+            scope: cluster.id,
+            principalId: deployerObjectId,
+            roleDefinitionId: roleDefinitionId(context, "aksRbacClusterAdmin"),
+            description: `The identity that deploys ${name} administers it`,
+        },
+        opts,
+    );
+
+    // The server and CA come from AKS; authentication is always an Entra token from kubelogin.
+    const credentials = containerservice.listManagedClusterUserCredentialsOutput(
+        { resourceGroupName, resourceName: cluster.name, format: "exec" },
+        { parent },
+    );
+    const kubeconfig = pulumi.secret(
+        pulumi.all([cluster.name, credentials.kubeconfigs]).apply(([n, configs]) => {
+            const issued = parse(Buffer.from(configs[0].value, "base64").toString("utf8")) as {
+                clusters: { cluster: { server: string; "certificate-authority-data": string } }[];
+            };
+            const { server, "certificate-authority-data": ca } = issued.clusters[0].cluster;
+            return JSON.stringify({
+                apiVersion: "v1",
+                kind: "Config",
+                clusters: [{ name: n, cluster: { server, "certificate-authority-data": ca } }],
+                contexts: [{ name: n, context: { cluster: n, user: n } }],
+                "current-context": n,
+                users: [
+                    {
+                        name: n,
+                        user: {
+                            exec: {
+                                apiVersion: "client.authentication.k8s.io/v1beta1",
+                                command: "kubelogin",
+                                args: ["get-token", "--login", "azurecli", "--server-id", AKS_ENTRA_SERVER_ID],
+                            },
+                        },
+                    },
+                ],
+            });
+        }),
+    );
+    const provider = new KubernetesProvider(
+        `${name}-k8s`,
+        { kubeconfig, enableServerSideApply: true, deleteUnreachable: !context.protect },
+        { parent, dependsOn: [cluster, deployerAdmin] },
+    );
+
+    return {
+        clusterName: cluster.name,
+        kubeconfig,
+        endpoint: privateCluster
+            ? pulumi.interpolate`https://${cluster.privateFQDN}`
+            : pulumi.interpolate`https://${cluster.fqdn}`,
+        oidcIssuerUrl: cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? ""),
+        kubernetesVersion: cluster.kubernetesVersion.apply((v) => v ?? version),
+        resourceId: cluster.id,
+        nodeIdentityId: cluster.identityProfile.apply((p) => p?.["kubeletidentity"]?.objectId ?? ""),
+        securityOptOuts: pulumi.output(securityOptOuts("azure", azure, [])),
+        provider,
+    };
 }

@@ -1,9 +1,145 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DatabaseArgs } from ".";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import * as random from "@pulumi/random";
+import { azureDatabaseTier, catalog } from "../shared/catalog";
+import { privateDnsZoneId } from "../shared/azure";
+import { azurePlacement, statefulOptions } from "../shared/context";
+import { securityOptOuts } from "../shared/security";
+import { DatabaseArgs, DatabaseOutputs, postgresConnectionString } from ".";
 
-/** Azure implementation: delivered by the Azure issue. Until then selecting Azure fails loudly. */
-export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pulumi.Resource): never {
-    void args;
-    void parent;
-    throw new Error(`${name}: the Azure implementation is not available yet; set platform:cloud to aws.`);
+const PORT = 5432;
+
+/**
+ * The root the flexible server's TLS certificate chains to (DigiCert Global Root G2, alongside Microsoft
+ * RSA Root CA 2017), as Azure documents for `sslmode=verify-full`.
+ */
+const TLS_CA_BUNDLE_URL = "https://cacerts.digicert.com/DigiCertGlobalRootG2.crt.pem";
+
+/**
+ * Azure Database for PostgreSQL flexible server: VNet-integrated in the delegated data subnet with public
+ * network access disabled and its name in the stack's private DNS zone; TLS 1.2+ required
+ * (`require_secure_transport`); storage encrypted at rest by the service (AES-256, always on) on Premium
+ * SSD with auto-grow; automated backups with the configured retention, geo-redundant when highly
+ * available; zone-redundant high availability; Microsoft Entra and password authentication; connection
+ * logging. With deletion protection, a CanNotDelete management lock guards the server (Azure's equivalent
+ * of RDS deletion protection).
+ */
+export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pulumi.Resource): DatabaseOutputs {
+    const { context } = args;
+    const { resourceGroupName, location, tenantId } = azurePlacement(context);
+    const azure = args.azure ?? {};
+    const size = args.size ?? "small";
+    const engineVersion = args.engineVersion ?? "17";
+    const storageGiB = args.storageGiB ?? catalog.database[size].storageGiB;
+    const highAvailability = args.highAvailability ?? false;
+    const backupRetentionDays = args.backupRetentionDays ?? 7;
+    const deletionProtection = args.deletionProtection ?? context.protect;
+    const requireSecureTransport = azure.requireSecureTransport ?? true;
+    const geoRedundantBackup = azure.geoRedundantBackup ?? highAvailability;
+    const skuName = azure.skuName ?? catalog.database[size].azure;
+    const databaseName = args.databaseName ?? "app";
+    const username = args.username ?? "platform_admin";
+    const opts = { parent };
+    const stateful = { parent, ...statefulOptions(context) };
+
+    const password = new random.RandomPassword(
+        `${name}-password`,
+        {
+            length: 32,
+            special: true,
+            overrideSpecial: "!#$%^&*()-_=+[]{}<>:?",
+            // Azure requires three of: upper case, lower case, digits, symbols.
+            minUpper: 1,
+            minLower: 1,
+            minNumeric: 1,
+            minSpecial: 1,
+        },
+        opts,
+    );
+
+    const server = new dbforpostgresql.Server(
+        `${name}-server`,
+        {
+            resourceGroupName,
+            location,
+            version: engineVersion,
+            sku: { name: skuName, tier: azureDatabaseTier(skuName) },
+            administratorLogin: username,
+            administratorLoginPassword: pulumi.secret(password.result),
+            authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Enabled", tenantId },
+            // Auto-grow needs Premium SSD; encryption at rest is always on (service-managed keys).
+            storage: { storageSizeGB: storageGiB, autoGrow: "Enabled", type: "Premium_LRS" },
+            backup: { backupRetentionDays, geoRedundantBackup: geoRedundantBackup ? "Enabled" : "Disabled" },
+            highAvailability: { mode: highAvailability ? "ZoneRedundant" : "Disabled" },
+            network: {
+                delegatedSubnetResourceId: args.network.dataSubnetIds.apply((ids) => ids[0]),
+                privateDnsZoneArmResourceId: privateDnsZoneId(context, "postgres"),
+                publicNetworkAccess: "Disabled",
+            },
+            maintenanceWindow: { customWindow: "Enabled", dayOfWeek: 0, startHour: 3, startMinute: 30 },
+            tags: context.tags,
+        },
+        stateful,
+    );
+
+    // Server parameters; Azure applies one change at a time per server, so they are chained.
+    const parameters: [string, string][] = [
+        ["require_secure_transport", requireSecureTransport ? "on" : "off"],
+        ["ssl_min_protocol_version", "TLSv1.2"],
+        ["log_connections", "on"],
+        ["log_disconnections", "on"],
+        ["log_min_duration_statement", "1000"],
+    ];
+    let previous: pulumi.Resource = server;
+    for (const [parameter, value] of parameters) {
+        previous = new dbforpostgresql.Configuration(
+            `${name}-${parameter.replace(/_/g, "-")}`,
+            {
+                resourceGroupName,
+                serverName: server.name,
+                configurationName: parameter,
+                value,
+                source: "user-override",
+            },
+            { parent, dependsOn: [previous] },
+        );
+    }
+
+    const database = new dbforpostgresql.Database(
+        `${name}-database`,
+        { resourceGroupName, serverName: server.name, databaseName, charset: "UTF8", collation: "en_US.utf8" },
+        { parent, dependsOn: [previous] },
+    );
+
+    if (deletionProtection) {
+        new authorization.ManagementLockByScope(
+            `${name}-lock`,
+            {
+                scope: server.id,
+                level: "CanNotDelete",
+                notes: `Deletion protection for ${name}: remove this lock (platform:deletionProtection=false) first.`,
+            },
+            { parent, dependsOn: [database] },
+        );
+    }
+
+    const outputs = {
+        host: server.fullyQualifiedDomainName,
+        port: pulumi.output(PORT),
+        databaseName: database.name,
+        username: pulumi.output(username),
+        password: pulumi.secret(password.result),
+    };
+    return {
+        ...outputs,
+        connectionString: postgresConnectionString(outputs),
+        tlsCaBundleUrl: pulumi.output(TLS_CA_BUNDLE_URL),
+        engineVersion: pulumi.output(engineVersion),
+        resourceId: server.id,
+        resourceName: server.name,
+        backupRetentionDays: pulumi.output(backupRetentionDays),
+        highAvailability: pulumi.output(highAvailability),
+        securityOptOuts: pulumi.output(securityOptOuts("azure", azure, ["requireSecureTransport"])),
+    };
 }

@@ -1,9 +1,183 @@
 import * as pulumi from "@pulumi/pulumi";
-import { NetworkArgs } from ".";
+import * as network from "@pulumi/azure-native/network";
+import * as privatedns from "@pulumi/azure-native/privatedns";
+import type { input as inputs } from "@pulumi/azure-native/types";
+import { PrivateDnsZoneRole, privateDnsZoneNames } from "../shared/azure";
+import { azurePlacement } from "../shared/context";
+import { NetworkArgs, NetworkOutputs, networkDefaults, subnetCidrs } from ".";
 
-/** Azure implementation: delivered by the Azure issue. Until then selecting Azure fails loudly. */
-export function createAzureNetwork(name: string, args: NetworkArgs, parent: pulumi.Resource): never {
-    void args;
-    void parent;
-    throw new Error(`${name}: the Azure implementation is not available yet; set platform:cloud to aws.`);
+/** The ports data stores listen on inside the VNet: PostgreSQL, Azure Managed Redis (TLS), Blob (HTTPS). */
+const POSTGRES_PORT = "5432";
+const ENDPOINT_PORTS = ["10000", "443"];
+
+/**
+ * VNet with four regional subnets (Azure subnets span every zone, so one subnet per role serves all
+ * zones): `public` for internet-facing load balancers or application gateways only, `nodes` for AKS
+ * (Azure CNI overlay: pods take addresses outside the VNet), `data` delegated to PostgreSQL flexible
+ * server, and `endpoints` for private endpoints (Redis, Blob). Network security groups admit the data and
+ * endpoint ports only from the node subnet and deny the rest of the VNet. No subnet has default outbound
+ * access; the cluster egresses through its Standard Load Balancer, whose outbound addresses are
+ * zone-redundant, so egress survives the loss of a zone whatever `natGatewayPerZone` says. Private DNS
+ * zones for PostgreSQL, Redis and Blob are created and linked to the VNet.
+ */
+export function createAzureNetwork(name: string, args: NetworkArgs, parent: pulumi.Resource): NetworkOutputs {
+    const { context } = args;
+    const { resourceGroupName, location } = azurePlacement(context);
+    const settings = networkDefaults(args);
+    const opts = { parent };
+    const tags = context.tags;
+
+    const vnet = new network.VirtualNetwork(
+        `${name}-vnet`,
+        { resourceGroupName, location, addressSpace: { addressPrefixes: [settings.cidrBlock] }, tags },
+        opts,
+    );
+
+    const [publicCidr, nodesCidr, dataCidr, endpointsCidr] = subnetCidrs(settings.cidrBlock, 4);
+    const denyRestOfVnet: inputs.network.SecurityRuleArgs = {
+        name: "deny-vnet-inbound",
+        description: "Nothing else in the VNet may connect",
+        priority: 4000,
+        direction: "Inbound",
+        access: "Deny",
+        protocol: "*",
+        sourceAddressPrefix: "VirtualNetwork",
+        sourcePortRange: "*",
+        destinationAddressPrefix: "*",
+        destinationPortRange: "*",
+    };
+    const nsg = (role: string, securityRules: inputs.network.SecurityRuleArgs[]) =>
+        new network.NetworkSecurityGroup(
+            `${name}-${role}-nsg`,
+            { resourceGroupName, location, securityRules, tags },
+            opts,
+        );
+
+    const publicNsg = nsg("public", [
+        {
+            name: "allow-web-inbound",
+            description: "Internet-facing load balancers serve HTTP(S) only",
+            priority: 100,
+            direction: "Inbound",
+            access: "Allow",
+            protocol: "Tcp",
+            sourceAddressPrefix: "Internet",
+            sourcePortRange: "*",
+            destinationAddressPrefix: publicCidr,
+            destinationPortRanges: ["80", "443"],
+        },
+    ]);
+    const dataNsg = nsg("data", [
+        {
+            name: "allow-postgres-from-nodes",
+            description: "PostgreSQL from the cluster's node subnet only",
+            priority: 100,
+            direction: "Inbound",
+            access: "Allow",
+            protocol: "Tcp",
+            sourceAddressPrefix: nodesCidr,
+            sourcePortRange: "*",
+            destinationAddressPrefix: dataCidr,
+            destinationPortRange: POSTGRES_PORT,
+        },
+        {
+            name: "allow-within-data-subnet",
+            description: "Replication between the primary and its zone-redundant standby",
+            priority: 110,
+            direction: "Inbound",
+            access: "Allow",
+            protocol: "*",
+            sourceAddressPrefix: dataCidr,
+            sourcePortRange: "*",
+            destinationAddressPrefix: dataCidr,
+            destinationPortRange: "*",
+        },
+        denyRestOfVnet,
+    ]);
+    const endpointsNsg = nsg("endpoints", [
+        {
+            name: "allow-endpoints-from-nodes",
+            description: "Redis (TLS) and Blob (HTTPS) private endpoints from the cluster's node subnet only",
+            priority: 100,
+            direction: "Inbound",
+            access: "Allow",
+            protocol: "Tcp",
+            sourceAddressPrefix: nodesCidr,
+            sourcePortRange: "*",
+            destinationAddressPrefix: endpointsCidr,
+            destinationPortRanges: ENDPOINT_PORTS,
+        },
+        denyRestOfVnet,
+    ]);
+
+    // Azure serialises subnet operations on a VNet: create the subnets one after another.
+    let previous: pulumi.Resource | undefined;
+    const subnet = (role: string, args: Omit<network.SubnetArgs, "resourceGroupName" | "virtualNetworkName">) => {
+        const s = new network.Subnet(
+            `${name}-${role}`,
+            {
+                resourceGroupName,
+                virtualNetworkName: vnet.name,
+                subnetName: role,
+                defaultOutboundAccess: false,
+                ...args,
+            },
+            { parent, dependsOn: previous ? [previous] : [] },
+        );
+        previous = s;
+        return s;
+    };
+    const publicSubnet = subnet("public", { addressPrefix: publicCidr, networkSecurityGroup: { id: publicNsg.id } });
+    const nodeSubnet = subnet("nodes", { addressPrefix: nodesCidr });
+    const dataSubnet = subnet("data", {
+        addressPrefix: dataCidr,
+        networkSecurityGroup: { id: dataNsg.id },
+        delegations: [{ name: "postgres", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" }],
+    });
+    const endpointSubnet = subnet("endpoints", {
+        addressPrefix: endpointsCidr,
+        networkSecurityGroup: { id: endpointsNsg.id },
+        // Network security groups apply to the private endpoints in this subnet.
+        privateEndpointNetworkPolicies: "Enabled",
+    });
+
+    const zoneNames = privateDnsZoneNames(context);
+    const links = Object.fromEntries(
+        (Object.keys(zoneNames) as PrivateDnsZoneRole[]).map((role) => {
+            const zone = new privatedns.PrivateZone(
+                `${name}-dns-${role}`,
+                { resourceGroupName, location: "Global", privateZoneName: zoneNames[role], tags },
+                opts,
+            );
+            const link = new privatedns.VirtualNetworkLink(
+                `${name}-dns-${role}-link`,
+                {
+                    resourceGroupName,
+                    location: "Global",
+                    privateZoneName: zone.name,
+                    virtualNetwork: { id: vnet.id },
+                    registrationEnabled: false,
+                    tags,
+                },
+                opts,
+            );
+            return [role, link];
+        }),
+    ) as Record<PrivateDnsZoneRole, privatedns.VirtualNetworkLink>;
+
+    // A subnet is handed out once the private DNS zones its tenants register in are linked to the VNet,
+    // so consumers depend on both (and find their zone by its well-known id, see shared/azure.ts).
+    const readyWhen = (s: network.Subnet, ...deps: pulumi.Resource[]) =>
+        pulumi.all([s.id, ...deps.map((d) => d.urn)]).apply(([id]) => id);
+
+    return {
+        networkId: vnet.id,
+        cidrBlock: pulumi.output(settings.cidrBlock),
+        zones: pulumi.output(["1", "2", "3"].slice(0, settings.zoneCount)),
+        publicSubnetIds: pulumi.output([publicSubnet.id]),
+        nodeSubnetIds: pulumi.output([nodeSubnet.id]),
+        nodeCidrBlocks: pulumi.output([nodesCidr]),
+        dataSubnetIds: pulumi.output([readyWhen(dataSubnet, links.postgres)]),
+        endpointSubnetIds: pulumi.output([readyWhen(endpointSubnet, links.redis, links.blob)]),
+    };
 }

@@ -38,6 +38,13 @@ export interface PlatformContext {
         readonly resourceGroupName: pulumi.Input<string>;
         readonly subscriptionId: pulumi.Input<string>;
         readonly tenantId: pulumi.Input<string>;
+        /** Object id of the identity running the deployment (granted cluster-admin, like EKS's creator). */
+        readonly deployerObjectId: pulumi.Input<string>;
+        /**
+         * Resource id of the stack's Log Analytics workspace. Created by the foundation because the cluster
+         * needs it at creation time (Container Insights); monitoring sends every diagnostic setting to it.
+         */
+        readonly logAnalyticsWorkspaceId: pulumi.Input<string>;
     };
 }
 

@@ -1,9 +1,116 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StorageArgs } from ".";
+import * as storage from "@pulumi/azure-native/storage";
+import { compactGlobalName, privateEndpoint } from "../shared/azure";
+import { azurePlacement, statefulOptions } from "../shared/context";
+import { securityOptOuts } from "../shared/security";
+import { StorageArgs, StorageOutputs } from ".";
 
-/** Azure implementation: delivered by the Azure issue. Until then selecting Azure fails loudly. */
-export function createAzureStorage(name: string, args: StorageArgs, parent: pulumi.Resource): never {
-    void args;
-    void parent;
-    throw new Error(`${name}: the Azure implementation is not available yet; set platform:cloud to aws.`);
+/**
+ * A StorageV2 account with one blob container: HTTPS only, TLS 1.2 minimum, service encryption plus
+ * infrastructure (double) encryption, no anonymous blob access, shared-key and SAS-by-key access off
+ * (clients use Microsoft Entra identities, e.g. workload identity), public network access disabled with a
+ * private endpoint for blob in the endpoint subnet, blob versioning, blob and container soft delete for
+ * `noncurrentVersionRetentionDays`, a lifecycle rule that deletes older versions after the same window,
+ * and zone-redundant replication when highly available.
+ */
+export function createAzureStorage(name: string, args: StorageArgs, parent: pulumi.Resource): StorageOutputs {
+    const { context } = args;
+    const { resourceGroupName, location } = azurePlacement(context);
+    const azure = args.azure ?? {};
+    const replication = azure.replication ?? (args.highAvailability ? "ZRS" : "LRS");
+    const infrastructureEncryption = azure.infrastructureEncryption ?? true;
+    const versioning = azure.versioning ?? true;
+    const retentionDays = args.noncurrentVersionRetentionDays ?? 30;
+    const opts = { parent };
+    const stateful = { parent, ...statefulOptions(context) };
+
+    const account = new storage.StorageAccount(
+        `${name}-account`,
+        {
+            resourceGroupName,
+            location,
+            // 3–24 lowercase letters and digits, unique across Azure.
+            accountName: compactGlobalName(context, "st", 24),
+            kind: "StorageV2",
+            sku: { name: `Standard_${replication}` },
+            accessTier: "Hot",
+            enableHttpsTrafficOnly: true,
+            minimumTlsVersion: "TLS1_2",
+            allowBlobPublicAccess: false,
+            allowSharedKeyAccess: false,
+            defaultToOAuthAuthentication: true,
+            allowCrossTenantReplication: false,
+            publicNetworkAccess: "Disabled",
+            networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices" },
+            encryption: {
+                keySource: "Microsoft.Storage",
+                requireInfrastructureEncryption: infrastructureEncryption,
+                services: { blob: { enabled: true, keyType: "Account" }, file: { enabled: true, keyType: "Account" } },
+            },
+            tags: context.tags,
+        },
+        stateful,
+    );
+
+    new storage.BlobServiceProperties(
+        `${name}-blob-service`,
+        {
+            resourceGroupName,
+            accountName: account.name,
+            blobServicesName: "default",
+            isVersioningEnabled: versioning,
+            deleteRetentionPolicy: { enabled: true, days: retentionDays },
+            containerDeleteRetentionPolicy: { enabled: true, days: retentionDays },
+        },
+        opts,
+    );
+
+    new storage.ManagementPolicy(
+        `${name}-lifecycle`,
+        {
+            resourceGroupName,
+            accountName: account.name,
+            managementPolicyName: "default",
+            policy: {
+                rules: [
+                    {
+                        name: "expire-noncurrent-versions",
+                        enabled: true,
+                        type: "Lifecycle",
+                        definition: {
+                            filters: { blobTypes: ["blockBlob"] },
+                            actions: { version: { delete: { daysAfterCreationGreaterThan: retentionDays } } },
+                        },
+                    },
+                ],
+            },
+        },
+        opts,
+    );
+
+    const container = new storage.BlobContainer(
+        `${name}-container`,
+        { resourceGroupName, accountName: account.name, containerName: "data", publicAccess: "None" },
+        stateful,
+    );
+
+    privateEndpoint(
+        name,
+        {
+            context,
+            subnetId: args.network.endpointSubnetIds.apply((ids) => ids[0]),
+            targetId: account.id,
+            groupId: "blob",
+            zone: "blob",
+        },
+        opts,
+    );
+
+    return {
+        bucketName: container.name,
+        endpoint: pulumi.interpolate`${account.primaryEndpoints.blob}${container.name}`,
+        region: pulumi.output(location),
+        resourceId: account.id,
+        securityOptOuts: pulumi.output(securityOptOuts("azure", azure, ["infrastructureEncryption", "versioning"])),
+    };
 }

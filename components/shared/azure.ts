@@ -1,0 +1,115 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as network from "@pulumi/azure-native/network";
+import { createHash } from "crypto";
+import { AZURE_CLUSTER_RANGES } from "./config";
+import { PlatformContext, azurePlacement } from "./context";
+
+/**
+ * Helpers shared by the Azure implementations: the private DNS zones the network owns, private endpoints
+ * registered in them, built-in role ids and names Azure wants in a particular shape.
+ */
+
+/**
+ * Address ranges AKS (Azure CNI overlay) uses inside the cluster. They never appear on the VNet, but must
+ * not overlap it: the config module owns them and rejects a `platform:network` cidrBlock that does.
+ */
+export const AKS_POD_CIDR = AZURE_CLUSTER_RANGES.podCidr;
+export const AKS_SERVICE_CIDR = AZURE_CLUSTER_RANGES.serviceCidr;
+/** The cluster DNS service's address, inside the service range. */
+export const AKS_DNS_SERVICE_IP = "10.245.0.10";
+
+/** Built-in Azure role definition ids (the same in every tenant). */
+export const BUILT_IN_ROLES = {
+    networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+} as const;
+
+/** The full role definition id of a built-in role in the stack's subscription. */
+export function roleDefinitionId(context: PlatformContext, role: keyof typeof BUILT_IN_ROLES): pulumi.Output<string> {
+    const { subscriptionId } = azurePlacement(context);
+    return pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES[role]}`;
+}
+
+/**
+ * The private DNS zones of the stack. The network creates and links them to the VNet; the data stores
+ * register their private endpoints (or, for PostgreSQL, their VNet-integrated server) in them.
+ */
+export function privateDnsZoneNames(context: PlatformContext) {
+    return {
+        // Flexible server with VNet integration needs a zone ending in .postgres.database.azure.com.
+        postgres: `${context.namePrefix}.private.postgres.database.azure.com`,
+        redis: "privatelink.redis.azure.net",
+        blob: "privatelink.blob.core.windows.net",
+    } as const;
+}
+export type PrivateDnsZoneRole = keyof ReturnType<typeof privateDnsZoneNames>;
+
+/** Resource id of one of the stack's private DNS zones (created by the network in the stack's resource group). */
+export function privateDnsZoneId(context: PlatformContext, role: PrivateDnsZoneRole): pulumi.Output<string> {
+    const { subscriptionId, resourceGroupName } = azurePlacement(context);
+    return pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Network/privateDnsZones/${privateDnsZoneNames(context)[role]}`;
+}
+
+/**
+ * A private endpoint for `targetId` in the endpoint subnet, registered in the matching private DNS zone so
+ * the service's usual host name resolves to the private address inside the VNet.
+ */
+export function privateEndpoint(
+    name: string,
+    args: {
+        context: PlatformContext;
+        subnetId: pulumi.Input<string>;
+        targetId: pulumi.Input<string>;
+        groupId: string;
+        zone: PrivateDnsZoneRole;
+    },
+    opts: pulumi.CustomResourceOptions,
+): network.PrivateEndpoint {
+    const { resourceGroupName, location } = azurePlacement(args.context);
+    const endpoint = new network.PrivateEndpoint(
+        `${name}-pe`,
+        {
+            resourceGroupName,
+            location,
+            subnet: { id: args.subnetId },
+            privateLinkServiceConnections: [
+                { name: `${name}-${args.groupId}`, privateLinkServiceId: args.targetId, groupIds: [args.groupId] },
+            ],
+            tags: args.context.tags,
+        },
+        opts,
+    );
+    new network.PrivateDnsZoneGroup(
+        `${name}-pe-dns`,
+        {
+            resourceGroupName,
+            privateEndpointName: endpoint.name,
+            privateDnsZoneGroupName: "default",
+            privateDnsZoneConfigs: [{ name: args.zone, privateDnsZoneId: privateDnsZoneId(args.context, args.zone) }],
+        },
+        opts,
+    );
+    return endpoint;
+}
+
+/** A stable GUID derived from text, for resources whose name must be a GUID (workbooks). */
+export function stableGuid(text: string): string {
+    const h = createHash("sha256").update(text).digest("hex");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * A globally unique, deterministic name of lowercase letters and digits (storage accounts: 3–24
+ * characters): the stack's prefix, shortened, plus a digest of the prefix and subscription.
+ */
+export function compactGlobalName(context: PlatformContext, role: string, maxLength: number): pulumi.Output<string> {
+    const { subscriptionId } = azurePlacement(context);
+    return pulumi.output(subscriptionId).apply((subscription) => {
+        const digest = createHash("sha256")
+            .update(`${subscription}/${context.namePrefix}/${role}`)
+            .digest("hex")
+            .slice(0, 8);
+        const base = `${context.namePrefix}${role}`.toLowerCase().replace(/[^a-z0-9]/g, "");
+        return `${base.slice(0, maxLength - digest.length)}${digest}`;
+    });
+}
