@@ -6,7 +6,7 @@ import { catalog } from "../shared/catalog";
 import { customerManagedKey, dataStoreSecurityGroup } from "../shared/aws";
 import { statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
-import { CacheArgs, CacheOutputs, redisConnectionString } from ".";
+import { CacheArgs, CacheOutputs, cacheSettings, redisConnectionString } from ".";
 
 const PORT = 6379;
 
@@ -17,8 +17,7 @@ const PORT = 6379;
  */
 export function createAwsCache(name: string, args: CacheArgs, parent: pulumi.Resource): CacheOutputs {
     const aws = args.aws ?? {};
-    const size = args.size ?? "small";
-    const highAvailability = args.highAvailability ?? false;
+    const { size, highAvailability, backupRetentionDays } = cacheSettings(args);
     const atRestEncryption = aws.atRestEncryption ?? true;
     const transitEncryption = aws.transitEncryption ?? true;
     const engine = aws.engine ?? "valkey";
@@ -55,7 +54,7 @@ export function createAwsCache(name: string, args: CacheArgs, parent: pulumi.Res
             transitEncryptionMode: transitEncryption ? "required" : undefined,
             // An auth token needs TLS; without TLS the cache is reachable only from the node subnets.
             authToken: transitEncryption ? pulumi.secret(authToken.result) : undefined,
-            snapshotRetentionLimit: args.backupRetentionDays ?? 7,
+            snapshotRetentionLimit: backupRetentionDays,
             snapshotWindow: "03:00-04:00",
             maintenanceWindow: "sun:04:30-sun:05:30",
             autoMinorVersionUpgrade: true,

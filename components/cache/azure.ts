@@ -4,7 +4,7 @@ import { catalog } from "../shared/catalog";
 import { privateEndpoint } from "../shared/azure";
 import { azurePlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
-import { CacheArgs, CacheOutputs, redisConnectionString } from ".";
+import { CacheArgs, CacheOutputs, cacheSettings, redisConnectionString } from ".";
 
 /** Azure Managed Redis serves its TLS endpoint on 10000. */
 const PORT = 10000;
@@ -29,8 +29,7 @@ export function createAzureCache(name: string, args: CacheArgs, parent: pulumi.R
     const { context } = args;
     const { resourceGroupName, location } = azurePlacement(context);
     const azure = args.azure ?? {};
-    const size = args.size ?? "small";
-    const highAvailability = args.highAvailability ?? false;
+    const { size, highAvailability } = cacheSettings(args);
     const persistence = azure.persistence ?? (context.protect ? "aof" : "none");
     const opts = { parent };
     const stateful = { parent, ...statefulOptions(context) };

@@ -90,6 +90,15 @@ export interface CacheOutputs {
     readonly securityOptOuts: pulumi.Output<string[]>;
 }
 
+/** The neutral settings with their defaults applied, in one place for every cloud. */
+export function cacheSettings(args: CacheArgs) {
+    return {
+        size: args.size ?? "small",
+        highAvailability: args.highAvailability ?? false,
+        backupRetentionDays: args.backupRetentionDays ?? 7,
+    } as const;
+}
+
 export type CacheImplementation = (name: string, args: CacheArgs, parent: pulumi.Resource) => CacheOutputs;
 
 /** Builds the neutral connection string; the result is secret. */

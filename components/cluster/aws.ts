@@ -7,7 +7,7 @@ import { catalog } from "../shared/catalog";
 import { assumeRolePolicyFor, customerManagedKey } from "../shared/aws";
 import { awsPlacement } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
-import { ClusterArgs, ClusterImplementationResult, nodeCounts } from ".";
+import { ClusterArgs, ClusterImplementationResult, clusterSettings } from ".";
 
 const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 const POD_IDENTITY_ACTIONS = ["sts:AssumeRole", "sts:TagSession"];
@@ -36,18 +36,16 @@ export function createAwsCluster(
 ): ClusterImplementationResult {
     const { region } = awsPlacement(args.context);
     const aws = args.aws ?? {};
-    const size = args.size ?? "small";
-    const version = args.kubernetesVersion ?? "1.33";
-    const apiAllowedCidrs = args.apiAllowedCidrs ?? [];
+    const settings = clusterSettings(args);
+    const { size, apiAllowedCidrs, kubernetesVersion: version } = settings;
     const secretsEncryption = aws.secretsEncryption ?? true;
-    const counts = nodeCounts(args, catalog.cluster[size]);
     const opts = { parent };
     const clusterName = name;
 
     const key = customerManagedKey(name, `Envelope-encrypts Kubernetes secrets of ${name}`, opts);
     const logGroup = new cloudwatch.LogGroup(
         `${name}-control-plane-logs`,
-        { name: `/aws/eks/${clusterName}/cluster`, retentionInDays: args.logRetentionDays ?? 30 },
+        { name: `/aws/eks/${clusterName}/cluster`, retentionInDays: settings.logRetentionDays },
         opts,
     );
 
@@ -117,7 +115,11 @@ export function createAwsCluster(
             instanceTypes: aws.instanceTypes ?? [...catalog.cluster[size].aws],
             amiType: "AL2023_x86_64_STANDARD",
             capacityType: "ON_DEMAND",
-            scalingConfig: { minSize: counts.minNodes, desiredSize: counts.desiredNodes, maxSize: counts.maxNodes },
+            scalingConfig: {
+                minSize: settings.minNodes,
+                desiredSize: settings.desiredNodes,
+                maxSize: settings.maxNodes,
+            },
             updateConfig: { maxUnavailable: 1 },
         },
         // The autoscaler changes the desired size; Pulumi must not fight it.

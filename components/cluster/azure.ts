@@ -9,7 +9,7 @@ import { catalog } from "../shared/catalog";
 import { AKS_DNS_SERVICE_IP, AKS_POD_CIDR, AKS_SERVICE_CIDR, roleDefinitionId } from "../shared/azure";
 import { azurePlacement } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
-import { ClusterArgs, ClusterImplementationResult, nodeCounts } from ".";
+import { ClusterArgs, ClusterImplementationResult, clusterSettings } from ".";
 
 /** The Entra application every AKS cluster with managed Entra integration accepts tokens for. */
 const AKS_ENTRA_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
@@ -35,12 +35,9 @@ export function createAzureCluster(
     const { resourceGroupName, location, tenantId, deployerObjectId, logAnalyticsWorkspaceId } =
         azurePlacement(context);
     const azure = args.azure ?? {};
-    const size = args.size ?? "small";
-    const version = args.kubernetesVersion ?? "1.33";
-    const apiAllowedCidrs = args.apiAllowedCidrs ?? [];
+    const settings = clusterSettings(args);
+    const { size, apiAllowedCidrs, highAvailability, kubernetesVersion: version } = settings;
     const privateCluster = apiAllowedCidrs.length === 0;
-    const highAvailability = args.highAvailability ?? false;
-    const counts = nodeCounts(args, catalog.cluster[size]);
     const nodeSubnetId = args.network.nodeSubnetIds.apply((ids) => ids[0]);
     const opts = { parent };
     const tags = context.tags;
@@ -111,9 +108,9 @@ export function createAzureCluster(
                     vnetSubnetID: nodeSubnetId,
                     enableNodePublicIP: false,
                     enableAutoScaling: true,
-                    minCount: counts.minNodes,
-                    count: counts.desiredNodes,
-                    maxCount: counts.maxNodes,
+                    minCount: settings.minNodes,
+                    count: settings.desiredNodes,
+                    maxCount: settings.maxNodes,
                     availabilityZones: highAvailability ? args.network.zones : undefined,
                     upgradeSettings: { maxSurge: "33%" },
                 },

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
+import { catalog } from "../shared/catalog";
 import { CapabilityComponent, PlatformContext, SizeProfile } from "../shared/context";
 import { NetworkOutputs } from "../network";
 
@@ -122,6 +123,19 @@ export type ClusterImplementation = (
     args: ClusterArgs,
     parent: pulumi.Resource,
 ) => ClusterImplementationResult;
+
+/** The neutral settings with their defaults applied, in one place for every cloud. */
+export function clusterSettings(args: ClusterArgs) {
+    const size = args.size ?? "small";
+    return {
+        size,
+        kubernetesVersion: args.kubernetesVersion ?? "1.33",
+        apiAllowedCidrs: args.apiAllowedCidrs ?? [],
+        highAvailability: args.highAvailability ?? false,
+        logRetentionDays: args.logRetentionDays ?? 30,
+        ...nodeCounts(args, catalog.cluster[size]),
+    };
+}
 
 /** Resolved node counts, defaults applied in one place. */
 export function nodeCounts(

@@ -6,7 +6,7 @@ import { catalog } from "../shared/catalog";
 import { customerManagedKey, dataStoreSecurityGroup } from "../shared/aws";
 import { awsPlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
-import { DatabaseArgs, DatabaseOutputs, postgresConnectionString } from ".";
+import { DatabaseArgs, DatabaseOutputs, databaseSettings, postgresConnectionString } from ".";
 
 const PORT = 5432;
 
@@ -19,17 +19,21 @@ const PORT = 5432;
 export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulumi.Resource): DatabaseOutputs {
     const { region } = awsPlacement(args.context);
     const aws = args.aws ?? {};
-    const size = args.size ?? "small";
-    const engineVersion = args.engineVersion ?? "17";
-    const storageGiB = args.storageGiB ?? catalog.database[size].storageGiB;
-    const highAvailability = args.highAvailability ?? false;
-    const backupRetentionDays = args.backupRetentionDays ?? 7;
-    const deletionProtection = args.deletionProtection ?? args.context.protect;
+    const {
+        size,
+        storageGiB,
+        maxStorageGiB,
+        engineVersion,
+        databaseName,
+        username,
+        highAvailability,
+        backupRetentionDays,
+        deletionProtection,
+        logRetentionDays,
+    } = databaseSettings(args);
     const storageEncrypted = aws.storageEncrypted ?? true;
     const forceSsl = aws.forceSsl ?? true;
     const performanceInsights = aws.performanceInsights ?? true;
-    const databaseName = args.databaseName ?? "app";
-    const username = args.username ?? "platform_admin";
     const opts = { parent };
     const stateful = { parent, ...statefulOptions(args.context) };
 
@@ -70,7 +74,7 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
     const identifier = name;
     const logGroup = new cloudwatch.LogGroup(
         `${name}-logs`,
-        { name: `/aws/rds/instance/${identifier}/postgresql`, retentionInDays: args.logRetentionDays ?? 30 },
+        { name: `/aws/rds/instance/${identifier}/postgresql`, retentionInDays: logRetentionDays },
         opts,
     );
 
@@ -82,7 +86,7 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
             engineVersion,
             instanceClass: aws.instanceClass ?? catalog.database[size].aws,
             allocatedStorage: storageGiB,
-            maxAllocatedStorage: args.maxStorageGiB ?? storageGiB * 4,
+            maxAllocatedStorage: maxStorageGiB,
             storageType: "gp3",
             storageEncrypted,
             kmsKeyId: storageEncrypted ? key.arn : undefined,

@@ -6,7 +6,7 @@ import { azureDatabaseTier, catalog } from "../shared/catalog";
 import { privateDnsZoneId } from "../shared/azure";
 import { azurePlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
-import { DatabaseArgs, DatabaseOutputs, postgresConnectionString } from ".";
+import { DatabaseArgs, DatabaseOutputs, databaseSettings, postgresConnectionString } from ".";
 
 const PORT = 5432;
 
@@ -29,17 +29,19 @@ export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pu
     const { context } = args;
     const { resourceGroupName, location, tenantId } = azurePlacement(context);
     const azure = args.azure ?? {};
-    const size = args.size ?? "small";
-    const engineVersion = args.engineVersion ?? "17";
-    const storageGiB = args.storageGiB ?? catalog.database[size].storageGiB;
-    const highAvailability = args.highAvailability ?? false;
-    const backupRetentionDays = args.backupRetentionDays ?? 7;
-    const deletionProtection = args.deletionProtection ?? context.protect;
+    const {
+        size,
+        storageGiB,
+        engineVersion,
+        databaseName,
+        username,
+        highAvailability,
+        backupRetentionDays,
+        deletionProtection,
+    } = databaseSettings(args);
     const requireSecureTransport = azure.requireSecureTransport ?? true;
     const geoRedundantBackup = azure.geoRedundantBackup ?? highAvailability;
     const skuName = azure.skuName ?? catalog.database[size].azure;
-    const databaseName = args.databaseName ?? "app";
-    const username = args.username ?? "platform_admin";
     const opts = { parent };
     const stateful = { parent, ...statefulOptions(context) };
 

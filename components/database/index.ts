@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PostgresVersion } from "../shared/catalog";
+import { PostgresVersion, catalog } from "../shared/catalog";
 import { PlatformContext, SizeProfile, CapabilityComponent } from "../shared/context";
 import { NetworkOutputs } from "../network";
 
@@ -140,6 +140,24 @@ export interface DatabaseOutputs {
     readonly highAvailability: pulumi.Output<boolean>;
     /** Security controls turned off through the override bag (e.g. `aws.storageEncrypted`). */
     readonly securityOptOuts: pulumi.Output<string[]>;
+}
+
+/** The neutral settings with their defaults applied, in one place for every cloud. */
+export function databaseSettings(args: DatabaseArgs) {
+    const size = args.size ?? "small";
+    const storageGiB = args.storageGiB ?? catalog.database[size].storageGiB;
+    return {
+        size,
+        storageGiB,
+        maxStorageGiB: args.maxStorageGiB ?? storageGiB * 4,
+        engineVersion: args.engineVersion ?? "17",
+        databaseName: args.databaseName ?? "app",
+        username: args.username ?? "platform_admin",
+        highAvailability: args.highAvailability ?? false,
+        backupRetentionDays: args.backupRetentionDays ?? 7,
+        deletionProtection: args.deletionProtection ?? args.context.protect,
+        logRetentionDays: args.logRetentionDays ?? 30,
+    };
 }
 
 export type DatabaseImplementation = (name: string, args: DatabaseArgs, parent: pulumi.Resource) => DatabaseOutputs;

@@ -3,7 +3,7 @@ import * as s3 from "@pulumi/aws/s3";
 import { customerManagedKey } from "../shared/aws";
 import { awsPlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
-import { StorageArgs, StorageOutputs } from ".";
+import { StorageArgs, StorageOutputs, storageSettings } from ".";
 
 /**
  * S3 bucket: SSE-KMS with a customer-managed key (bucket keys on), versioning, all four public-access
@@ -92,7 +92,9 @@ export function createAwsStorage(name: string, args: StorageArgs, parent: pulumi
                     id: "expire-noncurrent-versions",
                     status: "Enabled",
                     filter: {},
-                    noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionRetentionDays ?? 30 },
+                    noncurrentVersionExpiration: {
+                        noncurrentDays: storageSettings(args).noncurrentVersionRetentionDays,
+                    },
                 },
                 {
                     id: "abort-incomplete-multipart-uploads",

@@ -3,7 +3,7 @@ import * as storage from "@pulumi/azure-native/storage";
 import { compactGlobalName, privateEndpoint } from "../shared/azure";
 import { azurePlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
-import { StorageArgs, StorageOutputs } from ".";
+import { StorageArgs, StorageOutputs, storageSettings } from ".";
 
 /**
  * A StorageV2 account with one blob container: HTTPS only, TLS 1.2 minimum, service encryption plus
@@ -17,10 +17,10 @@ export function createAzureStorage(name: string, args: StorageArgs, parent: pulu
     const { context } = args;
     const { resourceGroupName, location } = azurePlacement(context);
     const azure = args.azure ?? {};
-    const replication = azure.replication ?? (args.highAvailability ? "ZRS" : "LRS");
+    const { highAvailability, noncurrentVersionRetentionDays: retentionDays } = storageSettings(args);
+    const replication = azure.replication ?? (highAvailability ? "ZRS" : "LRS");
     const infrastructureEncryption = azure.infrastructureEncryption ?? true;
     const versioning = azure.versioning ?? true;
-    const retentionDays = args.noncurrentVersionRetentionDays ?? 30;
     const opts = { parent };
     const stateful = { parent, ...statefulOptions(context) };
 

@@ -79,6 +79,14 @@ export interface StorageOutputs {
     readonly securityOptOuts: pulumi.Output<string[]>;
 }
 
+/** The neutral settings with their defaults applied, in one place for every cloud. */
+export function storageSettings(args: StorageArgs) {
+    return {
+        noncurrentVersionRetentionDays: args.noncurrentVersionRetentionDays ?? 30,
+        highAvailability: args.highAvailability ?? false,
+    };
+}
+
 export type StorageImplementation = (name: string, args: StorageArgs, parent: pulumi.Resource) => StorageOutputs;
 
 /** Private, encrypted, versioned object storage. */
