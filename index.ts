@@ -15,3 +15,4 @@ export const cache = outputs.cache;
 export const cluster = outputs.cluster;
 export const storage = outputs.storage;
 export const monitoring = outputs.monitoring;
+export const workloads = outputs.workloads;

@@ -52,4 +52,24 @@ export const awsState: Record<string, StateFn> = {
         const name = String(r.inputs.name ?? `${r.name}-${hash(r.name)}`);
         return { name, arn: awsArn("logs", `log-group:${name}`, at) };
     },
+    "aws:ecr/repository:Repository": (r, at) => {
+        const name = String(r.inputs.name ?? `${r.name}-${hash(r.name)}`);
+        return {
+            name,
+            arn: awsArn("ecr", `repository/${name}`, at),
+            registryId: ACCOUNT_ID,
+            repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${at.region}.amazonaws.com/${name}`,
+        };
+    },
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": (r, at) => {
+        const associationId = `a-${hash(r.name, 17)}`;
+        return {
+            associationId,
+            associationArn: awsArn(
+                "eks",
+                `podidentityassociation/${String(r.inputs.clusterName)}/${associationId}`,
+                at,
+            ),
+        };
+    },
 };

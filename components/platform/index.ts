@@ -5,6 +5,7 @@ import { Database } from "../database";
 import { Monitoring } from "../monitoring";
 import { Network } from "../network";
 import { Storage } from "../storage";
+import { Workloads } from "../workloads";
 import { PlatformConfig } from "../shared/config";
 import { PlatformContext, implementationFor } from "../shared/context";
 
@@ -25,6 +26,7 @@ export interface Platform {
     readonly cluster: Cluster;
     readonly storage: Storage;
     readonly monitoring: Monitoring;
+    readonly workloads: Workloads;
 }
 
 /** Tags on every resource: the user's, plus where the resource comes from. */
@@ -109,7 +111,26 @@ export function buildPlatform(config: PlatformConfig): Platform {
         },
         opts,
     );
-    return { context, network, database: db, cache, cluster, storage, monitoring };
+    // The application on the cluster, through the cluster's Kubernetes provider. Only the workloads depend
+    // on the cluster; they read the data stores' normalized outputs.
+    const workloads = new Workloads(
+        `${prefix}-workloads`,
+        {
+            context,
+            services: config.services,
+            cluster,
+            network,
+            database: db,
+            cache,
+            storage,
+            alertEmail: config.alertEmail,
+            alertDestinationId: monitoring.alertDestinationId,
+            highAvailability,
+            adminAllowedCidrs: config.apiAllowedCidrs,
+        },
+        { providers: [...foundation.providers, cluster.provider] },
+    );
+    return { context, network, database: db, cache, cluster, storage, monitoring, workloads };
 }
 
 /** The stack outputs: every capability's normalized outputs, the same keys on every cloud. */
@@ -157,6 +178,10 @@ export function platformOutputs(p: Platform) {
         monitoring: {
             alertDestinationId: p.monitoring.alertDestinationId,
             dashboardUrl: p.monitoring.dashboardUrl,
+        },
+        workloads: {
+            serviceUrls: p.workloads.serviceUrls,
+            grafanaUrl: p.workloads.grafanaUrl,
         },
     };
 }

@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import {
     AZURE_POSTGRES_STORAGE_GIB,
@@ -26,6 +28,7 @@ import type { AwsCacheOptions, AzureCacheOptions } from "../cache";
 import type { AwsClusterOptions, AzureClusterOptions } from "../cluster";
 import type { AwsDatabaseOptions, AzureDatabaseOptions } from "../database";
 import type { AwsStorageOptions, AzureStorageOptions } from "../storage";
+import { BINDABLE_RESOURCES, BINDING_VARIABLES, RESERVED_VARIABLES, type ServiceConfig } from "../workloads";
 
 /**
  * The one module that reads stack configuration. It reads every `platform:*` key once, rejects unknown
@@ -35,6 +38,13 @@ import type { AwsStorageOptions, AzureStorageOptions } from "../storage";
  */
 
 export const NAMESPACE = "platform";
+
+/**
+ * Address ranges AKS uses inside the cluster on Azure (Azure CNI overlay pods, Kubernetes services). They
+ * never appear on the VNet but must not overlap it, so an overlapping `platform:network` cidrBlock is
+ * rejected on Azure.
+ */
+export const AZURE_CLUSTER_RANGES = { podCidr: "10.244.0.0/16", serviceCidr: "10.245.0.0/16" } as const;
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/;
 const cidr = () => str({ pattern: CIDR, allowed: 'an IPv4 CIDR such as "203.0.113.0/24"' });
@@ -113,6 +123,125 @@ const contractsMatch: [
     Exactly<Infer<typeof azureStorage>, AzureStorageOptions>,
 ] = [true, true, true, true, true, true, true, true];
 void contractsMatch;
+
+// ---- platform:services: the application services (components/workloads) ----
+
+const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
+const serviceName = () =>
+    str({
+        pattern: SERVICE_NAME,
+        allowed: 'a DNS label: lowercase letters, digits and "-", starting with a letter, at most 40 characters',
+    });
+const IMAGE_REFERENCE =
+    /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+const imageReference = () =>
+    str({
+        pattern: IMAGE_REFERENCE,
+        maxLength: 255,
+        allowed: 'an image reference such as "ghcr.io/acme/api:1.4.2" or "ghcr.io/acme/api@sha256:<64 hex digits>"',
+    });
+const httpPath = () =>
+    str({
+        pattern: /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/,
+        maxLength: 256,
+        allowed: 'an absolute HTTP path such as "/health/ready" (starts with "/", no spaces, no query string)',
+    });
+const CPU = /^(\d+m|\d+(\.\d{1,3})?)$/;
+const MEMORY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
+const quantities = () =>
+    obj({
+        cpu: str({ pattern: CPU, allowed: 'a CPU quantity such as "250m" or "1.5"' }),
+        memory: str({ pattern: MEMORY, allowed: 'a memory quantity such as "256Mi" or "1Gi"' }),
+    });
+
+/** A field whose problems carry a more specific explanation than the generic one. */
+function explained<T>(field: Field<T>, allowed: string, fix: (received: unknown) => string): Field<T> {
+    return {
+        kind: field.kind,
+        allowed,
+        parse(value, at, problems) {
+            const own: ConfigProblem[] = [];
+            const out = field.parse(value, at, own);
+            problems.push(...own.map((p) => ({ ...p, allowed, fix: fix(p.received) })));
+            return out;
+        },
+    };
+}
+
+/** Plain environment variables: names as POSIX shells accept them, string values. */
+function envVars(): Field<Record<string, string>> {
+    const allowed =
+        'an object of plain variables, e.g. {"LOG_LEVEL": "info"}: names of letters, digits and "_", string values';
+    return {
+        kind: "json",
+        allowed,
+        parse(value, at, problems) {
+            if (typeof value !== "object" || value === null || Array.isArray(value)) {
+                problems.push(problem(at, value, allowed));
+                return undefined;
+            }
+            const before = problems.length;
+            for (const [name, v] of Object.entries(value)) {
+                if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || typeof v !== "string") {
+                    problems.push(
+                        problem(
+                            { ...at, key: `${at.key}.${name}` },
+                            v,
+                            'a variable name of letters, digits and "_" with a string value (quote numbers: "8")',
+                            `Rename "${name}" or quote its value in ${at.key}.`,
+                        ),
+                    );
+                }
+            }
+            return problems.length === before ? (value as Record<string, string>) : undefined;
+        },
+    };
+}
+
+const serviceSchema = obj(
+    {
+        name: serviceName(),
+        image: imageReference(),
+        build: obj({
+            context: str({ pattern: /^[^\0]+$/, allowed: "a directory relative to the project directory" }),
+            dockerfile: str({ pattern: /^[^\0]+$/, allowed: "a Dockerfile path relative to the context" }),
+            target: str({ pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, allowed: "a build stage name" }),
+        }),
+        port: explained(
+            int(1, 65535),
+            "a TCP port from 1 to 65535",
+            () => 'Set "port" to the port the container listens on, e.g. 8080.',
+        ),
+        replicas: obj({ min: int(1, 100, "pods"), max: int(1, 100, "pods") }),
+        resources: obj({ requests: quantities(), limits: quantities() }),
+        probes: obj({ liveness: httpPath(), readiness: httpPath(), startup: httpPath() }),
+        metricsPath: httpPath(),
+        env: envVars(),
+        expose: obj({
+            host: str({
+                pattern: /^(?=.{4,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+                allowed: 'a lowercase DNS name such as "api.example.com" (no wildcard, no scheme)',
+            }),
+            path: httpPath(),
+            rateLimitRps: int(1, 10000, "requests per second"),
+            canary: obj({ image: imageReference(), weight: int(1, 99, "percent") }),
+        }),
+        bind: list(
+            explained(
+                oneOf(BINDABLE_RESOURCES),
+                `one of the resources the platform creates: ${BINDABLE_RESOURCES.map((r) => JSON.stringify(r)).join(", ")}`,
+                (received) =>
+                    `Remove ${JSON.stringify(received)} from "bind": there is no such platform resource to connect to.`,
+            ),
+        ),
+        calls: list(serviceName()),
+    },
+    "a service",
+);
+/** `platform:services` is a JSON list (a string in Pulumi.yaml, like the other structured keys). */
+const servicesField: Field<Infer<typeof serviceSchema>[]> = { ...list(serviceSchema, { maxItems: 30 }), kind: "json" };
+const serviceContractMatches: Exactly<Infer<typeof serviceSchema>, ServiceConfig> = true;
+void serviceContractMatches;
 
 interface KeyDefinition<F extends Field<unknown>> {
     readonly field: F;
@@ -239,6 +368,11 @@ export const CONFIG_KEYS = {
         {},
         "JSON: monitoring overrides {logRetentionDays}.",
     ),
+    services: key(
+        servicesField,
+        [],
+        "JSON: the application services [{name, image | build, port, replicas, resources, probes, metricsPath, env, expose, bind, calls}].",
+    ),
 };
 
 type Keys = typeof CONFIG_KEYS;
@@ -265,6 +399,7 @@ export interface PlatformConfig {
     readonly cluster: Raw["cluster"];
     readonly storage: Raw["storage"];
     readonly monitoring: Raw["monitoring"];
+    readonly services: ServiceConfig[];
 }
 
 /** Thrown when the configuration is invalid; carries one problem per mistake. */
@@ -332,6 +467,7 @@ export function parseConfig(raw: Record<string, string>, project: string, stack:
 /** Rules that involve several keys or the selected cloud's own limits. */
 function crossCheck(c: PlatformConfig, stackFile: string, problems: ConfigProblem[]): void {
     const at = (key: string) => ({ key: `${NAMESPACE}:${key}`, stackFile });
+    checkServices(c.services, stackFile, problems);
 
     if (!c.alertEmail) {
         problems.push(
@@ -441,6 +577,18 @@ function crossCheck(c: PlatformConfig, stackFile: string, problems: ConfigProble
                 ),
             );
         }
+        const cidrBlock = c.network.cidrBlock ?? "10.0.0.0/16";
+        const clash = Object.values(AZURE_CLUSTER_RANGES).find((range) => cidrsOverlap(cidrBlock, range));
+        if (clash) {
+            problems.push(
+                problem(
+                    at("network.cidrBlock"),
+                    cidrBlock,
+                    `a range that does not overlap ${Object.values(AZURE_CLUSTER_RANGES).join(" or ")} on Azure (AKS's pod and service ranges; it overlaps ${clash})`,
+                    `Set "cidrBlock" in platform:network to a range outside them, e.g. "10.0.0.0/16".`,
+                ),
+            );
+        }
         for (const [tagKey] of Object.entries(c.tags)) {
             if (/[<>%&\\?/]/.test(tagKey)) {
                 problems.push(
@@ -466,6 +614,20 @@ function crossCheck(c: PlatformConfig, stackFile: string, problems: ConfigProble
             );
         }
     }
+}
+
+/** Whether two IPv4 CIDR ranges share any address. */
+function cidrsOverlap(a: string, b: string): boolean {
+    const range = (cidr: string) => {
+        const [address, prefix] = cidr.split("/");
+        const start = address.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
+        const size = 2 ** (32 - Number(prefix));
+        const first = start - (start % size);
+        return [first, first + size - 1];
+    };
+    const [aStart, aEnd] = range(a);
+    const [bStart, bEnd] = range(b);
+    return aStart <= bEnd && bStart <= aEnd;
 }
 
 /** The known key closest to a mistyped one, when it is close enough to be a typo. */
@@ -501,4 +663,188 @@ function editDistance(a: string, b: string): number {
  */
 export function loadConfig(): PlatformConfig {
     return parseConfig(pulumi.runtime.allConfig(), pulumi.getProject(), pulumi.getStack());
+}
+
+/** CPU quantity in cores, memory in bytes: enough to compare requests with limits. */
+function quantityValue(text: string): number {
+    const units: Record<string, number> = {
+        m: 1e-3,
+        k: 1e3,
+        M: 1e6,
+        G: 1e9,
+        T: 1e12,
+        Ki: 2 ** 10,
+        Mi: 2 ** 20,
+        Gi: 2 ** 30,
+        Ti: 2 ** 40,
+    };
+    const [, number, unit] = /^([\d.]+)([A-Za-z]*)$/.exec(text) ?? [];
+    return Number(number) * (unit ? (units[unit] ?? NaN) : 1);
+}
+
+/**
+ * Rules for `platform:services` beyond each field's own shape: required fields, unique names and hosts,
+ * replica and resource bounds, bindings and calls that name things that exist, build contexts on disk, and
+ * no secrets in plain environment variables.
+ */
+function checkServices(services: ServiceConfig[], stackFile: string, problems: ConfigProblem[]): void {
+    const key = `${NAMESPACE}:services`;
+    const names = services.map((s) => s.name);
+    const add = (where: string, received: unknown, allowed: string, fix: string) =>
+        problems.push(problem({ key: `${key}${where}`, stackFile }, received, allowed, fix));
+
+    services.forEach((s, i) => {
+        const at = `[${i}]`;
+        const label = s.name ? `service "${s.name}"` : `service ${i}`;
+        if (!s.name) {
+            add(`${at}.name`, s.name, "a DNS label naming the service (required)", `Add "name" to ${label} in ${key}.`);
+        } else if (names.indexOf(s.name) !== i) {
+            add(
+                `${at}.name`,
+                s.name,
+                "a name no other service uses",
+                `Rename one of the services named "${s.name}" (entries ${names.indexOf(s.name)} and ${i}) in ${key}.`,
+            );
+        }
+        if ((s.image === undefined) === (s.build === undefined)) {
+            add(
+                at,
+                { image: s.image, build: s.build },
+                'exactly one of "image" (a prebuilt reference) or "build" (a build context)',
+                `Give ${label} either "image" or "build" in ${key}, not ${s.image === undefined ? "neither" : "both"}.`,
+            );
+        }
+        if (s.build) {
+            const context = s.build.context;
+            if (context === undefined) {
+                add(
+                    `${at}.build.context`,
+                    context,
+                    "a build context directory (required with build)",
+                    `Add "context" to the "build" of ${label}.`,
+                );
+            } else if (!fs.existsSync(context) || !fs.statSync(context).isDirectory()) {
+                add(
+                    `${at}.build.context`,
+                    context,
+                    `an existing directory, relative to the project directory (${process.cwd()})`,
+                    `Point "context" of ${label} at the directory holding its sources.`,
+                );
+            } else if (!fs.existsSync(path.join(context, s.build.dockerfile ?? "Dockerfile"))) {
+                add(
+                    `${at}.build.dockerfile`,
+                    s.build.dockerfile ?? "Dockerfile",
+                    `a Dockerfile inside the build context "${context}"`,
+                    `Add the Dockerfile or set "dockerfile" of ${label} to its path relative to the context.`,
+                );
+            }
+        }
+        if (s.port === undefined) {
+            add(
+                `${at}.port`,
+                s.port,
+                "a TCP port from 1 to 65535 (required)",
+                `Add "port" to ${label}: the port its container listens on.`,
+            );
+        }
+        const min = s.replicas?.min ?? 1;
+        const max = s.replicas?.max ?? Math.max(min, 3);
+        if (min > max) {
+            add(
+                `${at}.replicas`,
+                s.replicas,
+                "min <= max (the autoscaler scales between them)",
+                `Lower "min" or raise "max" in the "replicas" of ${label}.`,
+            );
+        }
+        for (const resource of ["cpu", "memory"] as const) {
+            const request = s.resources?.requests?.[resource];
+            const limit = s.resources?.limits?.[resource];
+            if (request !== undefined && limit !== undefined && quantityValue(request) > quantityValue(limit)) {
+                add(
+                    `${at}.resources`,
+                    { requests: { [resource]: request }, limits: { [resource]: limit } },
+                    `a ${resource} request no larger than its limit`,
+                    `Lower requests.${resource} or raise limits.${resource} of ${label}.`,
+                );
+            }
+        }
+        for (const [name, value] of Object.entries(s.env ?? {})) {
+            if (RESERVED_VARIABLES.includes(name)) {
+                add(
+                    `${at}.env.${name}`,
+                    name,
+                    `a name the platform does not set itself (it sets PORT and, through "bind", ${Object.values(BINDING_VARIABLES).flat().join(", ")})`,
+                    `Remove "${name}" from the env of ${label}${name === "PORT" ? "" : '; use "bind" to receive it'}.`,
+                );
+            } else if (/PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|ACCESS_KEY|API_KEY|CREDENTIAL/i.test(name)) {
+                add(
+                    `${at}.env.${name}`,
+                    "[redacted]",
+                    "plain, non-secret settings only: a variable named like a secret would sit in the Deployment in clear text",
+                    `Remove "${name}" from the env of ${label}; secrets reach pods only from Kubernetes Secrets ("bind").`,
+                );
+            } else if (/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^@\s]+@/i.test(value)) {
+                add(
+                    `${at}.env.${name}`,
+                    "[redacted]",
+                    "a value without credentials (this one is a URL with a password)",
+                    `Remove the credentials from "${name}" of ${label}; bind the resource instead.`,
+                );
+            }
+        }
+        if (s.expose) {
+            if (!s.expose.host) {
+                add(
+                    `${at}.expose.host`,
+                    s.expose.host,
+                    "a public DNS name (required with expose)",
+                    `Add "host" to the "expose" of ${label}.`,
+                );
+            }
+            if (s.expose.canary && !s.expose.canary.image) {
+                add(
+                    `${at}.expose.canary.image`,
+                    s.expose.canary.image,
+                    "the canary's image reference (required with canary)",
+                    `Add "image" to the canary of ${label}, or remove "canary".`,
+                );
+            }
+            const route = `${s.expose.host}${s.expose.path ?? "/"}`;
+            const first = services.findIndex((o) => o.expose && `${o.expose.host}${o.expose.path ?? "/"}` === route);
+            if (s.expose.host && first !== i) {
+                add(
+                    `${at}.expose`,
+                    route,
+                    "a host and path no other service is exposed on",
+                    `Change the "host" or "path" of ${label}: service ${first} already serves ${route}.`,
+                );
+            }
+        }
+        (s.bind ?? []).forEach((resource, j) => {
+            if (s.bind!.indexOf(resource) !== j) {
+                add(
+                    `${at}.bind[${j}]`,
+                    resource,
+                    "each resource once",
+                    `Remove the repeated "${resource}" from the "bind" of ${label}.`,
+                );
+            }
+        });
+        (s.calls ?? []).forEach((callee, j) => {
+            if (!names.includes(callee) || callee === s.name) {
+                add(
+                    `${at}.calls[${j}]`,
+                    callee,
+                    `the name of another service in ${key}: ${
+                        names
+                            .filter((n) => n && n !== s.name)
+                            .map((n) => JSON.stringify(n))
+                            .join(", ") || "(none)"
+                    }`,
+                    `Remove "${callee}" from the "calls" of ${label}, or add a service of that name.`,
+                );
+            }
+        });
+    });
 }

@@ -136,9 +136,11 @@ export function createAzureIdentity(
  * itself through an SMTP relay in the cluster's reach (`smtp.<domain>` of the alert address, port 587,
  * STARTTLS). Replace the smarthost with the organisation's relay when it differs.
  */
-export function createAzureAlertRoute(name: string, args: AlertRouteArgs, parent: pulumi.Resource): AlertRouteOutputs {
-    void name;
-    void parent;
+export function createAzureAlertRoute(
+    _name: string,
+    args: AlertRouteArgs,
+    _parent: pulumi.Resource,
+): AlertRouteOutputs {
     const domain = args.alertEmail.split("@")[1] ?? "example.com";
     return {
         receiver: pulumi.output(args.alertEmail).apply(

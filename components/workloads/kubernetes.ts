@@ -1,0 +1,166 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Namespace } from "@pulumi/kubernetes/core/v1";
+import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
+import {
+    ClusterMonitoring,
+    IngressController,
+    Registry,
+    ServiceWorkload,
+    WorkloadsArgs,
+    WorkloadsOutputs,
+    resolveServices,
+    workloadsCloud,
+} from ".";
+
+/** Labels that select the cluster DNS pods (CoreDNS on EKS and AKS alike). */
+export const DNS_SELECTOR = {
+    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+    podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+};
+
+/** Labels every object of a service carries. */
+export function serviceLabels(service: string, environment: string): Record<string, string> {
+    return {
+        "app.kubernetes.io/name": service,
+        "app.kubernetes.io/part-of": "platform",
+        "app.kubernetes.io/managed-by": "pulumi",
+        environment,
+    };
+}
+
+/**
+ * Builds the Workloads capability: namespace (Pod Security "restricted" enforced) with default-deny
+ * network policy and DNS egress, the registry, the ingress and monitoring layers, and one ServiceWorkload
+ * per service.
+ */
+export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulumi.Resource): WorkloadsOutputs {
+    const { context } = args;
+    const cloud = workloadsCloud(context.cloud);
+    const services = resolveServices(args.services ?? []);
+    const highAvailability = args.highAvailability ?? false;
+    const namespaceName = args.namespace ?? context.namePrefix;
+    const opts = { parent };
+
+    const namespace = new Namespace(
+        `${name}-namespace`,
+        {
+            metadata: {
+                name: namespaceName,
+                labels: {
+                    environment: context.environment,
+                    "pod-security.kubernetes.io/enforce": "restricted",
+                    "pod-security.kubernetes.io/enforce-version": "latest",
+                    "pod-security.kubernetes.io/warn": "restricted",
+                },
+            },
+        },
+        opts,
+    );
+    const ns = namespace.metadata.name;
+
+    new NetworkPolicy(
+        `${name}-default-deny`,
+        {
+            metadata: { name: "default-deny-all", namespace: ns },
+            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+        },
+        opts,
+    );
+    new NetworkPolicy(
+        `${name}-allow-dns`,
+        {
+            metadata: { name: "allow-dns-egress", namespace: ns },
+            spec: {
+                podSelector: {},
+                policyTypes: ["Egress"],
+                egress: [
+                    {
+                        to: [DNS_SELECTOR],
+                        ports: [
+                            { protocol: "UDP", port: 53 },
+                            { protocol: "TCP", port: 53 },
+                        ],
+                    },
+                ],
+            },
+        },
+        opts,
+    );
+
+    const registry = new Registry(
+        `${name}-registry`,
+        { context, repositories: services.map((s) => s.name), nodeIdentityId: args.cluster.nodeIdentityId },
+        opts,
+    );
+
+    const ingress = new IngressController(
+        `${name}-ingress`,
+        {
+            context,
+            alertEmail: args.alertEmail,
+            highAvailability,
+            loadBalancerAnnotations: cloud.loadBalancerAnnotations(highAvailability),
+        },
+        opts,
+    );
+
+    const firstHost = services.find((s) => s.expose)?.expose?.host;
+    const grafanaHost =
+        args.grafanaHost ?? (firstHost ? `grafana.${firstHost.split(".").slice(1).join(".")}` : undefined);
+    const monitoring = new ClusterMonitoring(
+        `${name}-monitoring`,
+        {
+            context,
+            cluster: args.cluster,
+            appNamespace: namespaceName,
+            services: services.map((s) => s.name),
+            alertEmail: args.alertEmail,
+            alertDestinationId: args.alertDestinationId,
+            highAvailability,
+            grafanaHost,
+            adminAllowedCidrs: args.adminAllowedCidrs ?? [],
+            ingress: { className: ingress.className, clusterIssuer: ingress.clusterIssuer },
+            ingressDependsOn: ingress.ready,
+        },
+        opts,
+    );
+
+    const workloads = services.map(
+        (service) =>
+            [
+                service.name,
+                new ServiceWorkload(
+                    `${name}-${service.name}`,
+                    {
+                        context,
+                        service,
+                        namespace: ns,
+                        repositoryUrl: registry.repositoryUrls.apply((urls) => urls[service.name]),
+                        cluster: args.cluster,
+                        network: args.network,
+                        database: args.database,
+                        cache: args.cache,
+                        storage: args.storage,
+                        highAvailability,
+                        ingress: { className: ingress.className, clusterIssuer: ingress.clusterIssuer },
+                        ingressDependsOn: ingress.ready,
+                        monitoringDependsOn: monitoring.ready,
+                    },
+                    opts,
+                ),
+            ] as const,
+    );
+
+    const serviceUrls = pulumi
+        .all(workloads.map(([service, w]) => w.url.apply((url) => [service, url] as const)))
+        .apply((entries) =>
+            Object.fromEntries(entries.filter((e): e is readonly [string, string] => e[1] !== undefined)),
+        );
+
+    return {
+        namespace: ns,
+        serviceUrls,
+        grafanaUrl: monitoring.grafanaUrl,
+        registryServer: registry.server,
+    };
+}

@@ -1,0 +1,278 @@
+/**
+ * Bad `platform:services` definitions stop the program before any resource is registered, with one
+ * message per problem naming the key, the value, what is allowed and the fix.
+ */
+import * as assert from "assert";
+import { parse } from "yaml";
+import * as fs from "fs";
+import * as path from "path";
+import { ServiceConfig } from "../../components/workloads";
+import { ROOT } from "../../check/stack";
+import { CLOUDS, expectConfigError, ofType, runStack } from "../harness";
+
+/** The services of a stack file, as written. */
+function shipped(stack: string): ServiceConfig[] {
+    const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+        config: Record<string, string>;
+    };
+    return JSON.parse(file.config["platform:services"]);
+}
+
+/** A `-c platform:services=...` override: the prod services with one change applied. */
+function servicesWith(change: (services: ServiceConfig[]) => void): string {
+    const services = shipped("prod");
+    change(services);
+    return `platform:services=${JSON.stringify(services)}`;
+}
+
+const byName = (services: ServiceConfig[], name: string) => services.find((s) => s.name === name)!;
+
+interface BadCase {
+    readonly title: string;
+    readonly change: (services: ServiceConfig[]) => void;
+    readonly key: string;
+    readonly message: RegExp;
+}
+
+const cases: BadCase[] = [
+    {
+        title: "fails when two services have the same name",
+        change: (s) => {
+            byName(s, "worker").name = "api";
+        },
+        key: "platform:services[2].name",
+        message: /got "api"; allowed: a name no other service uses\. Fix: Rename one of the services named "api"/,
+    },
+    {
+        title: "fails when a port is out of range",
+        change: (s) => {
+            byName(s, "api").port = 70000;
+        },
+        key: "platform:services[0].port",
+        message: /got 70000; allowed: a TCP port from 1 to 65535\. Fix: Set "port"/,
+    },
+    {
+        title: "fails when a service has no port",
+        change: (s) => {
+            delete byName(s, "api").port;
+        },
+        key: "platform:services[0].port",
+        message: /allowed: a TCP port from 1 to 65535 \(required\)/,
+    },
+    {
+        title: "fails when min replicas exceed max replicas",
+        change: (s) => {
+            byName(s, "api").replicas = { min: 5, max: 3 };
+        },
+        key: "platform:services[0].replicas",
+        message: /got \{"min":5,"max":3\}; allowed: min <= max .* Fix: Lower "min" or raise "max"/,
+    },
+    {
+        title: "fails when a service binds a resource the platform does not have",
+        change: (s) => {
+            byName(s, "worker").bind = ["database", "queue"] as unknown as ServiceConfig["bind"];
+        },
+        key: "platform:services[2].bind[1]",
+        message:
+            /got "queue"; allowed: one of the resources the platform creates: "database", "cache", "storage"\. Fix: Remove "queue"/,
+    },
+    {
+        title: "fails when a service binds the same resource twice",
+        change: (s) => {
+            byName(s, "worker").bind = ["cache", "cache"];
+        },
+        key: "platform:services[2].bind[1]",
+        message: /allowed: each resource once/,
+    },
+    {
+        title: "fails when a service calls a service that does not exist",
+        change: (s) => {
+            byName(s, "frontend").calls = ["backend"];
+        },
+        key: "platform:services[1].calls[0]",
+        message: /got "backend"; allowed: the name of another service in platform:services: "api", "worker"/,
+    },
+    {
+        title: "fails when a probe path is not an absolute HTTP path",
+        change: (s) => {
+            byName(s, "api").probes = { liveness: "health live" };
+        },
+        key: "platform:services[0].probes.liveness",
+        message: /got "health live"; allowed: an absolute HTTP path/,
+    },
+    {
+        title: "fails when a service has neither an image nor a build",
+        change: (s) => {
+            delete byName(s, "api").image;
+        },
+        key: "platform:services[0]",
+        message:
+            /allowed: exactly one of "image" \(a prebuilt reference\) or "build" \(a build context\)\. Fix: .*not neither/,
+    },
+    {
+        title: "fails when a service has both an image and a build",
+        change: (s) => {
+            byName(s, "api").build = { context: "test/workloads/fixtures/hello" };
+        },
+        key: "platform:services[0]",
+        message: /not both/,
+    },
+    {
+        title: "fails when a build context does not exist",
+        change: (s) => {
+            const api = byName(s, "api");
+            delete api.image;
+            api.build = { context: "apps/missing" };
+        },
+        key: "platform:services[0].build.context",
+        message: /got "apps\/missing"; allowed: an existing directory/,
+    },
+    {
+        title: "fails when the Dockerfile is not in the build context",
+        change: (s) => {
+            const api = byName(s, "api");
+            delete api.image;
+            api.build = { context: "test/workloads/fixtures/hello", dockerfile: "Dockerfile.prod" };
+        },
+        key: "platform:services[0].build.dockerfile",
+        message: /got "Dockerfile.prod"; allowed: a Dockerfile inside the build context/,
+    },
+    {
+        title: "fails when an image reference is malformed",
+        change: (s) => {
+            byName(s, "api").image = "ghcr.io/Acme/API latest";
+        },
+        key: "platform:services[0].image",
+        message: /allowed: an image reference such as/,
+    },
+    {
+        title: "fails when a name is not a DNS label",
+        change: (s) => {
+            byName(s, "api").name = "API_Server";
+        },
+        key: "platform:services[0].name",
+        message: /got "API_Server"; allowed: a DNS label/,
+    },
+    {
+        title: "fails when a request is larger than its limit",
+        change: (s) => {
+            byName(s, "api").resources = {
+                requests: { cpu: "2", memory: "1Gi" },
+                limits: { cpu: "500m", memory: "1Gi" },
+            };
+        },
+        key: "platform:services[0].resources",
+        message: /allowed: a cpu request no larger than its limit/,
+    },
+    {
+        title: "fails when a memory quantity is malformed",
+        change: (s) => {
+            byName(s, "api").resources = { limits: { memory: "1GB" } };
+        },
+        key: "platform:services[0].resources.limits.memory",
+        message: /got "1GB"; allowed: a memory quantity such as "256Mi"/,
+    },
+    {
+        title: "fails when env sets a variable a binding provides",
+        change: (s) => {
+            byName(s, "api").env = { DATABASE_URL: "postgresql://db/app" };
+        },
+        key: "platform:services[0].env.DATABASE_URL",
+        message: /allowed: a name the platform does not set itself .* use "bind" to receive it/,
+    },
+    {
+        title: "fails when env holds something named like a secret",
+        change: (s) => {
+            byName(s, "api").env = { STRIPE_SECRET_KEY: "sk_live_123" };
+        },
+        key: "platform:services[0].env.STRIPE_SECRET_KEY",
+        message: /got "\[redacted\]"; allowed: plain, non-secret settings only/,
+    },
+    {
+        title: "fails when env holds a URL with credentials",
+        change: (s) => {
+            byName(s, "api").env = { UPSTREAM: "https://user:hunter2@upstream.example.com" };
+        },
+        key: "platform:services[0].env.UPSTREAM",
+        message: /got "\[redacted\]"; allowed: a value without credentials/,
+    },
+    {
+        title: "fails when two services are exposed on the same host and path",
+        change: (s) => {
+            byName(s, "frontend").expose = { host: "api.example.com", path: "/" };
+        },
+        key: "platform:services[1].expose",
+        message: /allowed: a host and path no other service is exposed on/,
+    },
+    {
+        title: "fails when an exposed service has no host",
+        change: (s) => {
+            byName(s, "frontend").expose = { path: "/" };
+        },
+        key: "platform:services[1].expose.host",
+        message: /allowed: a public DNS name \(required with expose\)/,
+    },
+    {
+        title: "fails when a canary weight is out of range",
+        change: (s) => {
+            byName(s, "api").expose!.canary = { image: "ghcr.io/example-org/platform-api:1.5.0", weight: 150 };
+        },
+        key: "platform:services[0].expose.canary.weight",
+        message: /got 150; allowed: a whole number from 1 to 99 percent/,
+    },
+    {
+        title: "fails when a service has an unknown field",
+        change: (s) => {
+            (byName(s, "api") as Record<string, unknown>).replica = 3;
+        },
+        key: "platform:services[0].replica",
+        message: /unknown field "replica"/,
+    },
+];
+
+describe("platform:services validation", () => {
+    for (const cloud of CLOUDS) {
+        describe(`on ${cloud}`, () => {
+            for (const c of cases) {
+                it(c.title, async () => {
+                    await expectConfigError("prod", cloud, [servicesWith(c.change)], c.key, c.message);
+                });
+            }
+        });
+    }
+
+    it("fails when platform:services is not a JSON list", async () => {
+        await expectConfigError(
+            "dev",
+            "aws",
+            ['platform:services={"name": "api"}'],
+            "platform:services",
+            /allowed: a list of a service with the fields name, image, build, port/,
+        );
+    });
+
+    it("reports every problem at once, one line each", async () => {
+        const err = await expectConfigError(
+            "prod",
+            "aws",
+            [
+                servicesWith((s) => {
+                    byName(s, "api").port = 0;
+                    byName(s, "worker").bind = ["queue"] as unknown as ServiceConfig["bind"];
+                }),
+            ],
+            "platform:services[0].port",
+            /platform:services\[0\]\.port: got 0/,
+        );
+        assert.ok(err.problems.some((p) => p.key === "platform:services[2].bind[0]"));
+        for (const p of err.problems) {
+            assert.ok(p.allowed.length > 0 && p.fix.length > 10, `${p.key} explains itself`);
+        }
+    });
+
+    it("accepts no services at all: the registry, ingress and monitoring still install", async () => {
+        const run = await runStack("dev", "aws", ["platform:services=[]"]);
+        assert.strictEqual(ofType(run, "kubernetes:apps/v1:Deployment").length, 0);
+        assert.strictEqual(ofType(run, "kubernetes:helm.sh/v3:Release").length, 3);
+    });
+});

@@ -1,0 +1,508 @@
+/**
+ * The application services on the cluster, for every stack file on both clouds: each service's objects
+ * exist with the settings a reviewer cares about, secrets stay in Secrets, charts are pinned, and the
+ * per-cloud registry and identities are scoped as documented.
+ */
+import * as assert from "assert";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { PlatformConfig, parseConfig } from "../../components/shared/config";
+import { BINDING_VARIABLES, resolveServices } from "../../components/workloads";
+import { CHARTS } from "../../components/workloads/ingress";
+import { alertThresholds } from "../../components/workloads/observability";
+import { ProgramRun, ResourceRecord, redact } from "../../check/runtime";
+import { loadStackConfig } from "../../check/stack";
+import { MATRIX, inputs, ofType, one, outputs, runStack } from "../harness";
+
+const K8S = {
+    namespace: "kubernetes:core/v1:Namespace",
+    deployment: "kubernetes:apps/v1:Deployment",
+    service: "kubernetes:core/v1:Service",
+    hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    serviceAccount: "kubernetes:core/v1:ServiceAccount",
+    secret: "kubernetes:core/v1:Secret",
+    configMap: "kubernetes:core/v1:ConfigMap",
+    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+    serviceMonitor: "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
+    release: "kubernetes:helm.sh/v3:Release",
+} as const;
+
+function stackConfig(stack: string, cloud: string): PlatformConfig {
+    const { project, config } = loadStackConfig(stack, [`platform:cloud=${cloud}`]);
+    return parseConfig(config, project, stack);
+}
+
+/** The Kubernetes object of a type with a given name in a namespace. */
+function k8sObject(run: ProgramRun, type: string, name: string, namespace?: string): ResourceRecord {
+    const found = ofType(run, type).filter((r) => {
+        const meta = inputs(r).metadata ?? {};
+        return meta.name === name && (namespace === undefined || meta.namespace === namespace);
+    });
+    assert.strictEqual(found.length, 1, `expected one ${type} named ${name} in ${namespace}, found ${found.length}`);
+    return found[0];
+}
+
+function byUrn(run: ProgramRun, urn: string): ResourceRecord | undefined {
+    return run.resources.find((r) => r.urn === urn);
+}
+
+/** Every string inside a value. */
+function strings(value: unknown): string[] {
+    if (typeof value === "string") return [value];
+    if (Array.isArray(value)) return value.flatMap(strings);
+    if (value && typeof value === "object") return Object.values(value).flatMap(strings);
+    return [];
+}
+
+for (const { stack, cloud } of MATRIX) {
+    describe(`workloads: ${stack} on ${cloud}`, () => {
+        const config = stackConfig(stack, cloud);
+        const services = resolveServices(config.services);
+        const namespace = `platform-${stack}`;
+        let run: ProgramRun;
+
+        before(async function () {
+            this.timeout(120_000);
+            run = await runStack(stack, cloud);
+        });
+
+        it("ships api, frontend and worker", () => {
+            assert.deepStrictEqual(services.map((s) => s.name).sort(), ["api", "frontend", "worker"]);
+        });
+
+        it("runs the services in a namespace of their own that enforces the restricted Pod Security Standard", () => {
+            const ns = inputs(k8sObject(run, K8S.namespace, namespace));
+            assert.strictEqual(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+        });
+
+        it("denies all traffic in the namespace by default and allows DNS", () => {
+            const deny = inputs(k8sObject(run, K8S.networkPolicy, "default-deny-all", namespace));
+            assert.deepStrictEqual(deny.spec.podSelector, {});
+            assert.deepStrictEqual(deny.spec.policyTypes, ["Ingress", "Egress"]);
+            assert.strictEqual(deny.spec.ingress, undefined);
+            assert.strictEqual(deny.spec.egress, undefined);
+            const dns = inputs(k8sObject(run, K8S.networkPolicy, "allow-dns-egress", namespace));
+            assert.deepStrictEqual(
+                dns.spec.egress[0].ports.map((p: { port: number }) => p.port),
+                [53, 53],
+            );
+        });
+
+        for (const s of services) {
+            describe(`service ${s.name}`, () => {
+                it("has a Deployment with zero-downtime rolling updates and the configured image", () => {
+                    const spec = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec;
+                    assert.deepStrictEqual(spec.strategy, {
+                        type: "RollingUpdate",
+                        rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+                    });
+                    assert.strictEqual(spec.replicas, s.minReplicas);
+                    assert.strictEqual(spec.template.spec.containers[0].image, s.image);
+                });
+
+                it("probes liveness, readiness and startup on the configured paths", () => {
+                    const [container] = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec.template.spec
+                        .containers;
+                    assert.strictEqual(container.livenessProbe.httpGet.path, s.probes.liveness);
+                    assert.strictEqual(container.readinessProbe.httpGet.path, s.probes.readiness);
+                    assert.strictEqual(container.startupProbe.httpGet.path, s.probes.startup);
+                    for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe]) {
+                        assert.strictEqual(probe.httpGet.port, "http");
+                    }
+                    assert.ok(container.startupProbe.failureThreshold * container.startupProbe.periodSeconds >= 300);
+                });
+
+                it("sets requests and limits", () => {
+                    const [container] = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec.template.spec
+                        .containers;
+                    assert.deepStrictEqual(container.resources, { requests: s.requests, limits: s.limits });
+                });
+
+                it("runs restricted: non-root, read-only root filesystem, no escalation, no capabilities, seccomp", () => {
+                    const pod = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec.template.spec;
+                    const container = pod.containers[0];
+                    assert.strictEqual(pod.securityContext.runAsNonRoot, true);
+                    assert.strictEqual(pod.securityContext.seccompProfile.type, "RuntimeDefault");
+                    assert.strictEqual(container.securityContext.runAsNonRoot, true);
+                    assert.strictEqual(container.securityContext.readOnlyRootFilesystem, true);
+                    assert.strictEqual(container.securityContext.allowPrivilegeEscalation, false);
+                    assert.deepStrictEqual(container.securityContext.capabilities.drop, ["ALL"]);
+                    assert.strictEqual(container.securityContext.seccompProfile.type, "RuntimeDefault");
+                    assert.strictEqual(pod.automountServiceAccountToken, false);
+                    assert.strictEqual(pod.serviceAccountName, s.name);
+                });
+
+                it(`${config.highAvailability ? "spreads" : "does not spread"} pods across zones`, () => {
+                    const pod = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec.template.spec;
+                    const zoneSpread = (pod.topologySpreadConstraints ?? []).find(
+                        (c: { topologyKey: string }) => c.topologyKey === "topology.kubernetes.io/zone",
+                    );
+                    if (config.highAvailability) {
+                        assert.ok(zoneSpread, "a zone spread constraint");
+                        assert.strictEqual(zoneSpread.whenUnsatisfiable, "DoNotSchedule");
+                        assert.strictEqual(zoneSpread.maxSkew, 1);
+                    } else {
+                        assert.strictEqual(zoneSpread, undefined);
+                    }
+                });
+
+                it("has a ClusterIP Service selecting the stable pods", () => {
+                    const svc = inputs(k8sObject(run, K8S.service, s.name, namespace)).spec;
+                    const deployment = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec;
+                    assert.strictEqual(svc.type, "ClusterIP");
+                    assert.deepStrictEqual(svc.selector, deployment.selector.matchLabels);
+                    assert.strictEqual(svc.ports[0].targetPort, "http");
+                    assert.strictEqual(deployment.template.spec.containers[0].ports[0].containerPort, s.port);
+                });
+
+                it("autoscales between min and max replicas on CPU 70% and memory 80%", () => {
+                    const hpa = inputs(k8sObject(run, K8S.hpa, s.name, namespace)).spec;
+                    assert.deepStrictEqual(hpa.scaleTargetRef, {
+                        apiVersion: "apps/v1",
+                        kind: "Deployment",
+                        name: s.name,
+                    });
+                    assert.deepStrictEqual([hpa.minReplicas, hpa.maxReplicas], [s.minReplicas, s.maxReplicas]);
+                    const targets = Object.fromEntries(
+                        hpa.metrics.map((m: { resource: { name: string; target: { averageUtilization: number } } }) => [
+                            m.resource.name,
+                            m.resource.target.averageUtilization,
+                        ]),
+                    );
+                    assert.deepStrictEqual(targets, { cpu: 70, memory: 80 });
+                });
+
+                it("has a PodDisruptionBudget that lets one pod go at a time", () => {
+                    const pdb = inputs(k8sObject(run, K8S.pdb, s.name, namespace)).spec;
+                    const deployment = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec;
+                    assert.strictEqual(pdb.maxUnavailable, 1);
+                    assert.deepStrictEqual(pdb.selector, deployment.selector);
+                });
+
+                it("has a NetworkPolicy admitting only the traffic it needs", () => {
+                    const policy = inputs(k8sObject(run, K8S.networkPolicy, s.name, namespace)).spec;
+                    assert.deepStrictEqual(policy.policyTypes, ["Ingress", "Egress"]);
+                    const sources = policy.ingress.map((rule: { from: object[] }) => JSON.stringify(rule.from));
+                    assert.strictEqual(
+                        sources.some((f: string) => f.includes('"ingress-nginx"')),
+                        s.expose !== undefined,
+                        "ingress from the controller exactly when exposed",
+                    );
+                    assert.ok(
+                        sources.some((f: string) => f.includes('"prometheus"')),
+                        "Prometheus may scrape",
+                    );
+                    for (const rule of policy.ingress) {
+                        assert.deepStrictEqual(rule.ports, [{ protocol: "TCP", port: s.port }]);
+                    }
+                    const egressPorts = policy.egress.flatMap((rule: { ports: { port: number }[] }) =>
+                        rule.ports.map((p) => p.port),
+                    );
+                    const out = outputs(run);
+                    assert.strictEqual(egressPorts.includes(out.database.port), s.bind.includes("database"));
+                    assert.strictEqual(egressPorts.includes(out.cache.port), s.bind.includes("cache"));
+                    assert.strictEqual(egressPorts.includes(443), s.bind.includes("storage"));
+                    for (const callee of s.calls) {
+                        assert.ok(egressPorts.includes(callee.port), `may call ${callee.name}`);
+                    }
+                    for (const rule of policy.egress) {
+                        for (const to of rule.to) {
+                            if (to.ipBlock?.cidr === "0.0.0.0/0") {
+                                assert.deepStrictEqual(rule.ports, [{ protocol: "TCP", port: 443 }], "HTTPS only");
+                            }
+                        }
+                    }
+                });
+
+                it("has its own ServiceAccount, bound to a cloud identity exactly when it uses storage", () => {
+                    const sa = inputs(k8sObject(run, K8S.serviceAccount, s.name, namespace));
+                    assert.strictEqual(sa.automountServiceAccountToken, false);
+                    const usesStorage = s.bind.includes("storage");
+                    if (cloud === "aws") {
+                        const associations = ofType(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation")
+                            .map(inputs)
+                            .filter((a) => a.namespace === namespace && a.serviceAccount === s.name);
+                        assert.strictEqual(associations.length, usesStorage ? 1 : 0);
+                    } else {
+                        const clientId = sa.metadata.annotations?.["azure.workload.identity/client-id"];
+                        assert.strictEqual(clientId !== undefined, usesStorage);
+                        const federated = ofType(run, "azure-native:managedidentity:FederatedIdentityCredential")
+                            .map(inputs)
+                            .filter((f) => f.subject === `system:serviceaccount:${namespace}:${s.name}`);
+                        assert.strictEqual(federated.length, usesStorage ? 1 : 0);
+                        if (usesStorage) {
+                            assert.strictEqual(federated[0].issuer, outputs(run).cluster.oidcIssuerUrl);
+                            const labels = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec.template
+                                .metadata.labels;
+                            assert.strictEqual(labels["azure.workload.identity/use"], "true");
+                        }
+                    }
+                });
+
+                it("receives its connection details from a Secret, never from plain values", () => {
+                    const container = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec.template.spec
+                        .containers[0];
+                    const plainNames = container.env.map((e: { name: string }) => e.name);
+                    for (const name of Object.values(BINDING_VARIABLES).flat()) {
+                        assert.ok(!plainNames.includes(name), `${name} is not a plain variable`);
+                    }
+                    if (s.bind.length === 0) {
+                        assert.strictEqual(container.envFrom, undefined);
+                        return;
+                    }
+                    const secret = k8sObject(run, K8S.secret, `${s.name}-connections`, namespace);
+                    assert.deepStrictEqual(container.envFrom, [{ secretRef: { name: `${s.name}-connections` } }]);
+                    assert.ok(rpc.isRpcSecret(secret.inputs.stringData), "the Secret's data is a Pulumi secret");
+                    assert.deepStrictEqual(
+                        Object.keys(inputs(secret).stringData).sort(),
+                        s.bind.flatMap((b) => BINDING_VARIABLES[b]).sort(),
+                    );
+                    const data = inputs(secret).stringData;
+                    if (s.bind.includes("database")) {
+                        assert.strictEqual(data.DATABASE_URL, outputs(run).database.connectionString);
+                    }
+                    if (s.bind.includes("cache")) {
+                        assert.strictEqual(data.REDIS_URL, outputs(run).cache.connectionString);
+                    }
+                });
+
+                it("is scraped by Prometheus through a ServiceMonitor", () => {
+                    const monitor = inputs(k8sObject(run, K8S.serviceMonitor, s.name, namespace)).spec;
+                    assert.deepStrictEqual(monitor.selector.matchLabels, { "app.kubernetes.io/name": s.name });
+                    assert.strictEqual(monitor.endpoints[0].path, s.metricsPath);
+                });
+
+                if (s.expose) {
+                    const expose = s.expose;
+                    it("is exposed through an Ingress with TLS, HTTPS redirect and rate limiting", () => {
+                        const ingress = inputs(k8sObject(run, K8S.ingress, s.name, namespace));
+                        const annotations = ingress.metadata.annotations;
+                        assert.deepStrictEqual(ingress.spec.tls, [
+                            { hosts: [expose.host], secretName: `${s.name}-tls` },
+                        ]);
+                        assert.strictEqual(ingress.spec.rules[0].host, expose.host);
+                        assert.strictEqual(ingress.spec.ingressClassName, "nginx");
+                        assert.strictEqual(annotations["cert-manager.io/cluster-issuer"], "letsencrypt");
+                        assert.strictEqual(annotations["nginx.ingress.kubernetes.io/ssl-redirect"], "true");
+                        assert.strictEqual(annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"], "true");
+                        assert.strictEqual(
+                            annotations["nginx.ingress.kubernetes.io/limit-rps"],
+                            String(expose.rateLimitRps),
+                        );
+                        assert.strictEqual(
+                            outputs(run).workloads.serviceUrls[s.name],
+                            `https://${expose.host}${expose.path}`,
+                        );
+                    });
+                } else {
+                    it("is not exposed", () => {
+                        assert.ok(!ofType(run, K8S.ingress).some((r) => inputs(r).metadata.name === s.name));
+                        assert.strictEqual(outputs(run).workloads.serviceUrls[s.name], undefined);
+                    });
+                }
+                if (s.expose?.canary) {
+                    const canary = s.expose.canary;
+                    it(`sends ${canary.weight}% of requests to a canary`, () => {
+                        const ingress = inputs(k8sObject(run, K8S.ingress, `${s.name}-canary`, namespace));
+                        const annotations = ingress.metadata.annotations;
+                        assert.strictEqual(annotations["nginx.ingress.kubernetes.io/canary"], "true");
+                        assert.strictEqual(
+                            annotations["nginx.ingress.kubernetes.io/canary-weight"],
+                            String(canary.weight),
+                        );
+                        assert.strictEqual(
+                            ingress.spec.rules[0].http.paths[0].backend.service.name,
+                            `${s.name}-canary`,
+                        );
+                        const deployment = inputs(k8sObject(run, K8S.deployment, `${s.name}-canary`, namespace));
+                        assert.strictEqual(deployment.spec.template.spec.containers[0].image, canary.image);
+                        assert.strictEqual(deployment.spec.template.metadata.labels.track, "canary");
+                    });
+                }
+            });
+        }
+
+        it("installs ingress-nginx, cert-manager and kube-prometheus-stack from pinned chart versions", () => {
+            const releases = ofType(run, K8S.release).map(inputs);
+            assert.deepStrictEqual(releases.map((r) => r.chart).sort(), [
+                "cert-manager",
+                "ingress-nginx",
+                "kube-prometheus-stack",
+            ]);
+            for (const release of releases) {
+                assert.match(release.version, /^v?\d+\.\d+\.\d+$/, `${release.chart} is pinned to an exact version`);
+                const pinned = Object.values(CHARTS).find((c) => c.chart === release.chart)!;
+                assert.strictEqual(release.version, pinned.version);
+                assert.strictEqual(release.repositoryOpts.repo, pinned.repo);
+            }
+        });
+
+        it("issues certificates from Let's Encrypt, with the alert e-mail as the ACME account", () => {
+            const issuer = inputs(one(run, "kubernetes:cert-manager.io/v1:ClusterIssuer"));
+            assert.strictEqual(issuer.spec.acme.server, "https://acme-v02.api.letsencrypt.org/directory");
+            assert.strictEqual(issuer.spec.acme.email, config.alertEmail);
+        });
+
+        it("provisions a Grafana dashboard with request rate, p95 latency and error rate per service", () => {
+            const dashboard = inputs(k8sObject(run, K8S.configMap, "platform-services-dashboard", "monitoring"));
+            assert.strictEqual(dashboard.metadata.labels.grafana_dashboard, "1");
+            const json = JSON.parse(dashboard.data["platform-services.json"]);
+            const panels = json.panels.map((p: { title: string; targets: { expr: string }[] }) => [
+                p.title,
+                p.targets[0].expr,
+            ]);
+            const expr = (title: RegExp) => panels.find(([t]: string[]) => title.test(t))?.[1] as string;
+            assert.match(expr(/^Request rate/), /sum by \(service\) \(rate\(http_requests_total/);
+            assert.match(expr(/p95/), /histogram_quantile\(0\.95, sum by \(le, service\)/);
+            assert.match(expr(/^Error rate/), /status=~"5\.\."/);
+            assert.deepStrictEqual(json.templating.list[0].query.split(",").sort(), ["api", "frontend", "worker"]);
+        });
+
+        it("alerts on error rate, latency and pod restarts, through Alertmanager to the platform's destination", () => {
+            const rules = inputs(one(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")).spec.groups[0].rules;
+            const byName = Object.fromEntries(rules.map((r: { alert: string; expr: string }) => [r.alert, r.expr]));
+            assert.match(byName.ServiceHighErrorRate, new RegExp(`> ${alertThresholds.errorRatio}$`));
+            assert.match(byName.ServiceHighLatency, new RegExp(`> ${alertThresholds.p95LatencySeconds}$`));
+            assert.match(byName.PodRestarting, /kube_pod_container_status_restarts_total/);
+
+            const stackRelease = ofType(run, K8S.release).find((r) => inputs(r).chart === "kube-prometheus-stack")!;
+            const alertmanager = inputs(stackRelease).values.alertmanager.config;
+            assert.strictEqual(alertmanager.route.receiver, "platform");
+            const receiver = alertmanager.receivers.find((r: { name: string }) => r.name === "platform");
+            if (cloud === "aws") {
+                assert.strictEqual(receiver.sns_configs[0].topic_arn, outputs(run).monitoring.alertDestinationId);
+            } else {
+                assert.strictEqual(receiver.email_configs[0].to, config.alertEmail);
+            }
+            const values = inputs(stackRelease).values;
+            assert.strictEqual(values.prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues, false);
+            assert.strictEqual(values.grafana.admin.existingSecret, "grafana-admin");
+        });
+
+        it("exports the public URLs of exposed services and the Grafana URL", () => {
+            const out = outputs(run).workloads;
+            assert.deepStrictEqual(
+                Object.keys(out.serviceUrls).sort(),
+                services
+                    .filter((s) => s.expose)
+                    .map((s) => s.name)
+                    .sort(),
+            );
+            for (const url of Object.values(out.serviceUrls)) {
+                assert.match(url as string, /^https:\/\//);
+            }
+            assert.match(out.grafanaUrl, /^https:\/\/grafana\./);
+        });
+
+        it("never puts a password, token or connection string in a ConfigMap or a plain input", () => {
+            const out = outputs(run);
+            const sensitive = ["DATABASE_URL", "DATABASE_PASSWORD", "REDIS_URL", "REDIS_PASSWORD", "admin-password"];
+            const secrets = [
+                out.database.password,
+                out.database.connectionString,
+                out.cache.authToken,
+                out.cache.connectionString,
+                ...ofType(run, K8S.secret).flatMap((r) =>
+                    Object.entries(inputs(r).stringData ?? {})
+                        .filter(([key]) => sensitive.includes(key))
+                        .map(([, value]) => value),
+                ),
+            ].filter((v): v is string => typeof v === "string" && v.length > 0);
+            assert.ok(secrets.length >= 4);
+            for (const r of run.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
+                const visible = strings(redact(r.inputs));
+                for (const value of visible) {
+                    for (const secret of secrets) {
+                        assert.ok(!value.includes(secret), `${r.type} ${r.name} shows a secret in plain inputs`);
+                    }
+                    assert.doesNotMatch(
+                        value,
+                        /^(postgres(ql)?|rediss?):\/\//,
+                        `${r.name}: connection string in clear`,
+                    );
+                }
+            }
+            for (const configMap of ofType(run, K8S.configMap)) {
+                assert.doesNotMatch(JSON.stringify(inputs(configMap)), /password|postgresql:\/\/|rediss?:\/\//i);
+            }
+        });
+
+        it(`keeps the registry private and scoped (${cloud === "aws" ? "ECR" : "ACR"})`, () => {
+            if (cloud === "aws") {
+                const repositories = ofType(run, "aws:ecr/repository:Repository").map(inputs);
+                assert.deepStrictEqual(
+                    repositories.map((r) => r.name).sort(),
+                    services.map((s) => `platform-${stack}/${s.name}`).sort(),
+                );
+                for (const repository of repositories) {
+                    assert.strictEqual(repository.imageTagMutability, "IMMUTABLE");
+                    assert.strictEqual(repository.imageScanningConfiguration.scanOnPush, true);
+                }
+            } else {
+                const registry = inputs(one(run, "azure-native:containerregistry:Registry"));
+                assert.strictEqual(registry.adminUserEnabled, false);
+                assert.strictEqual(registry.anonymousPullEnabled, false);
+                const nodeIdentity = one(run, "platform:cluster:Cluster").outputs.nodeIdentityId;
+                const pull = ofType(run, "azure-native:authorization:RoleAssignment")
+                    .map(inputs)
+                    .find((a) => String(a.roleDefinitionId).endsWith("7f951dda-4ed3-4680-a7ca-43fe172d538d"));
+                assert.ok(pull, "AcrPull is granted");
+                assert.strictEqual(pull.principalId, nodeIdentity);
+            }
+        });
+
+        it("scopes each service identity to the platform's storage only", () => {
+            const storage = one(run, "platform:storage:Storage").outputs as { resourceId: string; bucketName: string };
+            if (cloud === "aws") {
+                const policies = ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((r) =>
+                    byUrn(run, r.parent!)?.type.startsWith("platform:workloads:WorkloadIdentity"),
+                );
+                assert.strictEqual(policies.length, services.filter((s) => s.bind.includes("storage")).length);
+                for (const policy of policies) {
+                    const document = JSON.parse(inputs(policy).policy);
+                    for (const statement of document.Statement) {
+                        const resources = [statement.Resource].flat();
+                        for (const resource of resources) {
+                            assert.ok(
+                                resource === "*"
+                                    ? JSON.stringify(statement.Condition).includes(storage.resourceId)
+                                    : resource.startsWith(storage.resourceId),
+                                `${statement.Sid} reaches only the bucket`,
+                            );
+                        }
+                        assert.ok(
+                            statement.Action.every((a: string) => /^(s3|kms):/.test(a)),
+                            `${statement.Sid}: storage actions only`,
+                        );
+                    }
+                }
+            } else {
+                const scopes = ofType(run, "azure-native:authorization:RoleAssignment")
+                    .map(inputs)
+                    .filter((a) => String(a.roleDefinitionId).endsWith("ba92f5b4-2d11-453d-a403-e96b0029c9fe"))
+                    .map((a) => a.scope);
+                assert.strictEqual(scopes.length, services.filter((s) => s.bind.includes("storage")).length);
+                for (const scope of scopes) {
+                    assert.strictEqual(
+                        scope,
+                        `${storage.resourceId}/blobServices/default/containers/${storage.bucketName}`,
+                    );
+                }
+            }
+        });
+
+        it("leaves the data stores independent of the cluster", () => {
+            const cluster = one(run, "platform:cluster:Cluster");
+            const inCluster = new Set(
+                run.resources.filter((r) => r.urn === cluster.urn || r.parent === cluster.urn).map((r) => r.urn),
+            );
+            for (const type of ["platform:database:Database", "platform:cache:Cache", "platform:storage:Storage"]) {
+                const component = one(run, type);
+                for (const r of run.resources.filter((x) => x.parent === component.urn)) {
+                    assert.ok(!r.dependencies.some((d) => inCluster.has(d)), `${r.name} does not wait for the cluster`);
+                }
+            }
+        });
+    });
+}
