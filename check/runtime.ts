@@ -81,10 +81,20 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const location = options.config["platform:azureLocation"] ?? "eastus2";
     const failures: unknown[] = [];
 
+    const records = new Map<string, ResourceRecord>();
+    /** A resource created through an explicit provider lives in that provider's region / location. */
+    const placementOf = (provider: string | undefined) => {
+        const inputs = provider ? records.get(provider.slice(0, provider.lastIndexOf("::")))?.inputs : undefined;
+        return {
+            region: typeof inputs?.region === "string" ? inputs.region : region,
+            location: typeof inputs?.location === "string" ? inputs.location : location,
+        };
+    };
+
     pulumi.runtime.setAllConfig(options.config);
     await pulumi.runtime.setMocks(
         {
-            newResource: (args) => mockResourceState(args, { region, location }),
+            newResource: (args) => mockResourceState(args, placementOf(args.provider)),
             call: (args) => answerInvoke(args.token, args.inputs, { region, location }),
         },
         options.project,
@@ -92,7 +102,6 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         true,
     );
 
-    const records = new Map<string, ResourceRecord>();
     const order: string[] = [];
     const monitor = settings.getMonitor() as unknown as {
         registerResource(req: RegisterRequest, cb: Callback<RegisterResponse>): void;

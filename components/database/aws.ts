@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as rds from "@pulumi/aws/rds";
 import * as random from "@pulumi/random";
-import { catalog } from "../shared/catalog";
+import { Provider } from "@pulumi/aws/provider";
+import { awsBackupRegionPairs, catalog } from "../shared/catalog";
 import { customerManagedKey, dataStoreSecurityGroup } from "../shared/aws";
 import { awsPlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
@@ -34,6 +35,7 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
     const storageEncrypted = aws.storageEncrypted ?? true;
     const forceSsl = aws.forceSsl ?? true;
     const performanceInsights = aws.performanceInsights ?? true;
+    const crossRegionBackup = (aws.crossRegionBackup ?? highAvailability) && storageEncrypted;
     const opts = { parent };
     const stateful = { parent, ...statefulOptions(args.context) };
 
@@ -118,6 +120,29 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
         },
         { ...stateful, dependsOn: [logGroup] },
     );
+
+    if (crossRegionBackup) {
+        // Backups replicated to a second region, encrypted there with a key of that region.
+        const backupRegion = aws.backupRegion ?? awsBackupRegionPairs[region];
+        const backupProvider = new Provider(
+            `${name}-backup-region`,
+            { region: backupRegion, defaultTags: { tags: args.context.tags } },
+            opts,
+        );
+        const backupKey = customerManagedKey(
+            `${name}-backup`,
+            `Encrypts ${name}'s replicated backups in ${backupRegion}`,
+            {
+                ...stateful,
+                provider: backupProvider,
+            },
+        );
+        new rds.InstanceAutomatedBackupsReplication(
+            `${name}-backup-replication`,
+            { sourceDbInstanceArn: instance.arn, kmsKeyId: backupKey.arn, retentionPeriod: backupRetentionDays },
+            { ...stateful, provider: backupProvider },
+        );
+    }
 
     const outputs = {
         host: instance.address,

@@ -25,6 +25,17 @@ export interface AwsDatabaseOptions {
      * @default true
      */
     performanceInsights?: boolean;
+    /**
+     * Replicate automated backups (and their point-in-time recovery window) to a second region, encrypted
+     * with a customer-managed key there: the AWS counterpart of Azure's geo-redundant backup.
+     * @default the value of highAvailability
+     */
+    crossRegionBackup?: boolean;
+    /**
+     * Region that receives the replicated backups.
+     * @default the region's pair in catalog.awsBackupRegionPairs
+     */
+    backupRegion?: string;
 }
 
 /** Azure-only tuning of the database (Azure Database for PostgreSQL flexible server). */

@@ -52,3 +52,25 @@ export const CLOUDWATCH_RETENTION_DAYS = [
 /** PostgreSQL major versions offered on both clouds. */
 export const POSTGRES_VERSIONS = ["16", "17"] as const;
 export type PostgresVersion = (typeof POSTGRES_VERSIONS)[number];
+
+/**
+ * Where RDS replicates automated backups for a region when no `backupRegion` is given: a nearby region in
+ * the same jurisdiction that supports cross-region automated backups for PostgreSQL.
+ */
+export const awsBackupRegionPairs: Record<string, string> = {
+    "us-east-1": "us-west-2",
+    "us-east-2": "us-west-2",
+    "us-west-1": "us-east-1",
+    "us-west-2": "us-east-1",
+    "ca-central-1": "us-east-1",
+    "eu-west-1": "eu-central-1",
+    "eu-west-2": "eu-west-1",
+    "eu-west-3": "eu-central-1",
+    "eu-central-1": "eu-west-1",
+    "eu-north-1": "eu-central-1",
+    "ap-southeast-1": "ap-southeast-2",
+    "ap-southeast-2": "ap-southeast-1",
+    "ap-northeast-1": "ap-northeast-3",
+    "ap-northeast-3": "ap-northeast-1",
+    "ap-south-1": "ap-southeast-1",
+};

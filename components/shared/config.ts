@@ -3,6 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import {
     AZURE_POSTGRES_STORAGE_GIB,
+    awsBackupRegionPairs,
     CLOUDWATCH_RETENTION_DAYS,
     POSTGRES_VERSIONS,
     catalog,
@@ -47,6 +48,8 @@ export const NAMESPACE = "platform";
 export const AZURE_CLUSTER_RANGES = { podCidr: "10.244.0.0/16", serviceCidr: "10.245.0.0/16" } as const;
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/;
+const awsRegionCode = () =>
+    str({ pattern: /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/, allowed: 'an AWS region code such as "eu-west-1"' });
 const cidr = () => str({ pattern: CIDR, allowed: 'an IPv4 CIDR such as "203.0.113.0/24"' });
 
 const awsDatabase = obj({
@@ -57,6 +60,8 @@ const awsDatabase = obj({
     storageEncrypted: bool(),
     forceSsl: bool(),
     performanceInsights: bool(),
+    crossRegionBackup: bool(),
+    backupRegion: awsRegionCode(),
 });
 const azureDatabase = obj({
     skuName: str({
@@ -305,11 +310,7 @@ export const CONFIG_KEYS = {
         [],
         'Tags for every resource, as "key=value" strings.',
     ),
-    awsRegion: key(
-        str({ pattern: /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/, allowed: 'an AWS region code such as "eu-west-1"' }),
-        "us-east-1",
-        "AWS region, used when cloud is aws.",
-    ),
+    awsRegion: key(awsRegionCode(), "us-east-1", "AWS region, used when cloud is aws."),
     azureLocation: key(
         str({
             pattern: /^[a-z][a-z0-9]+$/,
@@ -549,6 +550,20 @@ function crossCheck(c: PlatformConfig, stackFile: string, problems: ConfigProble
         );
     }
 
+    if (c.cloud === "aws" && (c.database.aws?.crossRegionBackup ?? c.highAvailability)) {
+        const backupRegion = c.database.aws?.backupRegion ?? awsBackupRegionPairs[c.awsRegion];
+        if (!backupRegion || backupRegion === c.awsRegion) {
+            problems.push(
+                problem(
+                    at("database.aws.backupRegion"),
+                    backupRegion ?? null,
+                    `a region other than platform:awsRegion (${c.awsRegion}) to replicate backups to; ` +
+                        `${c.awsRegion} has no default pair (known: ${Object.keys(awsBackupRegionPairs).join(", ")})`,
+                    `Set "backupRegion" in the "aws" object of platform:database, or set "crossRegionBackup": false there.`,
+                ),
+            );
+        }
+    }
     if (c.cloud === "aws") {
         for (const [name, days] of [
             ["database.logRetentionDays", c.database.logRetentionDays],

@@ -138,6 +138,26 @@ for (const stack of STACKS) {
                     assert.strictEqual(i.finalSnapshotIdentifier !== undefined, config.deletionProtection);
                 },
             );
+            it(
+                config.highAvailability
+                    ? "replicates automated backups to the paired region, encrypted with a key there"
+                    : "keeps backups in its own region",
+                () => {
+                    const replications = ofType(
+                        run,
+                        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+                    );
+                    assert.strictEqual(replications.length, config.highAvailability ? 1 : 0);
+                    if (config.highAvailability) {
+                        const [replication] = replications;
+                        takenFrom(replication, "sourceDbInstanceArn", db);
+                        assert.strictEqual(inputs(replication).retentionPeriod, config.backupRetentionDays);
+                        assert.match(inputs(replication).kmsKeyId, /^arn:aws:kms:eu-central-1:/);
+                        const provider = run.resources.find((r) => replication.provider?.startsWith(r.urn))!;
+                        assert.strictEqual(inputs(provider).region, "eu-central-1");
+                    }
+                },
+            );
             it("takes its password from @pulumi/random, registered as a secret", () => {
                 assert.ok(rpc.isRpcSecret(db.inputs.password), "password input is a secret");
                 const password = ofType(run, "random:index/randomPassword:RandomPassword").find(
@@ -344,11 +364,18 @@ for (const stack of STACKS) {
                     assert.ok(rpc.isRpcSecret(wire[group][key]), `${group}.${key} is secret`);
                 }
             });
-            it("places every resource under a component or provider with the stack's explicit provider", () => {
-                const provider = one(run, "pulumi:providers:aws");
+            it("places every resource inside a component, in the stack's region (backup copies aside)", () => {
+                const providers = ofType(run, "pulumi:providers:aws");
+                const provider = providers.find((p) => p.parent === null || !p.name.includes("backup"))!;
                 assert.strictEqual(inputs(provider).region, config.awsRegion);
+                const backupProviders = providers.filter((p) => p !== provider);
+                assert.deepStrictEqual(
+                    backupProviders.map((p) => p.name),
+                    config.highAvailability ? ["platform-" + stack + "-db-backup-region"] : [],
+                );
                 for (const r of run.resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
-                    assert.ok(r.provider?.startsWith(provider.urn), `${r.name} uses the stack's provider`);
+                    const home = r.name.includes("-db-backup") ? backupProviders[0] : provider;
+                    assert.ok(r.provider?.startsWith(home.urn), `${r.name} uses the ${home.name} provider`);
                     assert.ok(byUrn(run, r.parent!).type.startsWith("platform:"), `${r.name} is inside a component`);
                 }
             });

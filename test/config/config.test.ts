@@ -182,6 +182,21 @@ describe("config: validation", () => {
         );
     });
 
+    it("fails when highly available backups have no second region to go to", () => {
+        expectProblem(
+            "prod",
+            ["platform:awsRegion=sa-east-1"],
+            "platform:database.aws.backupRegion",
+            /no default pair/,
+        );
+        expectProblem(
+            "prod",
+            ['platform:database={"aws":{"backupRegion":"eu-west-1"}}'],
+            "platform:database.aws.backupRegion",
+            /other than platform:awsRegion/,
+        );
+    });
+
     it("fails when a tag is not key=value", () => {
         expectProblem("dev", ['platform:tags=["team"]'], "platform:tags[0]", /key=value/);
     });
