@@ -13,8 +13,7 @@ import { checkJson, renderTree, runCheck } from ".";
 import { PolicyPackError, hasMandatoryViolations, renderViolations } from "./policy";
 import { UsageError, stackNames } from "./stack";
 
-export const USAGE =
-    "usage: npm run check -- --stack <stack> [-c <key>=<value> ...] [--policy-config <file>] [--json]";
+export const USAGE = "usage: npm run check -- --stack <stack> [-c <key>=<value> ...] [--policy-config <file>] [--json]";
 
 export interface CliArgs {
     readonly stack: string;

@@ -1,7 +1,9 @@
 /**
- * The offline check: runs the program for a stack's configuration under the mock runtime and reports the
- * desired resource graph. Used by `npm run check`, the pull-request check and the benchmark.
+ * The offline check: runs the program for a stack's configuration under the mock runtime, reports the
+ * desired resource graph and evaluates the policy pack over it (check/policy.ts). Used by `npm run check`,
+ * the pull-request check and the benchmark.
  */
+import { PolicyRunResult, evaluatePolicies, loadPolicyConfig } from "./policy";
 import { ProgramRun, ResourceRecord, redact, runProgram } from "./runtime";
 import { loadStackConfig } from "./stack";
 
@@ -10,6 +12,13 @@ export interface CheckOptions {
     readonly stack: string;
     /** `key=value` overrides, as with `pulumi preview -c`. */
     readonly overrides?: string[];
+    /**
+     * Evaluate the policy pack (policies/) over the graph, as `pulumi preview --policy-pack` would.
+     * @default true
+     */
+    readonly policies?: boolean;
+    /** Policy config file. @default policies/config/<stack>.json */
+    readonly policyConfig?: string;
 }
 
 /** A policy violation found by the policy pack over the graph. */
@@ -26,12 +35,23 @@ export interface CheckResult {
     readonly stack: string;
     readonly cloud: string;
     readonly run: ProgramRun;
+    /** What the policy pack found (empty when policies were not evaluated). */
+    readonly violations: Violation[];
+    /** The policy run: pack, config file, timings. Absent when policies were not evaluated. */
+    readonly policy?: PolicyRunResult;
 }
 
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     const { project, stack, config } = loadStackConfig(options.stack, options.overrides ?? []);
+    const cloud = config[`${project}:cloud`] ?? "aws";
+    // A bad policy config file is bad input: read it before any work is done.
+    const policyConfig = options.policies === false ? null : loadPolicyConfig(stack, options.policyConfig);
     const run = await runProgram({ project, stack, config });
-    return { stack, cloud: config[`${project}:cloud`] ?? "aws", run };
+    if (options.policies === false) {
+        return { stack, cloud, run, violations: [] };
+    }
+    const policy = await evaluatePolicies(run.resources, { project, stack, config, policyConfig });
+    return { stack, cloud, run, violations: policy.violations, policy };
 }
 
 /** One resource in the documented JSON shape, every secret replaced by "[secret]". */
@@ -55,6 +75,7 @@ export function checkJson(result: CheckResult) {
         cloud: result.cloud,
         resources: result.run.resources.map(resourceJson),
         outputs: redact(result.run.outputs),
+        violations: result.violations,
     };
 }
 

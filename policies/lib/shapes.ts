@@ -1,0 +1,200 @@
+/**
+ * The slices of resource inputs (and component outputs) the policies read, in the providers' own
+ * property names. Kept here as plain interfaces so the pack does not load provider SDKs at start-up;
+ * `test/policies/shapes.test.ts` checks at compile time that every property named here exists, with a
+ * compatible type, in `@pulumi/aws`, `@pulumi/azure-native` and the platform's component contracts.
+ */
+
+/** Type tokens of the resources the policies look at. */
+export const TYPES = {
+    rdsInstance: "aws:rds/instance:Instance",
+    rdsParameterGroup: "aws:rds/parameterGroup:ParameterGroup",
+    elastiCacheReplicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+    s3Buckets: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
+    s3Encryption: [
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    ],
+    s3PublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    s3BucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+    s3Versioning: ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2"],
+    eksCluster: "aws:eks/cluster:Cluster",
+    kmsKey: "aws:kms/key:Key",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+
+    postgresServer: "azure-native:dbforpostgresql:Server",
+    postgresConfiguration: "azure-native:dbforpostgresql:Configuration",
+    redisCluster: "azure-native:redisenterprise:RedisEnterprise",
+    redisDatabase: "azure-native:redisenterprise:Database",
+    storageAccount: "azure-native:storage:StorageAccount",
+    blobServiceProperties: "azure-native:storage:BlobServiceProperties",
+    aksCluster: "azure-native:containerservice:ManagedCluster",
+
+    database: "platform:database:Database",
+    cache: "platform:cache:Cache",
+    storage: "platform:storage:Storage",
+} as const;
+
+// ---- AWS ---------------------------------------------------------------------------------------------
+
+/** `aws.rds.Instance` */
+export interface RdsInstance {
+    engine?: string;
+    engineVersion?: string;
+    storageEncrypted?: boolean;
+    kmsKeyId?: string;
+    backupRetentionPeriod?: number;
+    deletionProtection?: boolean;
+    skipFinalSnapshot?: boolean;
+    finalSnapshotIdentifier?: string;
+    multiAz?: boolean;
+    parameterGroupName?: string;
+    replicateSourceDb?: string;
+}
+
+/** `aws.rds.ParameterGroup` */
+export interface RdsParameterGroup {
+    name?: string;
+    family?: string;
+    parameters?: { name: string; value: string }[];
+}
+
+/** `aws.elasticache.ReplicationGroup` */
+export interface ElastiCacheReplicationGroup {
+    engine?: string;
+    atRestEncryptionEnabled?: boolean;
+    kmsKeyId?: string;
+    transitEncryptionEnabled?: boolean;
+    transitEncryptionMode?: string;
+    authToken?: string;
+    userGroupIds?: string[];
+    snapshotRetentionLimit?: number;
+}
+
+/** `aws.s3.Bucket` (including its deprecated inline settings). */
+export interface S3Bucket {
+    bucket?: string;
+    serverSideEncryptionConfiguration?: {
+        rule: { applyServerSideEncryptionByDefault?: S3DefaultEncryption };
+    };
+    versioning?: { enabled?: boolean };
+    policy?: string | object;
+}
+
+export interface S3DefaultEncryption {
+    sseAlgorithm: string;
+    kmsMasterKeyId?: string;
+}
+
+/** `aws.s3.BucketServerSideEncryptionConfiguration` */
+export interface S3BucketEncryption {
+    bucket: string;
+    rules: { applyServerSideEncryptionByDefault?: S3DefaultEncryption }[];
+}
+
+/** `aws.s3.BucketPublicAccessBlock` */
+export interface S3PublicAccessBlock {
+    bucket: string;
+    blockPublicAcls?: boolean;
+    blockPublicPolicy?: boolean;
+    ignorePublicAcls?: boolean;
+    restrictPublicBuckets?: boolean;
+}
+
+/** `aws.s3.BucketPolicy` */
+export interface S3BucketPolicy {
+    bucket: string;
+    policy: string | object;
+}
+
+/** `aws.s3.BucketVersioning` */
+export interface S3BucketVersioning {
+    bucket: string;
+    versioningConfiguration: { status: string };
+}
+
+/** `aws.eks.Cluster` */
+export interface EksCluster {
+    encryptionConfig?: { provider: { keyArn: string }; resources: string[] };
+}
+
+/** `aws.kms.Key` */
+export interface KmsKey {
+    enableKeyRotation?: boolean;
+    customerMasterKeySpec?: string;
+    keyUsage?: string;
+    customKeyStoreId?: string;
+}
+
+/** `aws.cloudwatch.LogGroup` */
+export interface LogGroup {
+    kmsKeyId?: string;
+    retentionInDays?: number;
+}
+
+// ---- Azure -------------------------------------------------------------------------------------------
+
+/** `azure-native.dbforpostgresql.Server` (flexible server) */
+export interface PostgresServer {
+    backup?: { backupRetentionDays?: number; geoRedundantBackup?: string };
+    network?: { publicNetworkAccess?: string; delegatedSubnetResourceId?: string };
+    highAvailability?: { mode?: string };
+    replicationRole?: string;
+}
+
+/** `azure-native.dbforpostgresql.Configuration` (one server parameter) */
+export interface PostgresConfiguration {
+    configurationName?: string;
+    value?: string;
+}
+
+/** `azure-native.redisenterprise.RedisEnterprise` (the Azure Managed Redis cluster) */
+export interface RedisCluster {
+    minimumTlsVersion?: string;
+    publicNetworkAccess?: string;
+}
+
+/** `azure-native.redisenterprise.Database` */
+export interface RedisDatabase {
+    clientProtocol?: string;
+    persistence?: { aofEnabled?: boolean; rdbEnabled?: boolean };
+}
+
+/** `azure-native.storage.StorageAccount` */
+export interface StorageAccount {
+    accountName?: string;
+    enableHttpsTrafficOnly?: boolean;
+    minimumTlsVersion?: string;
+    allowBlobPublicAccess?: boolean;
+    encryption?: { requireInfrastructureEncryption?: boolean };
+    sku?: { name: string };
+}
+
+/** `azure-native.storage.BlobServiceProperties` */
+export interface BlobServiceProperties {
+    accountName?: string;
+    isVersioningEnabled?: boolean;
+    deleteRetentionPolicy?: { enabled?: boolean; days?: number };
+    containerDeleteRetentionPolicy?: { enabled?: boolean; days?: number };
+}
+
+/** `azure-native.containerservice.ManagedCluster` (AKS) */
+export interface AksCluster {
+    aadProfile?: { managed?: boolean; enableAzureRBAC?: boolean };
+    disableLocalAccounts?: boolean;
+    enableRBAC?: boolean;
+}
+
+// ---- Platform components (registered outputs) ------------------------------------------------------
+
+/** `platform:database:Database` outputs the platform rules read. */
+export interface DatabaseComponent {
+    backupRetentionDays?: number;
+    highAvailability?: boolean;
+    securityOptOuts?: string[];
+}
+
+/** Any capability component that publishes the security controls its override bag turned off. */
+export interface OptOutComponent {
+    securityOptOuts?: string[];
+}

@@ -1,0 +1,128 @@
+/**
+ * `npm run check` with the policy pack, as users run it: exit codes, the "violations" array of --json,
+ * the readable report, --policy-config, and no secret in the output.
+ */
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { plain } from "../../check/runtime";
+import { ROOT } from "../../check/stack";
+import { runStack } from "../harness";
+
+function check(...args: string[]) {
+    const result = spawnSync(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", path.join(ROOT, "check", "cli.ts"), ...args],
+        { cwd: ROOT, encoding: "utf8", env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } },
+    );
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Every string value the graph marks secret (as in cli.test.ts). */
+function secretStrings(value: unknown, found: string[] = []): string[] {
+    if (Array.isArray(value)) value.forEach((v) => secretStrings(v, found));
+    else if (value !== null && typeof value === "object") {
+        const v = value as Record<string, unknown>;
+        if (v[rpc.specialSigKey] === rpc.specialSecretSig) {
+            const inner = plain(v.value);
+            if (typeof inner === "string") found.push(inner);
+            else secretStrings(v.value, found);
+        } else Object.values(v).forEach((x) => secretStrings(x, found));
+    }
+    return found;
+}
+
+interface JsonViolation {
+    policyPack: string;
+    policy: string;
+    enforcementLevel: string;
+    urn: string;
+    message: string;
+}
+
+describe("check command with the policy pack", function () {
+    this.timeout(300_000);
+
+    it('prints "violations": [] for prod and exits 0', () => {
+        const out = check("--stack", "prod", "--json");
+        assert.strictEqual(out.code, 0, out.stderr);
+        assert.match(out.stdout, /\n {2}"violations": \[\]\n\}\n$/);
+        assert.deepStrictEqual(JSON.parse(out.stdout).violations, []);
+    });
+
+    it("exits 1 with a 1-day backup retention in prod and names the policies in the JSON, secrets redacted", async () => {
+        const out = check("--stack", "prod", "-c", "platform:backupRetentionDays=1", "--json");
+        assert.strictEqual(out.code, 1, out.stderr);
+        const doc = JSON.parse(out.stdout) as { violations: JsonViolation[]; resources: unknown[] };
+        assert.ok(doc.resources.length > 0, "the graph is still printed");
+        const policies = doc.violations.map((v) => v.policy);
+        for (const policy of [
+            "aws-rds-backup-retention",
+            "aws-elasticache-snapshot-retention",
+            "platform-database-backups",
+        ]) {
+            assert.ok(policies.includes(policy), `${policy} in ${policies.join(", ")}`);
+        }
+        for (const v of doc.violations) {
+            assert.deepStrictEqual(Object.keys(v), ["policyPack", "policy", "enforcementLevel", "urn", "message"]);
+            assert.strictEqual(v.enforcementLevel, "mandatory");
+            assert.strictEqual(v.policyPack, "platform-policies");
+            assert.match(v.urn, /^urn:pulumi:prod::platform::/);
+        }
+        const run = await runStack("prod", "aws", ["platform:backupRetentionDays=1"]);
+        const secrets = run.resources.flatMap((r) => secretStrings(r.inputs)).filter((s) => s.length >= 8);
+        assert.ok(secrets.length >= 3, "the run has secrets to look for");
+        for (const secret of secrets) assert.ok(!out.stdout.includes(secret), "a secret leaked into the output");
+    });
+
+    it("exits 1 when an override bag turns encryption off in prod, printing pack, policy, level, URN and message", () => {
+        const out = check("--stack", "prod", "-c", 'platform:database={"aws":{"storageEncrypted":false}}');
+        assert.strictEqual(out.code, 1, out.stderr);
+        assert.match(
+            out.stdout,
+            /^policy pack platform-policies@\d+\.\d+\.\d+ \(policies\/config\/prod\.json\): .*2 violations \(2 mandatory\)/m,
+        );
+        assert.match(
+            out.stdout,
+            /✗ \[mandatory\] platform-policies: aws-rds-storage-encrypted-cmk\n {4}urn:pulumi:prod::platform::.*aws:rds\/instance:Instance::platform-prod-db-instance\n/,
+        );
+        assert.match(out.stdout, /✗ \[mandatory\] platform-policies: platform-no-security-opt-outs/);
+        assert.match(out.stdout, /storageEncrypted is false\. Fix: /);
+    });
+
+    it("reports the same setting as advisory in dev and exits 0", () => {
+        const out = check("--stack", "dev", "-c", 'platform:database={"aws":{"storageEncrypted":false}}');
+        assert.strictEqual(out.code, 0, out.stderr);
+        assert.match(out.stdout, /! \[advisory\] platform-policies: aws-rds-storage-encrypted-cmk/);
+        assert.doesNotMatch(out.stdout, /\[mandatory\]/);
+    });
+
+    it("applies --policy-config instead of the stack's file", () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-")), "strict.json");
+        fs.writeFileSync(
+            file,
+            JSON.stringify({ all: "mandatory", "aws-rds-backup-retention": { minimumRetentionDays: 30 } }),
+        );
+        const out = check("--stack", "dev", "--policy-config", file);
+        assert.strictEqual(out.code, 1, out.stderr);
+        assert.match(out.stdout, /✗ \[mandatory\] platform-policies: aws-rds-backup-retention/);
+        assert.match(out.stdout, /Automated backups are kept 7 day\(s\); this environment requires at least 30/);
+    });
+
+    it("exits 2 with nothing on stdout when the policy config file is missing or invalid", () => {
+        const missing = check("--stack", "prod", "--policy-config", "policies/config/qa.json");
+        assert.strictEqual(missing.code, 2);
+        assert.strictEqual(missing.stdout, "");
+        assert.match(missing.stderr, /Invalid policy config policies\/config\/qa\.json.*cannot be read/s);
+
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-")), "typo.json");
+        fs.writeFileSync(file, JSON.stringify({ "aws-rds-backup-retenton": { minimumRetentionDays: 30 } }));
+        const typo = check("--stack", "dev", "--policy-config", file);
+        assert.strictEqual(typo.code, 2);
+        assert.strictEqual(typo.stdout, "");
+        assert.match(typo.stderr, /aws-rds-backup-retenton: no policy of this name in the pack/);
+    });
+});

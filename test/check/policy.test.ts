@@ -1,0 +1,247 @@
+/**
+ * The policy pack run the way the engine runs it (its own process, the analyzer gRPC protocol) over
+ * the program's real graphs: every stack file on every cloud is clean, turning a security or backup
+ * setting off through an override bag is caught at the environment's level, and the graph (property
+ * dependencies, protect) and secrets travel as they should.
+ */
+import * as assert from "assert";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { Violation } from "../../check";
+import { PolicyPackProcess, loadPolicyConfig } from "../../check/policy";
+import { ResourceRecord } from "../../check/runtime";
+import { loadStackConfig } from "../../check/stack";
+import { CLOUDS, Cloud, MATRIX, STACKS, runStack } from "../harness";
+
+describe("policy pack over the program's graph", function () {
+    this.timeout(600_000);
+    let pack: PolicyPackProcess;
+
+    before(async () => {
+        pack = await PolicyPackProcess.start({ project: "platform", stack: "prod", config: {} });
+    });
+    after(async () => {
+        await pack?.stop();
+    });
+
+    async function violations(
+        stack: string,
+        cloud: Cloud,
+        overrides: string[] = [],
+        edit?: (r: ResourceRecord) => ResourceRecord,
+    ) {
+        const run = await runStack(stack, cloud, overrides);
+        const { config } = loadStackConfig(stack, [`platform:cloud=${cloud}`, ...overrides]);
+        const resources = edit ? run.resources.map(edit) : run.resources;
+        const result = await pack.evaluate(resources, {
+            project: run.project,
+            stack,
+            config,
+            policyConfig: loadPolicyConfig(stack),
+        });
+        assert.strictEqual(result.resources, run.resources.length);
+        return result.violations;
+    }
+
+    const show = (vs: Violation[]) =>
+        vs.map((v) => `${v.enforcementLevel} ${v.policy} ${v.urn}\n${v.message}`).join("\n");
+
+    for (const { stack, cloud } of MATRIX) {
+        it(`finds no mandatory violation in ${stack}'s own graph on ${cloud}`, async () => {
+            const found = await violations(stack, cloud);
+            assert.deepStrictEqual(
+                found.filter((v) => v.enforcementLevel === "mandatory"),
+                [],
+                show(found),
+            );
+        });
+    }
+
+    const optOuts: Record<Cloud, { overrides: string[]; policies: string[] }> = {
+        aws: {
+            overrides: [
+                'platform:database={"aws":{"storageEncrypted":false}}',
+                'platform:storage={"aws":{"versioning":false}}',
+            ],
+            policies: ["aws-rds-storage-encrypted-cmk", "aws-s3-versioning", "platform-no-security-opt-outs"],
+        },
+        azure: {
+            overrides: [
+                'platform:database={"azure":{"requireSecureTransport":false}}',
+                'platform:storage={"azure":{"versioning":false}}',
+            ],
+            policies: ["azure-postgres-secure-transport", "azure-blob-versioning", "platform-no-security-opt-outs"],
+        },
+    };
+    for (const cloud of CLOUDS) {
+        for (const stack of STACKS) {
+            const level = stack === "dev" ? "advisory" : "mandatory";
+            it(`catches encryption and versioning turned off through override bags as ${level} in ${stack} on ${cloud}`, async () => {
+                const found = await violations(stack, cloud, optOuts[cloud].overrides);
+                for (const policy of optOuts[cloud].policies) {
+                    const hit = found.find((v) => v.policy === policy);
+                    assert.ok(hit, `${policy} reported; found:\n${show(found)}`);
+                    assert.strictEqual(hit.enforcementLevel, level, policy);
+                    assert.strictEqual(hit.policyPack, "platform-policies");
+                    assert.match(hit.urn, /^urn:pulumi:/);
+                    assert.match(hit.message, /Fix: /);
+                }
+            });
+        }
+    }
+
+    it("links each bucket to its settings through the property dependencies AnalyzeStack carries", async () => {
+        // Without property dependencies the bucket's encryption, access block, policy and versioning
+        // resources cannot be tied to it (the program passes bucket.id, an output, not a literal name).
+        const found = await violations("prod", "aws", [], (r) => ({ ...r, propertyDependencies: {} }));
+        const policies = new Set(found.map((v) => v.policy));
+        for (const policy of [
+            "aws-s3-kms-encryption",
+            "aws-s3-public-access-block",
+            "aws-s3-deny-insecure-transport",
+            "aws-s3-versioning",
+        ]) {
+            assert.ok(policies.has(policy), `${policy} depends on the graph; found:\n${show(found)}`);
+        }
+    });
+
+    it("sees protect on components and resources", async () => {
+        const found = await violations("prod", "aws", [], (r) => ({ ...r, protect: false }));
+        const policies = new Set(found.map((v) => v.policy));
+        assert.ok(policies.has("platform-stateful-components-protected"), show(found));
+        assert.ok(policies.has("aws-data-resources-protected"), show(found));
+    });
+
+    it("judges a preview's graph, where ARNs, names and tokens are still unknown, without skipping rules", async () => {
+        const unknown = rpc.unknownValue;
+        const record = (
+            type: string,
+            name: string,
+            inputs: Record<string, unknown>,
+            propertyDependencies: Record<string, string[]> = {},
+        ): ResourceRecord => ({
+            urn: `urn:pulumi:prod::platform::${type}::${name}`,
+            type,
+            name,
+            parent: null,
+            provider: null,
+            dependencies: Object.values(propertyDependencies).flat(),
+            propertyDependencies,
+            protect: true,
+            retainOnDelete: true,
+            custom: true,
+            inputs,
+            outputs: {},
+        });
+        const urn = (type: string, name: string) => `urn:pulumi:prod::platform::${type}::${name}`;
+        const bucket = urn("aws:s3/bucket:Bucket", "bucket");
+        const group = urn("aws:rds/parameterGroup:ParameterGroup", "params");
+        const resources = [
+            record("aws:rds/parameterGroup:ParameterGroup", "params", {
+                family: "postgres17",
+                parameters: [{ name: "rds.force_ssl", value: "1" }],
+            }),
+            record(
+                "aws:rds/instance:Instance",
+                "db",
+                {
+                    engine: "postgres",
+                    engineVersion: "17",
+                    storageEncrypted: true,
+                    kmsKeyId: unknown,
+                    parameterGroupName: unknown,
+                    backupRetentionPeriod: 30,
+                    deletionProtection: true,
+                    skipFinalSnapshot: false,
+                    finalSnapshotIdentifier: "db-final",
+                    multiAz: true,
+                },
+                { parameterGroupName: [group] },
+            ),
+            record("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {
+                engine: "valkey",
+                atRestEncryptionEnabled: true,
+                kmsKeyId: unknown,
+                transitEncryptionEnabled: true,
+                authToken: { [rpc.specialSigKey]: rpc.specialSecretSig, value: unknown },
+                snapshotRetentionLimit: 7,
+            }),
+            record("aws:s3/bucket:Bucket", "bucket", {}),
+            record(
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                "encryption",
+                {
+                    bucket: unknown,
+                    rules: [
+                        { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: unknown } },
+                    ],
+                },
+                { bucket: [bucket] },
+            ),
+            record(
+                "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+                "public-access-block",
+                {
+                    bucket: unknown,
+                    blockPublicAcls: true,
+                    blockPublicPolicy: true,
+                    ignorePublicAcls: true,
+                    restrictPublicBuckets: true,
+                },
+                { bucket: [bucket] },
+            ),
+            record(
+                "aws:s3/bucketPolicy:BucketPolicy",
+                "policy",
+                { bucket: unknown, policy: unknown },
+                { bucket: [bucket] },
+            ),
+            record(
+                "aws:s3/bucketVersioning:BucketVersioning",
+                "versioning",
+                { bucket: unknown, versioningConfiguration: { status: "Enabled" } },
+                { bucket: [bucket] },
+            ),
+            record("aws:eks/cluster:Cluster", "eks", {
+                encryptionConfig: { provider: { keyArn: unknown }, resources: ["secrets"] },
+            }),
+            record("aws:cloudwatch/logGroup:LogGroup", "logs", { kmsKeyId: unknown }),
+            record("azure-native:dbforpostgresql:Server", "server", {
+                backup: { backupRetentionDays: 30, geoRedundantBackup: "Enabled" },
+                highAvailability: { mode: "ZoneRedundant" },
+                network: { delegatedSubnetResourceId: unknown },
+            }),
+        ];
+        const result = await pack.evaluate(resources, {
+            project: "platform",
+            stack: "prod",
+            config: {},
+            policyConfig: loadPolicyConfig("prod"),
+        });
+        assert.deepStrictEqual(result.violations, [], show(result.violations));
+    });
+
+    it("never puts a secret value into a violation message", async () => {
+        const secret = (value: string) => ({ [rpc.specialSigKey]: rpc.specialSecretSig, value });
+        const resources: ResourceRecord[] = [
+            {
+                urn: "urn:pulumi:prod::platform::azure-native:dbforpostgresql:Configuration::tls",
+                type: "azure-native:dbforpostgresql:Configuration",
+                name: "tls",
+                parent: null,
+                provider: null,
+                dependencies: [],
+                propertyDependencies: {},
+                protect: false,
+                retainOnDelete: false,
+                custom: true,
+                inputs: { configurationName: "ssl_min_protocol_version", value: secret("TLSv1.1") },
+                outputs: {},
+            },
+        ];
+        const result = await pack.evaluate(resources, { project: "platform", stack: "prod", config: {} });
+        const hit = result.violations.find((v) => v.policy === "azure-postgres-secure-transport");
+        assert.ok(hit, show(result.violations));
+        assert.ok(!hit.message.includes("TLSv1.1"), hit.message);
+        assert.match(hit.message, /\[secret\]/);
+    });
+});

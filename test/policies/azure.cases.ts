@@ -1,0 +1,344 @@
+/**
+ * Fixtures and the three cases (compliant, non-compliant, property left undefined) of every Azure
+ * policy. The cases are run by azure.test.ts; pack.test.ts checks that every policy has them.
+ */
+import * as backups from "../../policies/azure/backups";
+import * as encryption from "../../policies/azure/encryption";
+import { TYPES } from "../../policies/lib/shapes";
+import { FixtureResource, PolicyCases, named, setPath } from "./fixtures";
+
+export const SUBNET =
+    "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/data";
+
+export const server = (): FixtureResource[] => [
+    {
+        type: TYPES.postgresServer,
+        name: "db-server",
+        protect: true,
+        props: {
+            version: "17",
+            backup: { backupRetentionDays: 30, geoRedundantBackup: "Enabled" },
+            highAvailability: { mode: "ZoneRedundant" },
+            network: { publicNetworkAccess: "Disabled" },
+        },
+    },
+];
+
+export const parameter = (): FixtureResource[] => [
+    {
+        type: TYPES.postgresConfiguration,
+        name: "db-require-secure-transport",
+        props: { configurationName: "require_secure_transport", value: "ON", source: "user-override" },
+    },
+];
+
+export const redis = (): FixtureResource[] => [
+    {
+        type: TYPES.redisCluster,
+        name: "cache-redis",
+        protect: true,
+        props: { sku: { name: "Balanced_B5" }, minimumTlsVersion: "1.2", publicNetworkAccess: "Disabled" },
+    },
+    {
+        type: TYPES.redisDatabase,
+        name: "cache-database",
+        protect: true,
+        props: { clientProtocol: "Encrypted", persistence: { aofEnabled: true, aofFrequency: "1s" } },
+        propertyDependencies: { clusterName: ["cache-redis"] },
+    },
+];
+
+export const storage = (): FixtureResource[] => [
+    {
+        type: TYPES.storageAccount,
+        name: "account",
+        protect: true,
+        props: {
+            accountName: "platformprodst1a2b",
+            kind: "StorageV2",
+            sku: { name: "Standard_ZRS" },
+            enableHttpsTrafficOnly: true,
+            minimumTlsVersion: "TLS1_2",
+            allowBlobPublicAccess: false,
+            encryption: { keySource: "Microsoft.Storage", requireInfrastructureEncryption: true },
+        },
+    },
+    {
+        type: TYPES.blobServiceProperties,
+        name: "blob-service",
+        props: {
+            accountName: "platformprodst1a2b",
+            isVersioningEnabled: true,
+            deleteRetentionPolicy: { enabled: true, days: 30 },
+            containerDeleteRetentionPolicy: { enabled: true, days: 30 },
+        },
+        propertyDependencies: { accountName: ["account"] },
+    },
+];
+
+export const aks = (): FixtureResource[] => [
+    {
+        type: TYPES.aksCluster,
+        name: "aks",
+        props: { enableRBAC: true, disableLocalAccounts: true, aadProfile: { managed: true, enableAzureRBAC: true } },
+    },
+];
+
+const set = (name: string, path: string, value: unknown) => (graph: FixtureResource[]) =>
+    setPath(named(graph, name).props, path, value);
+
+export const AZURE_CASES: PolicyCases[] = [
+    {
+        policy: encryption.postgresSecureTransport,
+        compliant: parameter,
+        nonCompliant: {
+            what: 'require_secure_transport is "OFF"',
+            change: set("db-require-secure-transport", "value", "OFF"),
+        },
+        undefinedProperty: {
+            what: "the parameter's value",
+            remove: set("db-require-secure-transport", "value", undefined),
+            verdict: "pass",
+            because: "the server default is ON",
+        },
+    },
+    {
+        policy: encryption.postgresNoPublicAccess,
+        compliant: server,
+        nonCompliant: {
+            what: 'publicNetworkAccess is "Enabled"',
+            change: set("db-server", "network.publicNetworkAccess", "Enabled"),
+        },
+        undefinedProperty: {
+            what: "network.publicNetworkAccess without VNet integration",
+            remove: set("db-server", "network.publicNetworkAccess", undefined),
+            verdict: "fail",
+            because: "Azure enables public access for a server outside a delegated subnet",
+        },
+    },
+    {
+        policy: encryption.redisEncryptedClientProtocol,
+        compliant: redis,
+        nonCompliant: {
+            what: 'clientProtocol is "Plaintext"',
+            change: set("cache-database", "clientProtocol", "Plaintext"),
+        },
+        undefinedProperty: {
+            what: "clientProtocol",
+            remove: set("cache-database", "clientProtocol", undefined),
+            verdict: "pass",
+            because: "the API defaults to Encrypted",
+        },
+    },
+    {
+        policy: encryption.redisMinimumTls,
+        compliant: redis,
+        nonCompliant: { what: 'minimumTlsVersion is "1.0"', change: set("cache-redis", "minimumTlsVersion", "1.0") },
+        undefinedProperty: {
+            what: "minimumTlsVersion",
+            remove: set("cache-redis", "minimumTlsVersion", undefined),
+            verdict: "pass",
+            because: "the API defaults to 1.2",
+        },
+    },
+    {
+        policy: encryption.redisNoPublicAccess,
+        compliant: redis,
+        nonCompliant: {
+            what: 'publicNetworkAccess is "Enabled"',
+            change: set("cache-redis", "publicNetworkAccess", "Enabled"),
+        },
+        undefinedProperty: {
+            what: "publicNetworkAccess",
+            remove: set("cache-redis", "publicNetworkAccess", undefined),
+            verdict: "fail",
+            because: "older API versions keep a public endpoint",
+        },
+    },
+    {
+        policy: encryption.storageHttpsOnly,
+        compliant: storage,
+        nonCompliant: {
+            what: "enableHttpsTrafficOnly is false",
+            change: set("account", "enableHttpsTrafficOnly", false),
+        },
+        undefinedProperty: {
+            what: "enableHttpsTrafficOnly",
+            remove: set("account", "enableHttpsTrafficOnly", undefined),
+            verdict: "pass",
+            because: "HTTPS-only is the default since API 2019-04-01",
+        },
+    },
+    {
+        policy: encryption.storageMinimumTls,
+        compliant: storage,
+        nonCompliant: { what: 'minimumTlsVersion is "TLS1_1"', change: set("account", "minimumTlsVersion", "TLS1_1") },
+        undefinedProperty: {
+            what: "minimumTlsVersion",
+            remove: set("account", "minimumTlsVersion", undefined),
+            verdict: "fail",
+            because: "the API then accepts TLS 1.0",
+        },
+    },
+    {
+        policy: encryption.storageInfrastructureEncryption,
+        compliant: storage,
+        nonCompliant: {
+            what: "requireInfrastructureEncryption is false",
+            change: set("account", "encryption.requireInfrastructureEncryption", false),
+        },
+        undefinedProperty: {
+            what: "encryption.requireInfrastructureEncryption",
+            remove: set("account", "encryption.requireInfrastructureEncryption", undefined),
+            verdict: "fail",
+            because: "infrastructure encryption is off by default",
+        },
+    },
+    {
+        policy: encryption.storageNoPublicBlobAccess,
+        compliant: storage,
+        nonCompliant: { what: "allowBlobPublicAccess is true", change: set("account", "allowBlobPublicAccess", true) },
+        undefinedProperty: {
+            what: "allowBlobPublicAccess",
+            remove: set("account", "allowBlobPublicAccess", undefined),
+            verdict: "pass",
+            because: "it means false since API 2023-01-01",
+        },
+    },
+    {
+        policy: encryption.aksAzureRbac,
+        compliant: aks,
+        nonCompliant: { what: "enableAzureRBAC is false", change: set("aks", "aadProfile.enableAzureRBAC", false) },
+        undefinedProperty: {
+            what: "aadProfile",
+            remove: set("aks", "aadProfile", undefined),
+            verdict: "fail",
+            because: "the cluster then has no Entra ID integration",
+        },
+    },
+    {
+        policy: encryption.aksLocalAccountsDisabled,
+        compliant: aks,
+        nonCompliant: { what: "disableLocalAccounts is false", change: set("aks", "disableLocalAccounts", false) },
+        undefinedProperty: {
+            what: "disableLocalAccounts",
+            remove: set("aks", "disableLocalAccounts", undefined),
+            verdict: "fail",
+            because: "local accounts are enabled by default",
+        },
+    },
+    {
+        policy: backups.postgresBackupRetention,
+        config: { minimumRetentionDays: 14 },
+        compliant: server,
+        nonCompliant: { what: "backupRetentionDays is 7", change: set("db-server", "backup.backupRetentionDays", 7) },
+        undefinedProperty: {
+            what: "backup.backupRetentionDays",
+            remove: set("db-server", "backup.backupRetentionDays", undefined),
+            verdict: "fail",
+            because: "Azure keeps 7 days, below this environment's 14",
+        },
+    },
+    {
+        policy: backups.postgresGeoRedundantBackup,
+        config: { required: true },
+        compliant: server,
+        nonCompliant: {
+            what: 'geoRedundantBackup is "Disabled"',
+            change: set("db-server", "backup.geoRedundantBackup", "Disabled"),
+        },
+        undefinedProperty: {
+            what: "backup.geoRedundantBackup",
+            remove: set("db-server", "backup.geoRedundantBackup", undefined),
+            verdict: "fail",
+            because: "geo-redundant backup is disabled by default",
+        },
+    },
+    {
+        policy: backups.postgresHighAvailability,
+        config: { required: true },
+        compliant: server,
+        nonCompliant: {
+            what: 'the HA mode is "SameZone"',
+            change: set("db-server", "highAvailability.mode", "SameZone"),
+        },
+        undefinedProperty: {
+            what: "highAvailability",
+            remove: set("db-server", "highAvailability", undefined),
+            verdict: "fail",
+            because: "a server runs without a standby by default",
+        },
+    },
+    {
+        policy: backups.redisPersistence,
+        config: { required: true },
+        compliant: redis,
+        nonCompliant: { what: "aofEnabled is false", change: set("cache-database", "persistence.aofEnabled", false) },
+        undefinedProperty: {
+            what: "persistence",
+            remove: set("cache-database", "persistence", undefined),
+            verdict: "fail",
+            because: "persistence is off by default",
+        },
+    },
+    {
+        policy: backups.blobVersioning,
+        compliant: storage,
+        nonCompliant: {
+            what: "isVersioningEnabled is false",
+            change: set("blob-service", "isVersioningEnabled", false),
+        },
+        undefinedProperty: {
+            what: "isVersioningEnabled",
+            remove: set("blob-service", "isVersioningEnabled", undefined),
+            verdict: "fail",
+            because: "blob versioning is off by default",
+        },
+    },
+    {
+        policy: backups.blobSoftDelete,
+        config: { minimumRetentionDays: 7 },
+        compliant: storage,
+        nonCompliant: {
+            what: "blobs are soft-deleted for 1 day",
+            change: set("blob-service", "deleteRetentionPolicy.days", 1),
+        },
+        undefinedProperty: {
+            what: "containerDeleteRetentionPolicy",
+            remove: set("blob-service", "containerDeleteRetentionPolicy", undefined),
+            verdict: "fail",
+            because: "container soft delete is off by default",
+        },
+    },
+    {
+        policy: backups.storageZoneRedundant,
+        config: { required: true },
+        compliant: storage,
+        nonCompliant: { what: "the SKU is Standard_LRS", change: set("account", "sku.name", "Standard_LRS") },
+        undefinedProperty: {
+            what: "sku",
+            remove: set("account", "sku", undefined),
+            verdict: "fail",
+            because: "no zone-redundant replication is chosen",
+        },
+    },
+    {
+        policy: backups.azureDataResourcesProtected,
+        config: { required: true },
+        compliant: storage,
+        nonCompliant: {
+            what: "the storage account is not protected",
+            change: (graph) => graph.splice(0, 1, { ...named(graph, "account"), protect: false }),
+        },
+        undefinedProperty: {
+            what: "the protect option",
+            remove: (graph) => {
+                const { protect, ...rest } = named(graph, "account");
+                void protect;
+                graph.splice(0, 1, rest);
+            },
+            verdict: "fail",
+            because: "Pulumi does not protect resources by default",
+        },
+    },
+];

@@ -1,0 +1,71 @@
+/**
+ * Azure policies (azure-native resource types), each on a compliant fixture, with one property made
+ * weak, and with a property left undefined (the verdict follows what Azure does by default).
+ */
+import * as assert from "assert";
+import * as backups from "../../policies/azure/backups";
+import * as encryption from "../../policies/azure/encryption";
+import { TYPES } from "../../policies/lib/shapes";
+import { AZURE_CASES, SUBNET, redis, server, storage } from "./azure.cases";
+import { describePolicies, evaluate, named } from "./fixtures";
+
+describePolicies("Azure policies", AZURE_CASES);
+
+describe("Azure policy settings and edge cases", () => {
+    it("treats a VNet-integrated PostgreSQL server without publicNetworkAccess as private", async () => {
+        const graph = server();
+        named(graph, "db-server").props.network = { delegatedSubnetResourceId: SUBNET };
+        assert.strictEqual((await evaluate(encryption.postgresNoPublicAccess, graph)).verdict, "pass");
+    });
+
+    it("fails when ssl_min_protocol_version allows TLS 1.1, and ignores unrelated parameters", async () => {
+        const weak = await evaluate(encryption.postgresSecureTransport, [
+            {
+                type: TYPES.postgresConfiguration,
+                name: "tls",
+                props: { configurationName: "ssl_min_protocol_version", value: "TLSv1.1" },
+            },
+        ]);
+        assert.strictEqual(weak.verdict, "fail");
+        const other = await evaluate(encryption.postgresSecureTransport, [
+            {
+                type: TYPES.postgresConfiguration,
+                name: "log",
+                props: { configurationName: "log_connections", value: "off" },
+            },
+        ]);
+        assert.strictEqual(other.verdict, "not applicable");
+    });
+
+    it("finds the blob service of an account by its literal account name too", async () => {
+        const graph = storage();
+        const service = named(graph, "blob-service");
+        graph.splice(1, 1, { ...service, propertyDependencies: {} });
+        assert.strictEqual((await evaluate(backups.blobVersioning, graph)).verdict, "pass");
+        graph[1].props.accountName = "someotheraccount";
+        assert.strictEqual((await evaluate(backups.blobVersioning, graph)).verdict, "fail");
+    });
+
+    it("accepts RDB persistence as well as AOF", async () => {
+        const graph = redis();
+        named(graph, "cache-database").props.persistence = { rdbEnabled: true, rdbFrequency: "1h" };
+        assert.strictEqual((await evaluate(backups.redisPersistence, graph, { required: true })).verdict, "pass");
+    });
+
+    it("does not apply geo-redundancy, HA, persistence, zone redundancy or protect where not required", async () => {
+        const graph = [...server(), ...redis(), ...storage()];
+        for (const policy of [
+            backups.postgresGeoRedundantBackup,
+            backups.postgresHighAvailability,
+            backups.redisPersistence,
+            backups.storageZoneRedundant,
+            backups.azureDataResourcesProtected,
+        ]) {
+            assert.strictEqual(
+                (await evaluate(policy, graph, { required: false })).verdict,
+                "not applicable",
+                policy.name,
+            );
+        }
+    });
+});
