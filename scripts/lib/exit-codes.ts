@@ -1,0 +1,37 @@
+/**
+ * Exit codes of `npm run deploy` and `npm run pr-check`. Each failure a caller (a person or CI) reacts to
+ * differently has its own code, so a pipeline can branch on it without parsing messages. Documented in the
+ * README's "Deploying" section; keep the two in step.
+ */
+export const EXIT = {
+    /** The command did what was asked. */
+    ok: 0,
+    /** The operation ran and failed: a resource or program error (deploy); any failure or mandatory violation (pr-check). */
+    failed: 1,
+    /** Nothing ran: bad arguments, an unknown stack, or a missing prerequisite (Pulumi CLI, passphrase, policy pack). */
+    usage: 2,
+    /** Refused for safety: prod `up`/`destroy` without confirmation, or `destroy` while resources are protected. */
+    refused: 3,
+    /** A mandatory policy violation stopped `preview` or `up`; nothing was changed. */
+    policy: 4,
+    /** Another update holds the stack's lock (HTTP 409 on Pulumi Cloud, a lock file on a self-managed backend). */
+    concurrent: 5,
+    /** Cancelled with Ctrl-C (or SIGTERM): 128 + SIGINT, as shells report it. */
+    cancelled: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/**
+ * An error that ends the command with a chosen exit code and a message for people (never a stack trace).
+ * `message` is printed to stderr as it is.
+ */
+export class ExitError extends Error {
+    constructor(
+        public readonly code: ExitCode,
+        message: string,
+    ) {
+        super(message);
+        this.name = "ExitError";
+    }
+}

@@ -1,0 +1,119 @@
+/**
+ * A stand-in `pulumi` executable for the deploy command's tests: answers the commands the Automation API
+ * runs from a scenario (stdout, stderr, exit code, engine events written to `--event-log`), records every
+ * invocation, and can wait for Ctrl-C the way the real CLI does (acknowledge on the event stream, then exit).
+ * It reports version 3.200.0 so the Automation API reads events from a log file rather than over gRPC.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export interface FakeStep {
+    readonly stdout?: string;
+    readonly stderr?: string;
+    /** @default 0 */
+    readonly exit?: number;
+    /** Engine events (without sequence/timestamp), written to the `--event-log` file. */
+    readonly events?: object[];
+    /** Keep running until SIGINT, then acknowledge it as the CLI does and finish with `afterInterrupt`. */
+    readonly waitForInterrupt?: boolean;
+    readonly afterInterrupt?: object[];
+}
+
+/** Steps by command: `preview`, `up`, `stack select`, `stack output`, `stack output --show-secrets`, ... */
+export type FakeScenario = Record<string, FakeStep>;
+
+export interface Invocation {
+    readonly args: string[];
+    readonly backend?: string;
+    readonly passphrase: boolean;
+    /** Set when the process received SIGINT. */
+    readonly signal?: string;
+}
+
+export interface FakePulumi {
+    /** Contains bin/pulumi. */
+    readonly root: string;
+    /** An environment that finds only the fake CLI, with a temporary HOME and file backend. */
+    readonly env: Record<string, string>;
+    invocations(): Invocation[];
+    cleanup(): void;
+}
+
+const SCRIPT = (scenarioFile: string, logFile: string) => `#!${process.execPath}
+"use strict";
+const fs = require("fs");
+const scenario = JSON.parse(fs.readFileSync(${JSON.stringify(scenarioFile)}, "utf8"));
+const args = process.argv.slice(2);
+const record = (extra) => fs.appendFileSync(${JSON.stringify(logFile)}, JSON.stringify({
+    args, backend: process.env.PULUMI_BACKEND_URL, passphrase: process.env.PULUMI_CONFIG_PASSPHRASE !== undefined, ...extra,
+}) + "\\n");
+if (args[0] === "version") { console.log("v3.200.0"); process.exit(0); }
+record({});
+const key = args[0] === "stack" ? "stack " + args[1] : args[0];
+const step = scenario[key + (args.includes("--show-secrets") ? " --show-secrets" : "")] || scenario[key] || {};
+const at = args.indexOf("--event-log");
+const log = at >= 0 ? args[at + 1] : undefined;
+let sequence = 0;
+const emit = (e) => log && fs.appendFileSync(log, JSON.stringify({ sequence: sequence++, timestamp: Math.floor(Date.now() / 1000), ...e }) + "\\n");
+// Give the Automation API's log reader (it polls every 200 ms) time to read the last events before exiting.
+const finish = () => setTimeout(() => {
+    if (step.stdout) process.stdout.write(step.stdout);
+    if (step.stderr) process.stderr.write(step.stderr);
+    process.exit(step.exit || 0);
+}, log ? 500 : 0);
+(step.events || []).forEach(emit);
+if (step.waitForInterrupt) {
+    process.on("SIGINT", () => {
+        record({ signal: "SIGINT" });
+        emit({ stdoutEvent: { message: "^C received; cancelling. If you would like to terminate immediately, press ^C again.\\n", color: "never" } });
+        (step.afterInterrupt || []).forEach(emit);
+        finish();
+    });
+    setInterval(() => undefined, 1000);
+} else {
+    finish();
+}
+`;
+
+export function fakePulumi(scenario: FakeScenario): FakePulumi {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-"));
+    const bin = path.join(root, "bin");
+    const home = path.join(root, "home");
+    const state = path.join(root, "state");
+    for (const dir of [bin, home, state]) fs.mkdirSync(dir, { recursive: true });
+    const scenarioFile = path.join(root, "scenario.json");
+    const logFile = path.join(root, "invocations.jsonl");
+    fs.writeFileSync(scenarioFile, JSON.stringify(scenario));
+    fs.writeFileSync(path.join(bin, "pulumi"), SCRIPT(scenarioFile, logFile), { mode: 0o755 });
+    return {
+        root,
+        env: {
+            PATH: bin,
+            HOME: home,
+            PULUMI_HOME: path.join(home, ".pulumi"),
+            PULUMI_BACKEND_URL: `file://${state}`,
+            PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple",
+        },
+        invocations: () =>
+            fs.existsSync(logFile)
+                ? fs
+                      .readFileSync(logFile, "utf8")
+                      .split("\n")
+                      .filter(Boolean)
+                      .map((l) => JSON.parse(l) as Invocation)
+                : [],
+        cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
+    };
+}
+
+/** Engine events for one resource operation, as the CLI emits them. */
+export function resourceEvents(op: string, type: string, name: string, stack = "dev"): object[] {
+    const urn = `urn:pulumi:${stack}::platform::${type}::${name}`;
+    const metadata = { op, urn, type, provider: "" };
+    return [{ resourcePreEvent: { metadata } }, { resOutputsEvent: { metadata } }];
+}
+
+export function summaryEvent(changes: Record<string, number>, durationSeconds = 12): object {
+    return { summaryEvent: { maybeCorrupt: false, durationSeconds, resourceChanges: changes, policyPacks: {} } };
+}

@@ -1,0 +1,176 @@
+/**
+ * The GitHub Actions files parse, run only npm scripts that exist, pin every action to an exact release, use
+ * OIDC rather than stored cloud keys, and deploy prod only behind its protected environment.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { ROOT, stackNames } from "../../check/stack";
+
+const GITHUB = path.join(ROOT, ".github");
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Yaml = any;
+
+function yamlFiles(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) return yamlFiles(full);
+        return /\.ya?ml$/.test(e.name) ? [full] : [];
+    });
+}
+
+const FILES = yamlFiles(GITHUB);
+const docs = new Map(FILES.map((f) => [path.relative(ROOT, f), parse(fs.readFileSync(f, "utf8")) as Yaml]));
+const workflow = (name: string): Yaml => docs.get(`.github/workflows/${name}`);
+const scripts = (
+    JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+).scripts;
+
+/** Every step of every job (and of the local composite action). */
+function allSteps(): { file: string; step: Yaml }[] {
+    return [...docs.entries()].flatMap(([file, doc]) => [
+        ...Object.values<Yaml>(doc.jobs ?? {}).flatMap((job) =>
+            (job.steps ?? []).map((step: Yaml) => ({ file, step })),
+        ),
+        ...(doc.runs?.steps ?? []).map((step: Yaml) => ({ file, step })),
+    ]);
+}
+
+/** The steps of one job that run a given command line. */
+function runs(job: Yaml): string {
+    return (job.steps ?? []).map((s: Yaml) => s.run ?? "").join("\n");
+}
+
+describe("GitHub workflows", () => {
+    it("parse as YAML", () => {
+        assert.ok(FILES.length >= 4, `found ${FILES.length} files under .github`);
+        for (const [file, doc] of docs) {
+            assert.ok(doc && typeof doc === "object", `${file} is a YAML mapping`);
+        }
+        for (const name of ["pull-request.yml", "deploy.yml", "deploy-stack.yml"]) {
+            assert.ok(workflow(name)?.on && workflow(name)?.jobs, `${name} has triggers and jobs`);
+        }
+    });
+
+    it("run only npm scripts that exist in package.json", () => {
+        const referenced = allSteps().flatMap(({ file, step }) =>
+            [...String(step.run ?? "").matchAll(/\bnpm run(?: --silent)? ([\w:.-]+)/g)].map((m) => ({
+                file,
+                name: m[1],
+            })),
+        );
+        assert.ok(referenced.length >= 6, "the workflows run the project's npm scripts");
+        for (const { file, name } of referenced) {
+            assert.ok(name in scripts, `${file} runs "npm run ${name}", which package.json does not define`);
+        }
+    });
+
+    it("pin every action to an exact release tag", () => {
+        const uses = allSteps()
+            .map(({ file, step }) => ({ file, uses: step.uses as string | undefined }))
+            .filter((u): u is { file: string; uses: string } => u.uses !== undefined && !u.uses.startsWith("./"));
+        assert.ok(uses.length > 0);
+        for (const { file, uses: ref } of uses) {
+            assert.match(ref, /^[\w.-]+\/[\w./-]+@v\d+\.\d+\.\d+$/, `${file}: ${ref} is not pinned to vX.Y.Z`);
+        }
+        // One version of each action everywhere.
+        const versions = new Map<string, Set<string>>();
+        for (const { uses: ref } of uses) {
+            const [action, version] = ref.split("@");
+            versions.set(action, (versions.get(action) ?? new Set()).add(version));
+        }
+        for (const [action, seen] of versions) {
+            assert.strictEqual(seen.size, 1, `${action} is used at ${[...seen].join(" and ")}`);
+        }
+    });
+
+    it("install the Pulumi CLI that matches the SDK in the lockfile", () => {
+        const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as {
+            packages: Record<string, { version?: string }>;
+        };
+        const sdk = lock.packages["node_modules/@pulumi/pulumi"].version;
+        const pulumiSteps = allSteps().filter(({ step }) => String(step.uses ?? "").startsWith("pulumi/actions@"));
+        assert.ok(pulumiSteps.length >= 2);
+        for (const { file, step } of pulumiSteps) {
+            assert.strictEqual(String(step.with?.["pulumi-version"]), sdk, `${file} pins the CLI to ${sdk}`);
+        }
+    });
+
+    it("reach the clouds by OIDC, never with stored keys", () => {
+        const text = FILES.map((f) => fs.readFileSync(f, "utf8")).join("\n");
+        for (const forbidden of [
+            /aws-access-key-id/i,
+            /AWS_SECRET_ACCESS_KEY/,
+            /client-secret/i,
+            /ARM_CLIENT_SECRET/,
+            /\bcreds:/,
+        ]) {
+            assert.doesNotMatch(text, forbidden);
+        }
+        for (const [file, doc] of docs) {
+            for (const [name, job] of Object.entries<Yaml>(doc.jobs ?? {})) {
+                const usesCloud = (job.steps ?? []).some((s: Yaml) =>
+                    /configure-aws-credentials|azure\/login/.test(String(s.uses ?? "")),
+                );
+                if (usesCloud) assert.strictEqual(job.permissions?.["id-token"], "write", `${file} job ${name}`);
+            }
+        }
+    });
+
+    it("check every pull request: install from the lockfile, lint, type-check, test, pr-check, report", () => {
+        const pr = workflow("pull-request.yml");
+        assert.ok(pr.on.pull_request, "runs on pull requests");
+        const check = pr.jobs.check;
+        const setup = docs.get(".github/actions/setup/action.yml");
+        assert.ok(check.steps.some((s: Yaml) => s.uses === "./.github/actions/setup"));
+        assert.match(runs({ steps: setup.runs.steps }), /^npm ci$/m);
+        const commands = runs(check);
+        for (const expected of [
+            /npm run lint/,
+            /npm run typecheck/,
+            /npm test/,
+            /npm run pr-check -- .*--report pr-check-report\.md/,
+        ]) {
+            assert.match(commands, expected);
+        }
+        const upload = check.steps.find((s: Yaml) => String(s.uses).startsWith("actions/upload-artifact@"));
+        assert.strictEqual(upload.with.path, "pr-check-report.md");
+        const comment = check.steps.find((s: Yaml) => String(s.uses).startsWith("actions/github-script@"));
+        assert.match(comment.with.script, /<!-- platform:pr-check -->/, "updates its own comment");
+        assert.strictEqual(check.permissions["pull-requests"], "write");
+    });
+
+    it("preview every stack for real with the policy pack when the repository has cloud access", () => {
+        const preview = workflow("pull-request.yml").jobs.preview;
+        assert.match(preview.if, /vars\.AWS_ROLE_ARN != ''/);
+        assert.match(preview.if, /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
+        assert.deepStrictEqual([...preview.strategy.matrix.stack].sort(), stackNames());
+        const step = preview.steps.find((s: Yaml) => String(s.uses).startsWith("pulumi/actions@"));
+        assert.strictEqual(step.with.command, "preview");
+        assert.strictEqual(step.with["stack-name"], "${{ matrix.stack }}");
+        assert.strictEqual(step.with.policyPacks, "policies");
+        assert.strictEqual(step.with.policyPackConfigs, "policies/config/${{ matrix.stack }}.json");
+    });
+
+    it("deploy staging on every push to main, then prod behind its protected environment", () => {
+        const deploy = workflow("deploy.yml");
+        assert.deepStrictEqual(deploy.on.push.branches, ["main"]);
+        assert.strictEqual(deploy.concurrency["cancel-in-progress"], false);
+        const { staging, prod } = deploy.jobs;
+        assert.strictEqual(staging.uses, "./.github/workflows/deploy-stack.yml");
+        assert.strictEqual(staging.with.stack, "staging");
+        assert.notStrictEqual(staging.with.confirm, true, "staging needs no --yes");
+        assert.strictEqual(prod.uses, "./.github/workflows/deploy-stack.yml");
+        assert.strictEqual(prod.with.stack, "prod");
+        assert.strictEqual(prod.with.confirm, true);
+        assert.deepStrictEqual([prod.needs].flat(), ["staging"]);
+
+        const job = workflow("deploy-stack.yml").jobs.up;
+        assert.strictEqual(job.environment, "${{ inputs.stack }}", "each stack deploys in its own environment");
+        assert.match(runs(job), /npm run deploy -- up --stack "\$STACK" \$CONFIRM/);
+        const confirm = job.steps.find((s: Yaml) => /npm run deploy/.test(s.run ?? ""));
+        assert.strictEqual(confirm.env.CONFIRM, "${{ inputs.confirm && '--yes' || '' }}");
+    });
+});
