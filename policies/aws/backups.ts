@@ -2,7 +2,17 @@
  * Backups and deletion safety on AWS: retention windows, deletion protection, final snapshots,
  * standbys where required, bucket versioning, and `protect` on the resources that hold data.
  */
-import { attachedTo, isSet, label, ofTypes, peek, resourcePolicy, setting, stackPolicy } from "../lib/policy";
+import {
+    attachedTo,
+    isSet,
+    label,
+    ofTypes,
+    peek,
+    resourcePolicy,
+    setting,
+    stackPolicy,
+    dataResourcesProtected,
+} from "../lib/policy";
 import { ElastiCacheReplicationGroup, RdsInstance, S3Bucket, S3BucketVersioning, TYPES } from "../lib/shapes";
 
 export const rdsBackupRetention = resourcePolicy({
@@ -139,24 +149,7 @@ export const AWS_DATA_RESOURCE_TYPES = [
     "aws:efs/fileSystem:FileSystem",
 ];
 
-export const awsDataResourcesProtected = resourcePolicy({
-    name: "aws-data-resources-protected",
-    description: "Resources that hold data carry Pulumi's protect option where the environment requires it.",
-    severity: "high",
-    types: AWS_DATA_RESOURCE_TYPES,
-    settings: {
-        required: setting.flag(false, "Require protect on data resources (set in protected environments)."),
-    },
-    validate: (_props: unknown, { config, args, report }) => {
-        if (!config.required) args.notApplicable("protect is not required in this environment");
-        if (!args.opts.protect) {
-            report(
-                `${label(args)} holds data but is not protected, so "pulumi destroy" or a replacement can delete it. ` +
-                    "Fix: create it with { protect: true } (on this platform: platform:deletionProtection: true).",
-            );
-        }
-    },
-});
+export const awsDataResourcesProtected = dataResourcesProtected("aws", AWS_DATA_RESOURCE_TYPES);
 
 export const awsBackupPolicies = [
     rdsBackupRetention,

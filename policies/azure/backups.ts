@@ -4,7 +4,16 @@
  * storage where required, and `protect` on the resources that hold data.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { attachedTo, label, ofTypes, peek, resourcePolicy, setting, stackPolicy } from "../lib/policy";
+import {
+    attachedTo,
+    label,
+    ofTypes,
+    peek,
+    resourcePolicy,
+    setting,
+    stackPolicy,
+    dataResourcesProtected,
+} from "../lib/policy";
 import { BlobServiceProperties, PostgresServer, RedisDatabase, StorageAccount, TYPES } from "../lib/shapes";
 
 export const postgresBackupRetention = resourcePolicy({
@@ -167,24 +176,7 @@ export const AZURE_DATA_RESOURCE_TYPES = [
     TYPES.storageAccount,
 ];
 
-export const azureDataResourcesProtected = resourcePolicy({
-    name: "azure-data-resources-protected",
-    description: "Resources that hold data carry Pulumi's protect option where the environment requires it.",
-    severity: "high",
-    types: AZURE_DATA_RESOURCE_TYPES,
-    settings: {
-        required: setting.flag(false, "Require protect on data resources (set in protected environments)."),
-    },
-    validate: (_props: unknown, { config, args, report }) => {
-        if (!config.required) args.notApplicable("protect is not required in this environment");
-        if (!args.opts.protect) {
-            report(
-                `${label(args)} holds data but is not protected, so "pulumi destroy" or a replacement can delete it. ` +
-                    "Fix: create it with { protect: true } (on this platform: platform:deletionProtection: true).",
-            );
-        }
-    },
-});
+export const azureDataResourcesProtected = dataResourcesProtected("azure", AZURE_DATA_RESOURCE_TYPES);
 
 export const azureBackupPolicies = [
     postgresBackupRetention,

@@ -227,3 +227,28 @@ export function attachedTo(
 export function label(resource: { name: string }): string {
     return `"${resource.name}"`;
 }
+
+/**
+ * `<cloud>-data-resources-protected`: resources that hold data carry Pulumi's `protect` option where the
+ * environment requires it. One definition for both clouds; only the resource types differ.
+ */
+export function dataResourcesProtected(cloud: "aws" | "azure", types: readonly string[]) {
+    return resourcePolicy({
+        name: `${cloud}-data-resources-protected`,
+        description: "Resources that hold data carry Pulumi's protect option where the environment requires it.",
+        severity: "high",
+        types: [...types],
+        settings: {
+            required: setting.flag(false, "Require protect on data resources (set in protected environments)."),
+        },
+        validate: (_props: unknown, { config, args, report }) => {
+            if (!config.required) args.notApplicable("protect is not required in this environment");
+            if (!args.opts.protect) {
+                report(
+                    `${label(args)} holds data but is not protected, so "pulumi destroy" or a replacement can delete it. ` +
+                        "Fix: create it with { protect: true } (on this platform: platform:deletionProtection: true).",
+                );
+            }
+        },
+    });
+}
