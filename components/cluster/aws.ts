@@ -7,7 +7,7 @@ import { catalog } from "../shared/catalog";
 import { assumeRolePolicyFor, customerManagedKey } from "../shared/aws";
 import { awsPlacement } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
-import { ClusterArgs, ClusterImplementationResult, clusterSettings } from ".";
+import { ClusterArgs, ClusterImplementationResult, clusterSettings, execKubeconfig } from ".";
 
 const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 const POD_IDENTITY_ACTIONS = ["sts:AssumeRole", "sts:TagSession"];
@@ -178,25 +178,13 @@ export function createAwsCluster(
     }
 
     const kubeconfig = pulumi.secret(
-        pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data]).apply(([n, endpoint, ca]) =>
-            JSON.stringify({
-                apiVersion: "v1",
-                kind: "Config",
-                clusters: [{ name: n, cluster: { server: endpoint, "certificate-authority-data": ca } }],
-                contexts: [{ name: n, context: { cluster: n, user: n } }],
-                "current-context": n,
-                users: [
-                    {
-                        name: n,
-                        user: {
-                            exec: {
-                                apiVersion: "client.authentication.k8s.io/v1beta1",
-                                command: "aws",
-                                args: ["eks", "get-token", "--cluster-name", n, "--region", region, "--output", "json"],
-                            },
-                        },
-                    },
-                ],
+        pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data]).apply(([n, server, caData]) =>
+            execKubeconfig({
+                name: n,
+                server,
+                caData,
+                command: "aws",
+                args: ["eks", "get-token", "--cluster-name", n, "--region", region, "--output", "json"],
             }),
         ),
     );

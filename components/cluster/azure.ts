@@ -9,7 +9,7 @@ import { catalog } from "../shared/catalog";
 import { AKS_DNS_SERVICE_IP, AKS_POD_CIDR, AKS_SERVICE_CIDR, roleDefinitionId } from "../shared/azure";
 import { azurePlacement } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
-import { ClusterArgs, ClusterImplementationResult, clusterSettings } from ".";
+import { ClusterArgs, ClusterImplementationResult, clusterSettings, execKubeconfig } from ".";
 
 /** The Entra application every AKS cluster with managed Entra integration accepts tokens for. */
 const AKS_ENTRA_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
@@ -191,24 +191,12 @@ export function createAzureCluster(
                 clusters: { cluster: { server: string; "certificate-authority-data": string } }[];
             };
             const { server, "certificate-authority-data": ca } = issued.clusters[0].cluster;
-            return JSON.stringify({
-                apiVersion: "v1",
-                kind: "Config",
-                clusters: [{ name: n, cluster: { server, "certificate-authority-data": ca } }],
-                contexts: [{ name: n, context: { cluster: n, user: n } }],
-                "current-context": n,
-                users: [
-                    {
-                        name: n,
-                        user: {
-                            exec: {
-                                apiVersion: "client.authentication.k8s.io/v1beta1",
-                                command: "kubelogin",
-                                args: ["get-token", "--login", "azurecli", "--server-id", AKS_ENTRA_SERVER_ID],
-                            },
-                        },
-                    },
-                ],
+            return execKubeconfig({
+                name: n,
+                server,
+                caData: ca,
+                command: "kubelogin",
+                args: ["get-token", "--login", "azurecli", "--server-id", AKS_ENTRA_SERVER_ID],
             });
         }),
     );

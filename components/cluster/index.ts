@@ -124,6 +124,34 @@ export type ClusterImplementation = (
     parent: pulumi.Resource,
 ) => ClusterImplementationResult;
 
+/**
+ * A kubeconfig for one cluster whose user authenticates through a client-go exec plugin (the cloud's CLI),
+ * so no long-lived credential is stored in it.
+ */
+export function execKubeconfig(o: {
+    name: string;
+    server: string;
+    caData: string;
+    command: string;
+    args: string[];
+}): string {
+    return JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: o.name, cluster: { server: o.server, "certificate-authority-data": o.caData } }],
+        contexts: [{ name: o.name, context: { cluster: o.name, user: o.name } }],
+        "current-context": o.name,
+        users: [
+            {
+                name: o.name,
+                user: {
+                    exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: o.command, args: o.args },
+                },
+            },
+        ],
+    });
+}
+
 /** The neutral settings with their defaults applied, in one place for every cloud. */
 export function clusterSettings(args: ClusterArgs) {
     const size = args.size ?? "small";
