@@ -3,10 +3,13 @@
  * runtime, then find resources and read their inputs as plain values.
  */
 import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { ConfigError } from "../components/shared/config";
 import { CLOUDS, Cloud } from "../components/shared/context";
 import { ProgramRun, ResourceRecord, plain, runProgram } from "../check/runtime";
-import { loadStackConfig, stackNames } from "../check/stack";
+import { ROOT, loadStackConfig, stackNames } from "../check/stack";
 
 export const STACKS = stackNames();
 export { CLOUDS };
@@ -83,4 +86,28 @@ export async function expectConfigError(
         return err;
     }
     assert.fail(`expected ${stack}/${cloud} with ${overrides.join(" ")} to fail on ${key}`);
+}
+
+/** Runs `npm run check -- <args>` as users do, in its own process. */
+export function check(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+    const result = spawnSync(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", path.join(ROOT, "check", "cli.ts"), ...args],
+        { cwd: ROOT, encoding: "utf8", env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } },
+    );
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Every string value marked secret anywhere in a wire-form value. */
+export function secretStrings(value: unknown, found: string[] = []): string[] {
+    if (Array.isArray(value)) value.forEach((v) => secretStrings(v, found));
+    else if (value !== null && typeof value === "object") {
+        const v = value as Record<string, unknown>;
+        if (v[rpc.specialSigKey] === rpc.specialSecretSig) {
+            const inner = plain(v.value);
+            if (typeof inner === "string") found.push(inner);
+            else secretStrings(v.value, found);
+        } else Object.values(v).forEach((x) => secretStrings(x, found));
+    }
+    return found;
 }

@@ -2,34 +2,7 @@
  * The offline check command as users run it: a separate process, its stdout, stderr and exit code.
  */
 import * as assert from "assert";
-import { spawnSync } from "child_process";
-import * as path from "path";
-import { plain } from "../../check/runtime";
-import { ROOT } from "../../check/stack";
-import { runStack } from "../harness";
-
-function check(...args: string[]) {
-    const result = spawnSync(
-        process.execPath,
-        ["-r", "ts-node/register/transpile-only", path.join(ROOT, "check", "cli.ts"), ...args],
-        { cwd: ROOT, encoding: "utf8", env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } },
-    );
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Every string value marked secret anywhere in a wire-form value. */
-function secretStrings(value: unknown, found: string[] = []): string[] {
-    if (Array.isArray(value)) value.forEach((v) => secretStrings(v, found));
-    else if (value !== null && typeof value === "object") {
-        const v = value as Record<string, unknown>;
-        if (v["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") {
-            const inner = plain(v.value);
-            if (typeof inner === "string") found.push(inner);
-            else secretStrings(v.value, found);
-        } else Object.values(v).forEach((x) => secretStrings(x, found));
-    }
-    return found;
-}
+import { check, runStack, secretStrings } from "../harness";
 
 describe("check command", function () {
     this.timeout(120000);

@@ -3,37 +3,10 @@
  * the readable report, --policy-config, and no secret in the output.
  */
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as rpc from "@pulumi/pulumi/runtime/rpc";
-import { plain } from "../../check/runtime";
-import { ROOT } from "../../check/stack";
-import { runStack } from "../harness";
-
-function check(...args: string[]) {
-    const result = spawnSync(
-        process.execPath,
-        ["-r", "ts-node/register/transpile-only", path.join(ROOT, "check", "cli.ts"), ...args],
-        { cwd: ROOT, encoding: "utf8", env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } },
-    );
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Every string value the graph marks secret (as in cli.test.ts). */
-function secretStrings(value: unknown, found: string[] = []): string[] {
-    if (Array.isArray(value)) value.forEach((v) => secretStrings(v, found));
-    else if (value !== null && typeof value === "object") {
-        const v = value as Record<string, unknown>;
-        if (v[rpc.specialSigKey] === rpc.specialSecretSig) {
-            const inner = plain(v.value);
-            if (typeof inner === "string") found.push(inner);
-            else secretStrings(v.value, found);
-        } else Object.values(v).forEach((x) => secretStrings(x, found));
-    }
-    return found;
-}
+import { check, runStack, secretStrings } from "../harness";
 
 interface JsonViolation {
     policyPack: string;
