@@ -59,7 +59,6 @@ export function buildPlatform(config: PlatformConfig): Platform {
     const { highAvailability, backupRetentionDays, deletionProtection } = config;
 
     const network = new Network(`${prefix}-network`, { context, highAvailability, ...config.network }, opts);
-    const { aws: awsDatabase, azure: azureDatabase, ...database } = config.database;
     const db = new Database(
         `${prefix}-db`,
         {
@@ -69,9 +68,7 @@ export function buildPlatform(config: PlatformConfig): Platform {
             highAvailability,
             backupRetentionDays,
             deletionProtection,
-            ...database,
-            aws: awsDatabase,
-            azure: azureDatabase,
+            ...config.database,
         },
         stateful,
     );
