@@ -3,6 +3,7 @@ import { RandomPassword } from "@pulumi/random/randomPassword";
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { ConfigMap, Namespace, Secret } from "@pulumi/kubernetes/core/v1";
 import { Release } from "@pulumi/kubernetes/helm/v3";
+import { Ingress } from "@pulumi/kubernetes/networking/v1";
 import { AlertRoute, ClusterMonitoringArgs, ClusterMonitoringOutputs } from ".";
 import { CHARTS } from "./ingress";
 
@@ -176,24 +177,6 @@ export function createClusterMonitoring(
         opts,
     );
 
-    const grafanaIngress = args.grafanaHost
-        ? {
-              enabled: true,
-              ingressClassName: args.ingress.className,
-              annotations: {
-                  "cert-manager.io/cluster-issuer": args.ingress.clusterIssuer,
-                  "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
-                  "nginx.ingress.kubernetes.io/limit-rps": "20",
-                  ...(args.adminAllowedCidrs.length > 0
-                      ? { "nginx.ingress.kubernetes.io/whitelist-source-range": args.adminAllowedCidrs.join(",") }
-                      : {}),
-              },
-              hosts: [args.grafanaHost],
-              path: "/",
-              tls: [{ secretName: "grafana-tls", hosts: [args.grafanaHost] }],
-          }
-        : { enabled: false };
-
     const stack = new Release(
         `${name}-kube-prometheus-stack`,
         {
@@ -254,12 +237,54 @@ export function createClusterMonitoring(
                         users: { allow_sign_up: false },
                     },
                     sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1" } },
-                    ingress: grafanaIngress,
+                    // Grafana's Ingress is created outside the chart (below), so the chart need not wait for the
+                    // ingress controller's admission webhook.
+                    ingress: { enabled: false },
                 },
             },
         },
-        { parent, dependsOn: [adminSecret, ...args.ingressDependsOn] },
+        { parent, dependsOn: [adminSecret] },
     );
+
+    if (args.grafanaHost) {
+        new Ingress(
+            `${name}-grafana`,
+            {
+                metadata: {
+                    name: "grafana",
+                    namespace: ns,
+                    annotations: {
+                        "cert-manager.io/cluster-issuer": args.ingress.clusterIssuer,
+                        "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
+                        "nginx.ingress.kubernetes.io/limit-rps": "20",
+                        ...(args.adminAllowedCidrs.length > 0
+                            ? { "nginx.ingress.kubernetes.io/whitelist-source-range": args.adminAllowedCidrs.join(",") }
+                            : {}),
+                    },
+                },
+                spec: {
+                    ingressClassName: args.ingress.className,
+                    tls: [{ secretName: "grafana-tls", hosts: [args.grafanaHost] }],
+                    rules: [
+                        {
+                            host: args.grafanaHost,
+                            http: {
+                                paths: [
+                                    {
+                                        path: "/",
+                                        pathType: "Prefix",
+                                        backend: { service: { name: "grafana", port: { number: 80 } } },
+                                    },
+                                ],
+                            },
+                        },
+                    ],
+                },
+            },
+            // Only the Ingress needs the controller (its admission webhook) and the ClusterIssuer.
+            { parent, dependsOn: args.ingressDependsOn },
+        );
+    }
 
     new ConfigMap(
         `${name}-services-dashboard`,

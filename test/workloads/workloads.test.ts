@@ -380,6 +380,22 @@ for (const { stack, cloud } of MATRIX) {
             assert.strictEqual(values.grafana.admin.existingSecret, "grafana-admin");
         });
 
+        it("publishes Grafana over TLS without making the monitoring chart wait for the ingress controller", () => {
+            const stackRelease = ofType(run, K8S.release).find((r) => inputs(r).chart === "kube-prometheus-stack")!;
+            const controller = ofType(run, K8S.release).find((r) => inputs(r).chart === "ingress-nginx")!;
+            assert.ok(!stackRelease.dependencies.includes(controller.urn), "the chart does not wait for ingress-nginx");
+            const grafana = ofType(run, "kubernetes:networking.k8s.io/v1:Ingress").find(
+                (i) => inputs(i).metadata.name === "grafana",
+            )!;
+            assert.ok(grafana, "Grafana has its own Ingress");
+            assert.ok(grafana.dependencies.includes(controller.urn), "Grafana's Ingress waits for the controller");
+            assert.deepStrictEqual(inputs(grafana).spec.tls[0].hosts, [inputs(grafana).spec.rules[0].host]);
+            assert.strictEqual(
+                inputs(grafana).metadata.annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"],
+                "true",
+            );
+        });
+
         it("exports the public URLs of exposed services and the Grafana URL", () => {
             const out = outputs(run).workloads;
             assert.deepStrictEqual(
