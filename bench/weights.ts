@@ -55,6 +55,13 @@ export const WEIGHTS: readonly WeightRule[] = [
         source: ISSUE + ": RDS PostgreSQL Multi-AZ 15-20 min",
     },
     {
+        type: "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+        minutes: m(1, 3, 10),
+        source:
+            "estimate: the API call starts replication of an existing instance's backups (no published creation time); " +
+            "it runs after the RDS instance, so it adds to the database chain",
+    },
+    {
         type: "aws:rds/instance:Instance",
         variant: "single-AZ",
         minutes: m(5, 7.5, 10),

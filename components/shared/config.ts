@@ -244,7 +244,7 @@ const serviceSchema = obj(
     "a service",
 );
 /** `platform:services` is a JSON list (a string in Pulumi.yaml, like the other structured keys). */
-const servicesField: Field<Infer<typeof serviceSchema>[]> = { ...list(serviceSchema, { maxItems: 30 }), kind: "json" };
+const servicesField: Field<Infer<typeof serviceSchema>[]> = { ...list(serviceSchema, { maxItems: 100 }), kind: "json" };
 const serviceContractMatches: Exactly<Infer<typeof serviceSchema>, ServiceConfig> = true;
 void serviceContractMatches;
 
