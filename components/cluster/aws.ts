@@ -126,7 +126,18 @@ export function createAwsCluster(
         { parent, dependsOn: nodePolicies, ignoreChanges: ["scalingConfig.desiredSize"] },
     );
 
-    for (const addon of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]) {
+    // The VPC CNI's network policy agent enforces Kubernetes NetworkPolicies (off unless asked for).
+    new eks.Addon(
+        `${name}-vpc-cni`,
+        {
+            clusterName: cluster.name,
+            addonName: "vpc-cni",
+            resolveConflictsOnUpdate: "OVERWRITE",
+            configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+        },
+        opts,
+    );
+    for (const addon of ["kube-proxy", "eks-pod-identity-agent"]) {
         new eks.Addon(
             `${name}-${addon}`,
             { clusterName: cluster.name, addonName: addon, resolveConflictsOnUpdate: "OVERWRITE" },

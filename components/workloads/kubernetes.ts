@@ -11,6 +11,7 @@ import {
     resolveServices,
     workloadsCloud,
 } from ".";
+import { INGRESS_NAMESPACE, INGRESS_POD_SELECTOR } from "./ingress";
 
 /** Labels that select the cluster DNS pods (CoreDNS on EKS and AKS alike). */
 export const DNS_SELECTOR = {
@@ -87,6 +88,26 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
         opts,
     );
 
+    // cert-manager answers HTTP-01 challenges from solver pods in this namespace; the ingress controller
+    // must reach them, or no certificate is ever issued under the default-deny policy.
+    new NetworkPolicy(
+        `${name}-allow-acme-solver`,
+        {
+            metadata: { name: "allow-acme-http01-solver", namespace: ns },
+            spec: {
+                podSelector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } },
+                policyTypes: ["Ingress"],
+                ingress: [
+                    {
+                        from: [{ namespaceSelector: INGRESS_NAMESPACE.selector, podSelector: INGRESS_POD_SELECTOR }],
+                        ports: [{ protocol: "TCP", port: 8089 }],
+                    },
+                ],
+            },
+        },
+        opts,
+    );
+
     const registry = new Registry(
         `${name}-registry`,
         { context, repositories: services.map((s) => s.name), nodeIdentityId: args.cluster.nodeIdentityId },
@@ -104,9 +125,14 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
         opts,
     );
 
+    // Grafana is published only where its Ingress can be restricted to the admin CIDRs; with a private
+    // cluster API (no CIDRs) it stays in-cluster (kubectl port-forward).
     const firstHost = services.find((s) => s.expose)?.expose?.host;
+    const adminAllowedCidrs = args.adminAllowedCidrs ?? [];
     const grafanaHost =
-        args.grafanaHost ?? (firstHost ? `grafana.${firstHost.split(".").slice(1).join(".")}` : undefined);
+        adminAllowedCidrs.length === 0
+            ? undefined
+            : (args.grafanaHost ?? (firstHost ? grafanaHostFor(firstHost) : undefined));
     const monitoring = new ClusterMonitoring(
         `${name}-monitoring`,
         {
@@ -118,7 +144,7 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
             alertDestinationId: args.alertDestinationId,
             highAvailability,
             grafanaHost,
-            adminAllowedCidrs: args.adminAllowedCidrs ?? [],
+            adminAllowedCidrs,
             ingress: { className: ingress.className, clusterIssuer: ingress.clusterIssuer },
             ingressDependsOn: ingress.ready,
         },
@@ -163,4 +189,10 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
         grafanaUrl: monitoring.grafanaUrl,
         registryServer: registry.server,
     };
+}
+
+/** `grafana.` on the parent domain of a service host: api.example.com and example.com both give grafana.example.com. */
+export function grafanaHostFor(host: string): string {
+    const labels = host.split(".");
+    return `grafana.${(labels.length > 2 ? labels.slice(1) : labels).join(".")}`;
 }

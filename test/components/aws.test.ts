@@ -228,6 +228,10 @@ for (const stack of STACKS) {
                 const scaling = inputs(nodes).scalingConfig;
                 assert.ok(scaling.minSize <= scaling.desiredSize && scaling.desiredSize <= scaling.maxSize);
             });
+            it("enforces Kubernetes NetworkPolicies (the VPC CNI's policy agent is on)", () => {
+                const cni = ofType(run, "aws:eks/addon:Addon").find((a) => inputs(a).addonName === "vpc-cni")!;
+                assert.deepStrictEqual(JSON.parse(inputs(cni).configurationValues), { enableNetworkPolicy: "true" });
+            });
             it("gives pods workload identity through EKS Pod Identity", () => {
                 assert.ok(
                     ofType(run, "aws:eks/addon:Addon").some((a) => inputs(a).addonName === "eks-pod-identity-agent"),

@@ -8,6 +8,7 @@ import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { PlatformConfig, parseConfig } from "../../components/shared/config";
 import { BINDING_VARIABLES, resolveServices } from "../../components/workloads";
 import { CHARTS } from "../../components/workloads/ingress";
+import { grafanaHostFor } from "../../components/workloads/kubernetes";
 import { alertThresholds } from "../../components/workloads/observability";
 import { ProgramRun, ResourceRecord, redact } from "../../check/runtime";
 import { loadStackConfig } from "../../check/stack";
@@ -380,6 +381,20 @@ for (const { stack, cloud } of MATRIX) {
             assert.strictEqual(values.grafana.admin.existingSecret, "grafana-admin");
         });
 
+        it("lets the ingress controller reach cert-manager's HTTP-01 solver pods despite the default deny", () => {
+            const solver = ofType(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find(
+                (p) => inputs(p).metadata.name === "allow-acme-http01-solver",
+            )!;
+            assert.ok(solver, "a policy admits the solver");
+            const spec = inputs(solver).spec;
+            assert.deepStrictEqual(spec.podSelector.matchLabels, { "acme.cert-manager.io/http01-solver": "true" });
+            assert.deepStrictEqual(spec.ingress[0].ports, [{ protocol: "TCP", port: 8089 }]);
+            assert.strictEqual(
+                spec.ingress[0].from[0].podSelector.matchLabels["app.kubernetes.io/name"],
+                "ingress-nginx",
+            );
+        });
+
         it("publishes Grafana over TLS without making the monitoring chart wait for the ingress controller", () => {
             const stackRelease = ofType(run, K8S.release).find((r) => inputs(r).chart === "kube-prometheus-stack")!;
             const controller = ofType(run, K8S.release).find((r) => inputs(r).chart === "ingress-nginx")!;
@@ -522,3 +537,18 @@ for (const { stack, cloud } of MATRIX) {
         });
     });
 }
+
+describe("Grafana exposure", () => {
+    it("keeps Grafana in-cluster when the cluster API is private (no allowed CIDRs to restrict it to)", async () => {
+        const run = await runStack("dev", "aws", ["platform:apiAllowedCidrs=[]"]);
+        const grafana = ofType(run, "kubernetes:networking.k8s.io/v1:Ingress").filter(
+            (i) => inputs(i).metadata.name === "grafana",
+        );
+        assert.deepStrictEqual(grafana, []);
+        assert.match(outputs(run).workloads.grafanaUrl, /^http:\/\/grafana\.[a-z-]+\.svc\.cluster\.local/);
+    });
+    it("puts Grafana on the parent domain of the first exposed host, apex hosts included", () => {
+        assert.strictEqual(grafanaHostFor("api.example.com"), "grafana.example.com");
+        assert.strictEqual(grafanaHostFor("example.com"), "grafana.example.com");
+    });
+});
