@@ -35,6 +35,7 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
     const storageEncrypted = aws.storageEncrypted ?? true;
     const forceSsl = aws.forceSsl ?? true;
     const performanceInsights = aws.performanceInsights ?? true;
+    // Config rejects an explicit crossRegionBackup without encryption; by default it follows both.
     const crossRegionBackup = (aws.crossRegionBackup ?? highAvailability) && storageEncrypted;
     const opts = { parent };
     const stateful = { parent, ...statefulOptions(args.context) };
@@ -160,6 +161,8 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
         resourceName: instance.identifier,
         backupRetentionDays: pulumi.output(backupRetentionDays),
         highAvailability: pulumi.output(highAvailability),
-        securityOptOuts: pulumi.output(securityOptOuts("aws", aws, ["storageEncrypted", "forceSsl"])),
+        securityOptOuts: pulumi.output(
+            securityOptOuts("aws", aws, ["storageEncrypted", "forceSsl", "crossRegionBackup"]),
+        ),
     };
 }

@@ -27,8 +27,9 @@ export interface AwsDatabaseOptions {
     performanceInsights?: boolean;
     /**
      * Replicate automated backups (and their point-in-time recovery window) to a second region, encrypted
-     * with a customer-managed key there: the AWS counterpart of Azure's geo-redundant backup.
-     * @default the value of highAvailability
+     * with a customer-managed key there: the AWS counterpart of Azure's geo-redundant backup. Needs
+     * storageEncrypted and backups (backupRetentionDays >= 1). Turning it off is a backup opt-out.
+     * @default the value of highAvailability (when storage is encrypted)
      */
     crossRegionBackup?: boolean;
     /**

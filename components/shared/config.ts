@@ -550,6 +550,31 @@ function crossCheck(c: PlatformConfig, stackFile: string, problems: ConfigProble
         );
     }
 
+    if (c.cloud === "aws" && c.database.aws?.crossRegionBackup === true && c.database.aws.storageEncrypted === false) {
+        problems.push(
+            problem(
+                at("database.aws.crossRegionBackup"),
+                true,
+                "crossRegionBackup only with encrypted storage (RDS replicates backups with a KMS key in the other region)",
+                `Remove "storageEncrypted": false or "crossRegionBackup": true from the "aws" object of platform:database.`,
+            ),
+        );
+    }
+    if (
+        c.cloud === "aws" &&
+        (c.database.aws?.crossRegionBackup ?? c.highAvailability) &&
+        c.database.aws?.storageEncrypted !== false &&
+        c.backupRetentionDays === 0
+    ) {
+        problems.push(
+            problem(
+                at("backupRetentionDays"),
+                0,
+                "at least 1 day when backups are replicated to another region (high availability turns that on)",
+                `Set platform:backupRetentionDays to 1 or more, or set "crossRegionBackup": false in the "aws" object of platform:database.`,
+            ),
+        );
+    }
     if (c.cloud === "aws" && (c.database.aws?.crossRegionBackup ?? c.highAvailability)) {
         const backupRegion = c.database.aws?.backupRegion ?? awsBackupRegionPairs[c.awsRegion];
         if (!backupRegion || backupRegion === c.awsRegion) {

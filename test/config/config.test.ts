@@ -197,6 +197,19 @@ describe("config: validation", () => {
         );
     });
 
+    it("fails when cross-region backups are asked for without encrypted storage", () => {
+        expectProblem(
+            "prod",
+            ['platform:database={"aws":{"crossRegionBackup":true,"storageEncrypted":false}}'],
+            "platform:database.aws.crossRegionBackup",
+            /only with encrypted storage/,
+        );
+    });
+
+    it("fails when backups are off but replicated to another region", () => {
+        expectProblem("prod", ["platform:backupRetentionDays=0"], "platform:backupRetentionDays", /at least 1 day/);
+    });
+
     it("fails when a tag is not key=value", () => {
         expectProblem("dev", ['platform:tags=["team"]'], "platform:tags[0]", /key=value/);
     });
