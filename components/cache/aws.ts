@@ -17,7 +17,7 @@ const PORT = 6379;
  */
 export function createAwsCache(name: string, args: CacheArgs, parent: pulumi.Resource): CacheOutputs {
     const aws = args.aws ?? {};
-    const { size, highAvailability, backupRetentionDays } = cacheSettings(args);
+    const { size, highAvailability, backupRetentionDays, logRetentionDays } = cacheSettings(args);
     const atRestEncryption = aws.atRestEncryption ?? true;
     const transitEncryption = aws.transitEncryption ?? true;
     const engine = aws.engine ?? "valkey";
@@ -33,7 +33,7 @@ export function createAwsCache(name: string, args: CacheArgs, parent: pulumi.Res
     const securityGroup = dataStoreSecurityGroup(name, args.network, PORT, "Redis", opts);
     // ElastiCache accepts 16-128 printable characters without "/", '"' or "@"; alphanumeric is safest.
     const authToken = new random.RandomPassword(`${name}-auth-token`, { length: 64, special: false }, opts);
-    const slowLog = new cloudwatch.LogGroup(`${name}-slow-log`, { retentionInDays: 30 }, opts);
+    const slowLog = new cloudwatch.LogGroup(`${name}-slow-log`, { retentionInDays: logRetentionDays }, opts);
 
     const group = new elasticache.ReplicationGroup(
         `${name}-rg`,

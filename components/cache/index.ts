@@ -62,6 +62,11 @@ export interface CacheArgs {
      * @default 7
      */
     readonly backupRetentionDays?: number;
+    /**
+     * Retention of the cache's logs (AWS slow log), in days.
+     * @default 30
+     */
+    readonly logRetentionDays?: number;
     /** AWS-only tuning. */
     readonly aws?: AwsCacheOptions;
     /** Azure-only tuning. */
@@ -96,6 +101,7 @@ export function cacheSettings(args: CacheArgs) {
         size: args.size ?? "small",
         highAvailability: args.highAvailability ?? false,
         backupRetentionDays: args.backupRetentionDays ?? 7,
+        logRetentionDays: args.logRetentionDays ?? 30,
     } as const;
 }
 

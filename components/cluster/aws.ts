@@ -163,6 +163,18 @@ export function createAwsCluster(
         ["CloudWatchAgentServerPolicy"],
         parent,
     );
+    // The agent writes to these groups; created here so they have a retention (it would create them without).
+    const insightsLogGroups = ["application", "dataplane", "host", "performance"].map(
+        (group) =>
+            new cloudwatch.LogGroup(
+                `${name}-insights-${group}`,
+                {
+                    name: `/aws/containerinsights/${clusterName}/${group}`,
+                    retentionInDays: settings.logRetentionDays,
+                },
+                opts,
+            ),
+    );
     new eks.Addon(
         `${name}-amazon-cloudwatch-observability`,
         {
@@ -171,7 +183,7 @@ export function createAwsCluster(
             resolveConflictsOnUpdate: "OVERWRITE",
             podIdentityAssociations: [{ roleArn: observabilityRole.arn, serviceAccount: "cloudwatch-agent" }],
         },
-        { parent, dependsOn: [nodeGroup, ...observabilityPolicies] },
+        { parent, dependsOn: [nodeGroup, ...observabilityPolicies, ...insightsLogGroups] },
     );
 
     for (const [i, principalArn] of (aws.adminPrincipalArns ?? []).entries()) {

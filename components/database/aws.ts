@@ -75,10 +75,13 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
 
     // The instance exports its logs to this group; created first so it has a retention and is owned here.
     const identifier = name;
-    const logGroup = new cloudwatch.LogGroup(
-        `${name}-logs`,
-        { name: `/aws/rds/instance/${identifier}/postgresql`, retentionInDays: logRetentionDays },
-        opts,
+    const logGroups = ["postgresql", "upgrade"].map(
+        (log) =>
+            new cloudwatch.LogGroup(
+                `${name}-${log === "postgresql" ? "logs" : `${log}-logs`}`,
+                { name: `/aws/rds/instance/${identifier}/${log}`, retentionInDays: logRetentionDays },
+                opts,
+            ),
     );
 
     const instance = new rds.Instance(
@@ -119,7 +122,7 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
             autoMinorVersionUpgrade: true,
             applyImmediately: false,
         },
-        { ...stateful, dependsOn: [logGroup] },
+        { ...stateful, dependsOn: logGroups },
     );
 
     if (crossRegionBackup) {

@@ -139,7 +139,7 @@ export function createAwsNetwork(name: string, args: NetworkArgs, parent: pulumi
 
     const flowLogGroup = new cloudwatch.LogGroup(
         `${name}-flow-logs`,
-        { retentionInDays: 90, tags: { Name: `${name}-flow-logs` } },
+        { retentionInDays: settings.logRetentionDays, tags: { Name: `${name}-flow-logs` } },
         opts,
     );
     const flowLogRole = new iam.Role(

@@ -27,6 +27,11 @@ export interface NetworkArgs {
      * @default false
      */
     readonly highAvailability?: boolean;
+    /**
+     * Retention of the network's flow logs, in days.
+     * @default 90
+     */
+    readonly logRetentionDays?: number;
 }
 
 /** The outputs every Network has, on every cloud. */
@@ -59,6 +64,7 @@ export function networkDefaults(args: NetworkArgs) {
         cidrBlock: args.cidrBlock ?? "10.0.0.0/16",
         zoneCount: args.zoneCount ?? (highAvailability ? 3 : 2),
         natGatewayPerZone: args.natGatewayPerZone ?? highAvailability,
+        logRetentionDays: args.logRetentionDays ?? 90,
     };
 }
 

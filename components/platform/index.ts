@@ -58,7 +58,13 @@ export function buildPlatform(config: PlatformConfig): Platform {
     const stateful: pulumi.ComponentResourceOptions = { ...opts, protect: context.protect };
     const { highAvailability, backupRetentionDays, deletionProtection } = config;
 
-    const network = new Network(`${prefix}-network`, { context, highAvailability, ...config.network }, opts);
+    // One log retention for the whole platform unless a capability overrides it.
+    const logRetentionDays = config.monitoring.logRetentionDays;
+    const network = new Network(
+        `${prefix}-network`,
+        { context, highAvailability, logRetentionDays, ...config.network },
+        opts,
+    );
     const db = new Database(
         `${prefix}-db`,
         {
@@ -68,13 +74,22 @@ export function buildPlatform(config: PlatformConfig): Platform {
             highAvailability,
             backupRetentionDays,
             deletionProtection,
+            logRetentionDays,
             ...config.database,
         },
         stateful,
     );
     const cache = new Cache(
         `${prefix}-cache`,
-        { context, network, size: config.size, highAvailability, backupRetentionDays, ...config.cache },
+        {
+            context,
+            network,
+            size: config.size,
+            highAvailability,
+            backupRetentionDays,
+            logRetentionDays,
+            ...config.cache,
+        },
         stateful,
     );
     const cluster = new Cluster(
@@ -85,7 +100,7 @@ export function buildPlatform(config: PlatformConfig): Platform {
             size: config.size,
             highAvailability,
             apiAllowedCidrs: config.apiAllowedCidrs,
-            logRetentionDays: config.monitoring.logRetentionDays,
+            logRetentionDays,
             ...config.cluster,
         },
         opts,
@@ -100,7 +115,7 @@ export function buildPlatform(config: PlatformConfig): Platform {
         {
             context,
             alertEmail: config.alertEmail,
-            logRetentionDays: config.monitoring.logRetentionDays,
+            logRetentionDays,
             database: db,
             cache,
             cluster,

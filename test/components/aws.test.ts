@@ -306,9 +306,22 @@ for (const stack of STACKS) {
                     "ContainerInsights/cluster_failed_node_count",
                 ]);
             });
-            it("gives every log group a retention", () => {
-                for (const group of ofType(run, "aws:cloudwatch/logGroup:LogGroup")) {
-                    assert.ok(inputs(group).retentionInDays > 0, group.name);
+            it(`keeps every log group, including those AWS services write to, for ${config.monitoring.logRetentionDays} days`, () => {
+                const groups = ofType(run, "aws:cloudwatch/logGroup:LogGroup");
+                for (const group of groups) {
+                    assert.strictEqual(inputs(group).retentionInDays, config.monitoring.logRetentionDays, group.name);
+                }
+                const names = groups.map((g) => inputs(g).name).filter(Boolean);
+                for (const expected of [
+                    /^\/aws\/rds\/instance\/.+\/postgresql$/,
+                    /^\/aws\/rds\/instance\/.+\/upgrade$/,
+                    /^\/aws\/eks\/.+\/cluster$/,
+                    /^\/aws\/containerinsights\/.+\/performance$/,
+                ]) {
+                    assert.ok(
+                        names.some((n) => expected.test(n)),
+                        `a log group matches ${expected}`,
+                    );
                 }
             });
         });
