@@ -74,3 +74,9 @@ export const awsBackupRegionPairs: Record<string, string> = {
     "ap-northeast-3": "ap-northeast-1",
     "ap-south-1": "ap-southeast-1",
 };
+
+/**
+ * Kubernetes minor versions offered for new clusters on both EKS and AKS (standard support). Update as the
+ * clouds add and retire versions.
+ */
+export const KUBERNETES_VERSIONS = ["1.31", "1.32", "1.33", "1.34"] as const;

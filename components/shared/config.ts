@@ -5,6 +5,7 @@ import {
     AZURE_POSTGRES_STORAGE_GIB,
     awsBackupRegionPairs,
     CLOUDWATCH_RETENTION_DAYS,
+    KUBERNETES_VERSIONS,
     POSTGRES_VERSIONS,
     catalog,
     isBurstableDatabaseSku,
@@ -278,7 +279,7 @@ export const CONFIG_KEYS = {
         "Zone-redundant database standby, cache replicas with failover, nodes and NAT in every zone.",
     ),
     backupRetentionDays: key(
-        int(0, 35, "days"),
+        int(0, 35, "days (AWS 0-35; Azure 7-35)"),
         7,
         "Days of automated database backups and cache snapshots (AWS 0-35, Azure 7-35).",
     ),
@@ -321,7 +322,10 @@ export const CONFIG_KEYS = {
     ),
     network: key(
         obj({
-            cidrBlock: cidr(),
+            cidrBlock: str({
+                pattern: /^(10|172|192)\.\d{1,3}\.\d{1,3}\.\d{1,3}\/(1[6-9]|20)$/,
+                allowed: 'a private IPv4 network from /16 to /20 such as "10.0.0.0/16"',
+            }),
             zoneCount: int(2, 3, "zones"),
             natGatewayPerZone: bool(),
         }),
@@ -349,7 +353,7 @@ export const CONFIG_KEYS = {
     cluster: key(
         obj({
             size: oneOf(SIZES),
-            kubernetesVersion: str({ pattern: /^1\.\d{2}$/, allowed: 'a Kubernetes minor version such as "1.33"' }),
+            kubernetesVersion: oneOf(KUBERNETES_VERSIONS),
             minNodes: int(1, 100, "nodes"),
             desiredNodes: int(1, 100, "nodes"),
             maxNodes: int(1, 100, "nodes"),
@@ -452,6 +456,18 @@ export function parseConfig(raw: Record<string, string>, project: string, stack:
         throw new ConfigError(problems);
     }
     const v = values as Raw;
+    const tagKeys = v.tags.map((t) => t.split("=", 2)[0]);
+    const duplicate = tagKeys.find((k, i) => tagKeys.indexOf(k) !== i);
+    if (duplicate !== undefined) {
+        throw new ConfigError([
+            problem(
+                { key: `${NAMESPACE}:tags`, stackFile },
+                v.tags,
+                "each tag key once",
+                `Remove the second "${duplicate}=..." from platform:tags.`,
+            ),
+        ]);
+    }
     const config: PlatformConfig = {
         project,
         stack,
@@ -470,6 +486,21 @@ function crossCheck(c: PlatformConfig, stackFile: string, problems: ConfigProble
     const at = (key: string) => ({ key: `${NAMESPACE}:${key}`, stackFile });
     checkServices(c.services, stackFile, problems);
 
+    const cidrBlock = c.network.cidrBlock;
+    if (cidrBlock) {
+        const [address, prefix] = cidrBlock.split("/");
+        const value = address.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
+        if (address.split(".").some((octet) => Number(octet) > 255) || value % 2 ** (32 - Number(prefix)) !== 0) {
+            problems.push(
+                problem(
+                    at("network.cidrBlock"),
+                    cidrBlock,
+                    "a network address (host bits zero), e.g. 10.0.0.0/16",
+                    `Set "cidrBlock" in platform:network to the network's first address.`,
+                ),
+            );
+        }
+    }
     if (!c.alertEmail) {
         problems.push(
             problem(

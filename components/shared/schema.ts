@@ -50,8 +50,13 @@ export function problem(at: Location, received: unknown, allowed: string, fix?: 
         key: at.key,
         received,
         allowed,
-        fix: fix ?? `Set ${at.key.split(".")[0]} in ${at.stackFile}, or pass -c ${at.key.split(".")[0]}=<value>.`,
+        fix: fix ?? `Set ${topLevelKey(at.key)} in ${at.stackFile}, or pass -c ${topLevelKey(at.key)}=<value>.`,
     };
+}
+
+/** The config key a nested path belongs to: `platform:services[0].port` -> `platform:services`. */
+export function topLevelKey(key: string): string {
+    return key.split(/[.[]/)[0];
 }
 
 /** Renders a problem as the one-line message the program prints. */

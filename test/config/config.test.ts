@@ -210,6 +210,44 @@ describe("config: validation", () => {
         expectProblem("prod", ["platform:backupRetentionDays=0"], "platform:backupRetentionDays", /at least 1 day/);
     });
 
+    it("fails when the network range is not a private /16 to /20", () => {
+        for (const cidr of ["10.0.0.0/8", "10.0.0.0/26", "8.8.0.0/16"]) {
+            expectProblem(
+                "dev",
+                [`platform:network={"cidrBlock":"${cidr}"}`],
+                "platform:network.cidrBlock",
+                /\/16 to \/20/,
+            );
+        }
+    });
+
+    it("fails when the network range has host bits set", () => {
+        expectProblem(
+            "dev",
+            ['platform:network={"cidrBlock":"10.0.3.7/16"}'],
+            "platform:network.cidrBlock",
+            /host bits zero/,
+        );
+    });
+
+    it("fails when a Kubernetes version is not offered", () => {
+        expectProblem(
+            "dev",
+            ['platform:cluster={"kubernetesVersion":"1.99"}'],
+            "platform:cluster.kubernetesVersion",
+            /"1.33"/,
+        );
+    });
+
+    it("fails when a tag key is given twice", () => {
+        expectProblem("dev", ['platform:tags=["team=a","team=b"]'], "platform:tags", /each tag key once/);
+    });
+
+    it("tells how to fix a nested value by naming its top-level key", () => {
+        const err = expectProblem("dev", ['platform:cluster={"minNodes":0}'], "platform:cluster.minNodes", /1 to 100/);
+        assert.match(err.problems[0].fix, /pass -c platform:cluster=<value>/);
+    });
+
     it("fails when a tag is not key=value", () => {
         expectProblem("dev", ['platform:tags=["team"]'], "platform:tags[0]", /key=value/);
     });
