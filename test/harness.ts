@@ -7,8 +7,9 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { ConfigError } from "../components/shared/config";
+import { formatProblem } from "../components/shared/schema";
 import { CLOUDS, Cloud } from "../components/shared/context";
-import { ProgramRun, ResourceRecord, plain, runProgram } from "../check/runtime";
+import { ProgramRun, ResourceRecord, plain, redact, runProgram } from "../check/runtime";
 import { ROOT, loadStackConfig, stackNames } from "../check/stack";
 
 export const STACKS = stackNames();
@@ -82,7 +83,7 @@ export async function expectConfigError(
         );
         const match = err.problems.find((p) => p.key === key);
         assert.ok(match, `no problem names ${key}; problems: ${err.message}`);
-        assert.match(err.message, pattern);
+        assert.match(formatProblem(match), pattern);
         return err;
     }
     assert.fail(`expected ${stack}/${cloud} with ${overrides.join(" ")} to fail on ${key}`);
@@ -98,16 +99,36 @@ export function check(...args: string[]): { code: number | null; stdout: string;
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Every string value marked secret anywhere in a wire-form value. */
+/**
+ * The secret values of a run worth searching output for: every string marked secret (at least 8
+ * characters), minus those that also appear unmarked elsewhere in the run (a host name inside a
+ * connection Secret is also a public output).
+ */
+export function secretsOf(run: ProgramRun): string[] {
+    const wire = [run.outputs, ...run.resources.map((r) => r.inputs)];
+    const open: string[] = [];
+    strings(redact(wire), open);
+    const visible = new Set(open);
+    return [...new Set(wire.flatMap((w) => secretStrings(w)))].filter((s) => s.length >= 8 && !visible.has(s));
+}
+
+/** Every string leaf of a plain value. */
+function strings(value: unknown, found: string[]): void {
+    if (typeof value === "string") found.push(value);
+    else if (Array.isArray(value)) value.forEach((v) => strings(v, found));
+    else if (value !== null && typeof value === "object") Object.values(value).forEach((v) => strings(v, found));
+}
+
+/**
+ * Every string value marked secret anywhere in a wire-form value, including every string inside a secret
+ * object (e.g. each value of a Kubernetes Secret's stringData).
+ */
 export function secretStrings(value: unknown, found: string[] = []): string[] {
     if (Array.isArray(value)) value.forEach((v) => secretStrings(v, found));
     else if (value !== null && typeof value === "object") {
         const v = value as Record<string, unknown>;
-        if (v[rpc.specialSigKey] === rpc.specialSecretSig) {
-            const inner = plain(v.value);
-            if (typeof inner === "string") found.push(inner);
-            else secretStrings(v.value, found);
-        } else Object.values(v).forEach((x) => secretStrings(x, found));
+        if (v[rpc.specialSigKey] === rpc.specialSecretSig) strings(plain(v.value), found);
+        else Object.values(v).forEach((x) => secretStrings(x, found));
     }
     return found;
 }

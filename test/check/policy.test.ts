@@ -46,13 +46,10 @@ describe("policy pack over the program's graph", function () {
         vs.map((v) => `${v.enforcementLevel} ${v.policy} ${v.urn}\n${v.message}`).join("\n");
 
     for (const { stack, cloud } of MATRIX) {
-        it(`finds no mandatory violation in ${stack}'s own graph on ${cloud}`, async () => {
+        it(`finds no violation at all in ${stack}'s own graph on ${cloud}`, async () => {
+            // Not only no mandatory one: dev's pack is advisory, so only an empty list proves its graph complies.
             const found = await violations(stack, cloud);
-            assert.deepStrictEqual(
-                found.filter((v) => v.enforcementLevel === "mandatory"),
-                [],
-                show(found),
-            );
+            assert.deepStrictEqual(found, [], show(found));
         });
     }
 

@@ -85,9 +85,11 @@ for (const stack of STACKS) {
                 assert.strictEqual(inputs(db).publiclyAccessible, false);
                 const group = one(run, "aws:rds/subnetGroup:SubnetGroup");
                 const dataSubnets = ofType(run, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("-data-"));
-                for (const s of dataSubnets) {
-                    assert.ok(group.dependencies.includes(s.urn), `subnet group uses ${s.name}`);
-                }
+                assert.deepStrictEqual(
+                    new Set(group.propertyDependencies.subnetIds),
+                    new Set(dataSubnets.map((s) => s.urn)),
+                    "exactly the data subnets",
+                );
             });
             it("admits PostgreSQL only from the cluster's node subnets", () => {
                 const sg = run.resources.find(
