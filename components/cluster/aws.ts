@@ -4,13 +4,12 @@ import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { catalog } from "../shared/catalog";
-import { assumeRolePolicyFor, customerManagedKey } from "../shared/aws";
+import { POD_IDENTITY_ACTIONS, assumeRolePolicyFor, customerManagedKey } from "../shared/aws";
 import { awsPlacement } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
 import { ClusterArgs, ClusterImplementationResult, clusterSettings, execKubeconfig } from ".";
 
 const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
-const POD_IDENTITY_ACTIONS = ["sts:AssumeRole", "sts:TagSession"];
 
 function managedPolicies(name: string, role: iam.Role, policies: string[], parent: pulumi.Resource) {
     return policies.map(

@@ -2,6 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as kms from "@pulumi/aws/kms";
 
+/** What EKS Pod Identity needs to assume a role for a pod. */
+export const POD_IDENTITY_ACTIONS = ["sts:AssumeRole", "sts:TagSession"];
+
 /** An IAM trust policy that lets one AWS service (or EKS Pod Identity) assume a role. */
 export function assumeRolePolicyFor(service: string, actions: string[] = ["sts:AssumeRole"]): string {
     return JSON.stringify({

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ecr from "@pulumi/aws/ecr";
 import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
-import { assumeRolePolicyFor } from "../shared/aws";
+import { POD_IDENTITY_ACTIONS, assumeRolePolicyFor } from "../shared/aws";
 import { awsPlacement } from "../shared/context";
 import {
     AlertRouteArgs,
@@ -15,7 +15,6 @@ import {
     WorkloadsCloudImplementation,
 } from ".";
 
-const POD_IDENTITY_ACTIONS = ["sts:AssumeRole", "sts:TagSession"];
 /** The EKS Pod Identity agent's link-local credentials endpoint on every node. */
 const POD_IDENTITY_AGENT = "169.254.170.23/32";
 

@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
-import { compactGlobalName } from "../shared/azure";
-import { PlatformContext, azurePlacement } from "../shared/context";
+import { compactGlobalName, roleDefinitionId } from "../shared/azure";
+import { azurePlacement } from "../shared/context";
 import {
     AlertRouteArgs,
     AlertRouteOutputs,
@@ -14,18 +14,6 @@ import {
     WorkloadIdentityOutputs,
     WorkloadsCloudImplementation,
 } from ".";
-
-/** Built-in role definition GUIDs (the same in every tenant) this capability assigns. */
-const ROLES = {
-    acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
-    acrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
-    storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
-} as const;
-
-function role(context: PlatformContext, id: keyof typeof ROLES): pulumi.Output<string> {
-    const { subscriptionId } = azurePlacement(context);
-    return pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLES[id]}`;
-}
 
 /**
  * Azure Container Registry: admin user and anonymous pull disabled (every pull and push is an Entra
@@ -57,7 +45,7 @@ export function createAzureRegistry(name: string, args: RegistryArgs, parent: pu
             scope: registry.id,
             principalId: args.nodeIdentityId,
             principalType: "ServicePrincipal",
-            roleDefinitionId: role(context, "acrPull"),
+            roleDefinitionId: roleDefinitionId(context, "acrPull"),
             description: "The cluster's kubelet identity pulls the stack's images",
         },
         opts,
@@ -67,7 +55,7 @@ export function createAzureRegistry(name: string, args: RegistryArgs, parent: pu
         {
             scope: registry.id,
             principalId: deployerObjectId,
-            roleDefinitionId: role(context, "acrPush"),
+            roleDefinitionId: roleDefinitionId(context, "acrPush"),
             description: "The deployer pushes the images it builds",
         },
         opts,
@@ -115,7 +103,7 @@ export function createAzureIdentity(
             scope: pulumi.interpolate`${args.storage.resourceId}/blobServices/default/containers/${args.storage.bucketName}`,
             principalId: identity.principalId,
             principalType: "ServicePrincipal",
-            roleDefinitionId: role(context, "storageBlobDataContributor"),
+            roleDefinitionId: roleDefinitionId(context, "storageBlobDataContributor"),
             description: `${args.serviceAccountName} reads and writes the platform's container only`,
         },
         opts,
