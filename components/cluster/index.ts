@@ -167,7 +167,7 @@ export function clusterSettings(args: ClusterArgs) {
 
 /** Resolved node counts, defaults applied in one place. */
 export function nodeCounts(
-    args: ClusterArgs,
+    args: Pick<ClusterArgs, "minNodes" | "desiredNodes" | "maxNodes">,
     profile: { minNodes: number; desiredNodes: number; maxNodes: number },
 ): { minNodes: number; desiredNodes: number; maxNodes: number } {
     const minNodes = args.minNodes ?? profile.minNodes;

@@ -27,6 +27,7 @@ import {
     str,
 } from "./schema";
 import type { AwsCacheOptions, AzureCacheOptions } from "../cache";
+import { nodeCounts } from "../cluster";
 import type { AwsClusterOptions, AzureClusterOptions } from "../cluster";
 import type { AwsDatabaseOptions, AzureDatabaseOptions } from "../database";
 import type { AwsStorageOptions, AzureStorageOptions } from "../storage";
@@ -566,9 +567,7 @@ function crossCheck(c: PlatformConfig, stackFile: string, problems: ConfigProble
         );
     }
 
-    const profile = catalog.cluster[c.cluster.size ?? c.size];
-    const minNodes = c.cluster.minNodes ?? profile.minNodes;
-    const maxNodes = c.cluster.maxNodes ?? Math.max(profile.maxNodes, minNodes);
+    const { minNodes, maxNodes } = nodeCounts(c.cluster, catalog.cluster[c.cluster.size ?? c.size]);
     const desired = c.cluster.desiredNodes;
     if (minNodes > maxNodes || (desired !== undefined && (desired < minNodes || desired > maxNodes))) {
         problems.push(
