@@ -5,7 +5,7 @@ import * as iam from "@pulumi/aws/iam";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { catalog } from "../shared/catalog";
 import { POD_IDENTITY_ACTIONS, assumeRolePolicyFor, customerManagedKey } from "../shared/aws";
-import { awsPlacement } from "../shared/context";
+import { awsPlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
 import { ClusterArgs, ClusterImplementationResult, clusterSettings, execKubeconfig } from ".";
 
@@ -41,7 +41,11 @@ export function createAwsCluster(
     const opts = { parent };
     const clusterName = name;
 
-    const key = customerManagedKey(name, `Envelope-encrypts Kubernetes secrets of ${name}`, opts);
+    // Losing this key makes every Kubernetes secret unreadable: protected like the data stores' keys.
+    const key = customerManagedKey(name, `Envelope-encrypts Kubernetes secrets of ${name}`, {
+        parent,
+        ...statefulOptions(args.context),
+    });
     const logGroup = new cloudwatch.LogGroup(
         `${name}-control-plane-logs`,
         { name: `/aws/eks/${clusterName}/cluster`, retentionInDays: settings.logRetentionDays },

@@ -341,6 +341,14 @@ for (const stack of STACKS) {
                     assert.strictEqual(r.retainOnDelete, config.deletionProtection);
                 });
             }
+            it(`${config.deletionProtection ? "protects and retains" : "does not protect"} every KMS key that guards data`, () => {
+                const keys = ofType(run, "aws:kms/key:Key").filter((k) => !k.name.includes("-alerts-"));
+                assert.ok(keys.length >= 4, "database, cache, storage and cluster keys");
+                for (const key of keys) {
+                    assert.strictEqual(key.protect, config.deletionProtection, key.name);
+                    assert.strictEqual(key.retainOnDelete, config.deletionProtection, key.name);
+                }
+            });
             it(`${config.deletionProtection ? "protects" : "does not protect"} the stateful components as a whole`, () => {
                 for (const type of ["platform:database:Database", "platform:cache:Cache", "platform:storage:Storage"]) {
                     assert.strictEqual(one(run, type).protect, config.deletionProtection, type);
