@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
+import * as eks from "@pulumi/aws/eks";
+import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 
 /** What EKS Pod Identity needs to assume a role for a pod. */
@@ -52,4 +54,42 @@ export function dataStoreSecurityGroup(
         },
         opts,
     );
+}
+
+/**
+ * An IAM role that one Kubernetes service account assumes through EKS Pod Identity, with one inline
+ * policy. Children: `${name}-role`, `${name}-${policyName}`, `${name}-pod-identity`.
+ */
+export function podIdentityRole(
+    name: string,
+    args: {
+        description: string;
+        clusterName: pulumi.Input<string>;
+        namespace: pulumi.Input<string>;
+        serviceAccount: pulumi.Input<string>;
+        policyName: string;
+        policy: pulumi.Input<string>;
+    },
+    opts: pulumi.CustomResourceOptions,
+): iam.Role {
+    const role = new iam.Role(
+        `${name}-role`,
+        {
+            description: args.description,
+            assumeRolePolicy: assumeRolePolicyFor("pods.eks.amazonaws.com", POD_IDENTITY_ACTIONS),
+        },
+        opts,
+    );
+    new iam.RolePolicy(`${name}-${args.policyName}`, { role: role.id, policy: args.policy }, opts);
+    new eks.PodIdentityAssociation(
+        `${name}-pod-identity`,
+        {
+            clusterName: args.clusterName,
+            namespace: args.namespace,
+            serviceAccount: args.serviceAccount,
+            roleArn: role.arn,
+        },
+        opts,
+    );
+    return role;
 }

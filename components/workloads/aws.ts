@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ecr from "@pulumi/aws/ecr";
-import * as eks from "@pulumi/aws/eks";
-import * as iam from "@pulumi/aws/iam";
-import { POD_IDENTITY_ACTIONS, assumeRolePolicyFor } from "../shared/aws";
+import { podIdentityRole } from "../shared/aws";
 import { awsPlacement } from "../shared/context";
 import {
     AlertRouteArgs,
@@ -90,18 +88,14 @@ export function createAwsIdentity(
 ): WorkloadIdentityOutputs {
     const { region } = awsPlacement(args.context);
     const opts = { parent };
-    const role = new iam.Role(
-        `${name}-role`,
+    const role = podIdentityRole(
+        name,
         {
             description: `Pod Identity role of ${args.serviceAccountName}: the platform's bucket only`,
-            assumeRolePolicy: assumeRolePolicyFor("pods.eks.amazonaws.com", POD_IDENTITY_ACTIONS),
-        },
-        opts,
-    );
-    new iam.RolePolicy(
-        `${name}-storage`,
-        {
-            role: role.id,
+            clusterName: args.cluster.clusterName,
+            namespace: args.namespace,
+            serviceAccount: args.serviceAccountName,
+            policyName: "storage",
             policy: args.storage.resourceId.apply((bucketArn) =>
                 JSON.stringify({
                     Version: "2012-10-17",
@@ -129,16 +123,6 @@ export function createAwsIdentity(
         },
         opts,
     );
-    new eks.PodIdentityAssociation(
-        `${name}-pod-identity`,
-        {
-            clusterName: args.cluster.clusterName,
-            namespace: args.namespace,
-            serviceAccount: args.serviceAccountName,
-            roleArn: role.arn,
-        },
-        opts,
-    );
     return {
         serviceAccountAnnotations: pulumi.output<Record<string, string>>({}),
         podLabels: pulumi.output<Record<string, string>>({}),
@@ -153,18 +137,14 @@ export function createAwsIdentity(
 export function createAwsAlertRoute(name: string, args: AlertRouteArgs, parent: pulumi.Resource): AlertRouteOutputs {
     const { region } = awsPlacement(args.context);
     const opts = { parent };
-    const role = new iam.Role(
-        `${name}-role`,
+    podIdentityRole(
+        name,
         {
             description: "Pod Identity role of Alertmanager: publish to the platform's alert topic",
-            assumeRolePolicy: assumeRolePolicyFor("pods.eks.amazonaws.com", POD_IDENTITY_ACTIONS),
-        },
-        opts,
-    );
-    new iam.RolePolicy(
-        `${name}-publish`,
-        {
-            role: role.id,
+            clusterName: args.cluster.clusterName,
+            namespace: args.namespace,
+            serviceAccount: args.serviceAccountName,
+            policyName: "publish",
             policy: pulumi.output(args.alertDestinationId).apply((topicArn) =>
                 JSON.stringify({
                     Version: "2012-10-17",
@@ -180,16 +160,6 @@ export function createAwsAlertRoute(name: string, args: AlertRouteArgs, parent: 
                     ],
                 }),
             ),
-        },
-        opts,
-    );
-    new eks.PodIdentityAssociation(
-        `${name}-pod-identity`,
-        {
-            clusterName: args.cluster.clusterName,
-            namespace: args.namespace,
-            serviceAccount: args.serviceAccountName,
-            roleArn: role.arn,
         },
         opts,
     );
