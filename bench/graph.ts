@@ -41,6 +41,19 @@ async function graphOf(stack: string, cloud: string, overrides: string[]): Promi
     }
 }
 
+/**
+ * Runs a benchmark child script's `main`: on success exit 0 once stdout has drained (a plain
+ * process.exit() cuts off large output written to a pipe), on failure print the first line and exit 1.
+ */
+export function runAsScript(main: (argv: string[]) => Promise<void>): void {
+    main(process.argv.slice(2)).then(
+        () => process.stdout.write("", () => process.exit(0)),
+        (err) => {
+            process.stderr.write(`${firstLine(err)}\n`, () => process.exit(1));
+        },
+    );
+}
+
 export function firstLine(err: unknown): string {
     const text = err instanceof Error ? err.message : String(err);
     return text.split("\n").find((l) => l.trim().length > 0) ?? text;
@@ -58,11 +71,5 @@ async function main(argv: string[]): Promise<void> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        () => process.exit(0),
-        (err) => {
-            process.stderr.write(`${firstLine(err)}\n`);
-            process.exit(1);
-        },
-    );
+    runAsScript(main);
 }

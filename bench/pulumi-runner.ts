@@ -25,7 +25,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { answerInvoke } from "../check/invokes";
 import { loadStackConfig } from "../check/stack";
-import { firstLine } from "./graph";
+import { firstLine, runAsScript } from "./graph";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -161,11 +161,5 @@ async function main(argv: string[]): Promise<void> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        () => process.exit(0),
-        (err) => {
-            process.stderr.write(`${firstLine(err)}\n`);
-            process.exit(1);
-        },
-    );
+    runAsScript(main);
 }

@@ -8,7 +8,7 @@
 import * as path from "path";
 import { runProgram } from "../check/runtime";
 import { loadStackConfig } from "../check/stack";
-import { firstLine } from "./graph";
+import { runAsScript } from "./graph";
 
 async function main(argv: string[]): Promise<void> {
     const value = (flag: string, fallback: string) => {
@@ -35,11 +35,5 @@ async function main(argv: string[]): Promise<void> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        () => process.exit(0),
-        (err) => {
-            process.stderr.write(`${firstLine(err)}\n`);
-            process.exit(1);
-        },
-    );
+    runAsScript(main);
 }
