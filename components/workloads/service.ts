@@ -30,6 +30,16 @@ export const probeTimings = {
     readiness: { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
 } as const;
 
+/**
+ * Shutdown timings. Removing a terminating pod from the EndpointSlices (and so from ingress-nginx and
+ * kube-proxy on every node) happens concurrently with its termination, not before it: without a pause,
+ * requests still routed to the pod fail while the app exits. The preStop sleep keeps it serving for a few
+ * seconds first (AWS Prescriptive Guidance, https://docs.aws.amazon.com/prescriptive-guidance/latest/ha-resiliency-amazon-eks-apps/lifecycle-hooks.html).
+ * The sleep action needs no `sleep` binary in the image; it is on by default since Kubernetes 1.30 and GA
+ * in 1.34 (KEP-3960, https://www.kubernetes.dev/resources/keps/3960/). The grace period counts the sleep.
+ */
+export const shutdownTimings = { preStopSleepSeconds: 10, terminationGracePeriodSeconds: 40 } as const;
+
 /** The user and group every container runs as (the restricted Pod Security Standard's non-root). */
 export const RUN_AS_ID = 10001;
 
@@ -309,7 +319,7 @@ export function createServiceWorkload(
                       },
                   ]
                 : undefined,
-            terminationGracePeriodSeconds: 30,
+            terminationGracePeriodSeconds: shutdownTimings.terminationGracePeriodSeconds,
             containers: [
                 {
                     name: s.name,
@@ -325,6 +335,7 @@ export function createServiceWorkload(
                     startupProbe: httpProbe(s.probes.startup, probeTimings.startup),
                     livenessProbe: httpProbe(s.probes.liveness, probeTimings.liveness),
                     readinessProbe: httpProbe(s.probes.readiness, probeTimings.readiness),
+                    lifecycle: { preStop: { sleep: { seconds: shutdownTimings.preStopSleepSeconds } } },
                     securityContext: containerSecurityContext,
                     // A read-only root filesystem still needs a scratch directory.
                     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],

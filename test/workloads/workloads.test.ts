@@ -115,6 +115,16 @@ for (const { stack, cloud } of MATRIX) {
                     assert.ok(container.startupProbe.failureThreshold * container.startupProbe.periodSeconds >= 300);
                 });
 
+                // Endpoint removal runs concurrently with termination; the pause keeps the pod serving until
+                // ingress-nginx and kube-proxy have stopped sending to it (AWS Prescriptive Guidance,
+                // https://docs.aws.amazon.com/prescriptive-guidance/latest/ha-resiliency-amazon-eks-apps/lifecycle-hooks.html).
+                it("keeps serving for a while after termination starts, so that rolling updates drop no requests", () => {
+                    const pod = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec.template.spec;
+                    const sleep = pod.containers[0].lifecycle?.preStop?.sleep?.seconds;
+                    assert.ok(sleep >= 5, `preStop sleeps ${sleep} s`);
+                    assert.ok(pod.terminationGracePeriodSeconds - sleep >= 30, "the app keeps 30 s to shut down");
+                });
+
                 it("sets requests and limits", () => {
                     const [container] = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec.template.spec
                         .containers;
