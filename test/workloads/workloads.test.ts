@@ -318,6 +318,10 @@ for (const { stack, cloud } of MATRIX) {
                             s.bind.includes("storage"),
                         );
                     }
+                    // `ready` is wiring, not state: the component does not register it as an output.
+                    for (const component of ofType(run, "platform:workloads:WorkloadIdentity")) {
+                        assert.strictEqual((component.outputs as Record<string, unknown>).ready, undefined);
+                    }
                 });
 
                 // envFrom is read when a container starts; a changed Secret reaches no running pod
