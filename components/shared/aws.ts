@@ -56,6 +56,17 @@ export function dataStoreSecurityGroup(
     );
 }
 
+/** A Pod Identity role and what a pod must wait for before it can use it. */
+export interface PodIdentityRole {
+    readonly role: iam.Role;
+    /**
+     * The inline policy and the Pod Identity association. EKS injects the credentials when a pod is created,
+     * and only when the association exists by then: a pod created earlier runs without them until it is
+     * re-created. Put these in the `dependsOn` of the Deployment (or Helm release) whose pods use the role.
+     */
+    readonly ready: pulumi.Resource[];
+}
+
 /**
  * An IAM role that one Kubernetes service account assumes through EKS Pod Identity, with one inline
  * policy. Children: `${name}-role`, `${name}-${policyName}`, `${name}-pod-identity`.
@@ -71,7 +82,7 @@ export function podIdentityRole(
         policy: pulumi.Input<string>;
     },
     opts: pulumi.CustomResourceOptions,
-): iam.Role {
+): PodIdentityRole {
     const role = new iam.Role(
         `${name}-role`,
         {
@@ -80,8 +91,8 @@ export function podIdentityRole(
         },
         opts,
     );
-    new iam.RolePolicy(`${name}-${args.policyName}`, { role: role.id, policy: args.policy }, opts);
-    new eks.PodIdentityAssociation(
+    const policy = new iam.RolePolicy(`${name}-${args.policyName}`, { role: role.id, policy: args.policy }, opts);
+    const association = new eks.PodIdentityAssociation(
         `${name}-pod-identity`,
         {
             clusterName: args.clusterName,
@@ -91,5 +102,5 @@ export function podIdentityRole(
         },
         opts,
     );
-    return role;
+    return { role, ready: [policy, association] };
 }

@@ -31,7 +31,13 @@ import { nodeCounts } from "../cluster";
 import type { AwsClusterOptions, AzureClusterOptions } from "../cluster";
 import type { AwsDatabaseOptions, AzureDatabaseOptions } from "../database";
 import type { AwsStorageOptions, AzureStorageOptions } from "../storage";
-import { BINDABLE_RESOURCES, BINDING_VARIABLES, RESERVED_VARIABLES, type ServiceConfig } from "../workloads";
+import {
+    BINDABLE_RESOURCES,
+    BINDING_VARIABLES,
+    RESERVED_VARIABLES,
+    type ServiceConfig,
+    serviceUrlProblem,
+} from "../workloads";
 
 /**
  * The one module that reads stack configuration. It reads every `platform:*` key once, rejects unknown
@@ -861,6 +867,9 @@ function checkServices(services: ServiceConfig[], stackFile: string, problems: C
                     "a value without credentials (this one is a URL with a password)",
                     `Remove the credentials from "${name}" of ${label}; bind the resource instead.`,
                 );
+            } else {
+                const url = serviceUrlProblem(name, value, s, services);
+                if (url) add(`${at}.env.${name}`, value, url.allowed, url.fix);
             }
         }
         if (s.expose) {

@@ -95,9 +95,10 @@ export abstract class CapabilityComponent<
         super(type, name, {}, opts);
         const outputs = implementationFor(args.context.cloud, implementations)(name, args, this);
         Object.assign(this, outputs);
-        // Resources handed out for wiring (e.g. the cluster's Kubernetes provider) are not outputs.
-        this.registerOutputs(
-            Object.fromEntries(Object.entries(outputs).filter(([, v]) => !pulumi.Resource.isInstance(v))),
-        );
+        // Resources handed out for wiring (e.g. the cluster's Kubernetes provider, the resources a workload
+        // must wait for) are not outputs.
+        const isWiring = (v: unknown) =>
+            pulumi.Resource.isInstance(v) || (Array.isArray(v) && v.length > 0 && v.every(pulumi.Resource.isInstance));
+        this.registerOutputs(Object.fromEntries(Object.entries(outputs).filter(([, v]) => !isWiring(v))));
     }
 }

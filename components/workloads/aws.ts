@@ -88,7 +88,7 @@ export function createAwsIdentity(
 ): WorkloadIdentityOutputs {
     const { region } = awsPlacement(args.context);
     const opts = { parent };
-    const role = podIdentityRole(
+    const { role, ready } = podIdentityRole(
         name,
         {
             description: `Pod Identity role of ${args.serviceAccountName}: the platform's bucket only`,
@@ -127,6 +127,8 @@ export function createAwsIdentity(
         serviceAccountAnnotations: pulumi.output<Record<string, string>>({}),
         podLabels: pulumi.output<Record<string, string>>({}),
         principalId: role.arn,
+        // EKS Pod Identity injects credentials at pod creation only (aws/amazon-eks-pod-identity-webhook#210).
+        ready,
     };
 }
 

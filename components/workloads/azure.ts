@@ -86,7 +86,7 @@ export function createAzureIdentity(
         { resourceGroupName, location, tags: context.tags },
         opts,
     );
-    new managedidentity.FederatedIdentityCredential(
+    const federation = new managedidentity.FederatedIdentityCredential(
         `${name}-federation`,
         {
             resourceGroupName,
@@ -97,7 +97,7 @@ export function createAzureIdentity(
         },
         opts,
     );
-    new authorization.RoleAssignment(
+    const storageAccess = new authorization.RoleAssignment(
         `${name}-storage`,
         {
             scope: pulumi.interpolate`${args.storage.resourceId}/blobServices/default/containers/${args.storage.bucketName}`,
@@ -116,6 +116,10 @@ export function createAzureIdentity(
         ),
         podLabels: pulumi.output<Record<string, string>>({ "azure.workload.identity/use": "true" }),
         principalId: identity.clientId,
+        // A token exchange before the federated credential has propagated fails ("add a slight delay after
+        // adding the federated identity credential":
+        // https://learn.microsoft.com/en-us/azure/aks/workload-identity-deploy-cluster#create-the-federated-identity-credential).
+        ready: [federation, storageAccess],
     };
 }
 

@@ -191,6 +191,44 @@ export interface ServiceConfig {
     calls?: string[];
 }
 
+/**
+ * What is wrong with an environment value that addresses another service of `platform:services` by URL, or
+ * undefined when nothing is (or the value is no such URL). A URL addresses a service when its host is the
+ * service's name, alone or as `<name>.<namespace>.svc[.cluster.local]`. Its Service listens on the service's
+ * own port only (there is no port 80 in front of it, see service.ts servicePorts), and network policy drops
+ * calls the caller does not list in `calls`.
+ */
+export function serviceUrlProblem(
+    variable: string,
+    value: string,
+    caller: ServiceConfig,
+    services: ServiceConfig[],
+): { allowed: string; fix: string } | undefined {
+    const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#\s:@]+)(?::(\d+))?/i.exec(value);
+    if (!match) return undefined;
+    const [, scheme, host, port] = match;
+    const [first, ...rest] = host.toLowerCase().split(".");
+    const inCluster =
+        rest.length === 0 || (rest[1] === "svc" && (rest.length === 2 || rest.slice(2).join(".") === "cluster.local"));
+    const callee = services.find((o) => o.name === first && o !== caller);
+    if (!inCluster || callee?.port === undefined) return undefined;
+    const label = `service "${caller.name}"`;
+    if (port === undefined || Number(port) !== callee.port) {
+        const fixed = `${scheme}://${host}:${callee.port}${value.slice(match[0].length)}`;
+        return {
+            allowed: `a URL with the port "${callee.name}" listens on (${callee.port}); its Service has no other port`,
+            fix: `Set "${variable}" of ${label} to "${fixed}".`,
+        };
+    }
+    if (!(caller.calls ?? []).includes(callee.name!)) {
+        return {
+            allowed: `a URL of a service listed in the "calls" of ${label} (network policy drops other calls)`,
+            fix: `Add "${callee.name}" to the "calls" of ${label}, or remove "${variable}".`,
+        };
+    }
+    return undefined;
+}
+
 /** Figures shared by every service (seed architectures: 70% CPU / 80% memory autoscaling). */
 export const autoscalingTargets = { cpuUtilizationPercent: 70, memoryUtilizationPercent: 80 } as const;
 
@@ -343,6 +381,13 @@ export interface WorkloadIdentityOutputs {
     readonly podLabels: pulumi.Output<Record<string, string>>;
     /** The cloud principal: IAM role ARN / managed identity client id. */
     readonly principalId: pulumi.Output<string>;
+    /**
+     * What a pod using this identity must wait for: the Pod Identity association and the role's policy
+     * (AWS), the federated identity credential and the role assignment (Azure). Both clouds hand a pod its
+     * credentials when the pod is created, so a pod created before these exist runs without them until it is
+     * re-created. Put them in the `dependsOn` of every workload whose pods run as the service account.
+     */
+    readonly ready: pulumi.Resource[];
 }
 
 /** Arguments of the Alertmanager route to the platform's alert destination. */
@@ -420,6 +465,7 @@ export class WorkloadIdentity
     declare public readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
     declare public readonly podLabels: pulumi.Output<Record<string, string>>;
     declare public readonly principalId: pulumi.Output<string>;
+    declare public readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: WorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
         super(

@@ -1,3 +1,4 @@
+import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Image } from "@pulumi/docker/image";
@@ -13,6 +14,7 @@ import {
     ServiceWorkloadArgs,
     ServiceWorkloadOutputs,
     WorkloadIdentity,
+    WorkloadIdentityOutputs,
     autoscalingTargets,
     workloadsCloud,
 } from ".";
@@ -27,6 +29,16 @@ export const probeTimings = {
     liveness: { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
     readiness: { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
 } as const;
+
+/**
+ * Shutdown timings. Removing a terminating pod from the EndpointSlices (and so from ingress-nginx and
+ * kube-proxy on every node) happens concurrently with its termination, not before it: without a pause,
+ * requests still routed to the pod fail while the app exits. The preStop sleep keeps it serving for a few
+ * seconds first (AWS Prescriptive Guidance, https://docs.aws.amazon.com/prescriptive-guidance/latest/ha-resiliency-amazon-eks-apps/lifecycle-hooks.html).
+ * The sleep action needs no `sleep` binary in the image; it is on by default since Kubernetes 1.30 and GA
+ * in 1.34 (KEP-3960, https://www.kubernetes.dev/resources/keps/3960/). The grace period counts the sleep.
+ */
+export const shutdownTimings = { preStopSleepSeconds: 10, terminationGracePeriodSeconds: 40 } as const;
 
 /** The user and group every container runs as (the restricted Pod Security Standard's non-root). */
 export const RUN_AS_ID = 10001;
@@ -112,6 +124,84 @@ export const containerSecurityContext: k8s.core.v1.SecurityContext = {
 };
 
 /**
+ * The ports of a service's ClusterIP Service: the container port itself, not 80 in front of it, and a
+ * numeric targetPort equal to it. EKS enforces network policy with eBPF on the pod's interface, before the
+ * Service address is translated, so the policy controller must find the Service port among the policy's
+ * ports: "For any of your Kubernetes services, the service port must be the same as the container port"
+ * (https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy.html#cni-network-policy-considerations,
+ * aws/aws-network-policy-agent#166; the resolver is aws/amazon-network-policy-controller-k8s@
+ * pkg/resolvers/endpoints.go getMatchingServiceClusterIPs). The numeric targetPort keeps the controller on
+ * its direct match (pkg/k8s/service_utils.go LookupServiceListenPort) rather than a look-up in the pods
+ * that exist at the time (named targetPorts, aws/amazon-network-policy-controller-k8s#210). Callers use
+ * `http://<name>:<port>`.
+ */
+export function servicePorts(port: number): k8s.core.v1.ServicePort[] {
+    return [{ name: "http", port, targetPort: port, protocol: "TCP" }];
+}
+
+/** The ClusterIP Service in front of one track's pods (see servicePorts). */
+function clusterService(
+    resourceName: string,
+    metadata: k8s.meta.v1.ObjectMeta,
+    selector: Record<string, string>,
+    port: number,
+    opts: pulumi.CustomResourceOptions,
+): Service {
+    return new Service(
+        resourceName,
+        { metadata, spec: { type: "ClusterIP", selector, ports: servicePorts(port) } },
+        opts,
+    );
+}
+
+/**
+ * What a service's Deployments wait for: the ServiceAccount, the connection Secret their env comes from,
+ * and the cloud identity's `ready` resources. Credentials reach a pod only when it is created: EKS Pod
+ * Identity's webhook injects them at admission and a pod admitted before its association exists never gets
+ * them (aws/amazon-eks-pod-identity-webhook#210, aws/containers-roadmap#2507); an Entra token exchange fails
+ * until the federated credential has propagated
+ * (https://learn.microsoft.com/en-us/azure/aks/workload-identity-deploy-cluster#create-the-federated-identity-credential).
+ */
+export function workloadDependsOn(
+    serviceAccount: pulumi.Resource,
+    secret: pulumi.Resource | undefined,
+    identity: Pick<WorkloadIdentityOutputs, "ready"> | undefined,
+): pulumi.Resource[] {
+    return [serviceAccount, ...(secret ? [secret] : []), ...(identity?.ready ?? [])];
+}
+
+/** Pod annotation naming the cloud principal the pods run as. */
+export const IDENTITY_ANNOTATION = "platform/workload-identity";
+/** Pod annotation holding a digest of the connection details. */
+export const CONNECTIONS_ANNOTATION = "platform/connections-sha256";
+
+/**
+ * The pod template's annotations. Pods are re-created only when their template changes, and both the
+ * identity's credentials and `envFrom` values are read once, when a pod starts: the principal and a digest
+ * of the connection details are in the template so that gaining an identity (a new `bind: ["storage"]`) or
+ * new connection details (a rotated password, a replaced database) rolls the pods.
+ */
+function podAnnotations(
+    container: string,
+    identity: Pick<WorkloadIdentityOutputs, "principalId"> | undefined,
+    connections: pulumi.Output<Record<string, string>> | undefined,
+): pulumi.Input<Record<string, pulumi.Input<string>>> {
+    return {
+        "kubectl.kubernetes.io/default-container": container,
+        ...(identity ? { [IDENTITY_ANNOTATION]: identity.principalId } : {}),
+        ...(connections ? { [CONNECTIONS_ANNOTATION]: connections.apply(digest) } : {}),
+    };
+}
+
+/** sha256 of a string map, independent of key order. */
+function digest(values: Record<string, string>): string {
+    const sorted = Object.keys(values)
+        .sort()
+        .map((key) => [key, values[key]]);
+    return crypto.createHash("sha256").update(JSON.stringify(sorted)).digest("hex");
+}
+
+/**
  * One service on the cluster. Stable pods carry `track: stable`; a canary (when configured) runs the
  * canary image with `track: canary` behind its own Service and a weighted canary Ingress.
  */
@@ -180,6 +270,7 @@ export function createServiceWorkload(
     );
 
     const secretName = `${s.name}-connections`;
+    const connections = connectionDetails(s, args);
     const secret =
         s.bind.length > 0
             ? new Secret(
@@ -187,7 +278,7 @@ export function createServiceWorkload(
                   {
                       metadata: { name: secretName, namespace, labels },
                       type: "Opaque",
-                      stringData: connectionDetails(s, args),
+                      stringData: connections,
                   },
                   opts,
               )
@@ -197,7 +288,7 @@ export function createServiceWorkload(
     const podTemplate = (track: "stable" | "canary", podImage: pulumi.Input<string>): k8s.core.v1.PodTemplateSpec => ({
         metadata: {
             labels: identityLabels.apply((extra) => ({ ...labels, ...selector(track), ...extra })),
-            annotations: { "kubectl.kubernetes.io/default-container": s.name },
+            annotations: podAnnotations(s.name, identity, secret ? connections : undefined),
         },
         spec: {
             serviceAccountName: s.name,
@@ -228,7 +319,7 @@ export function createServiceWorkload(
                       },
                   ]
                 : undefined,
-            terminationGracePeriodSeconds: 30,
+            terminationGracePeriodSeconds: shutdownTimings.terminationGracePeriodSeconds,
             containers: [
                 {
                     name: s.name,
@@ -244,6 +335,7 @@ export function createServiceWorkload(
                     startupProbe: httpProbe(s.probes.startup, probeTimings.startup),
                     livenessProbe: httpProbe(s.probes.liveness, probeTimings.liveness),
                     readinessProbe: httpProbe(s.probes.readiness, probeTimings.readiness),
+                    lifecycle: { preStop: { sleep: { seconds: shutdownTimings.preStopSleepSeconds } } },
                     securityContext: containerSecurityContext,
                     // A read-only root filesystem still needs a scratch directory.
                     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
@@ -252,7 +344,7 @@ export function createServiceWorkload(
             volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
         },
     });
-    const dependsOn = secret ? [serviceAccount, secret] : [serviceAccount];
+    const dependsOn = workloadDependsOn(serviceAccount, secret, identity);
 
     new Deployment(
         `${name}-deployment`,
@@ -269,18 +361,7 @@ export function createServiceWorkload(
         // The HPA owns the replica count after creation.
         { parent, dependsOn, ignoreChanges: ["spec.replicas"] },
     );
-    new Service(
-        `${name}-service`,
-        {
-            metadata: { name: s.name, namespace, labels },
-            spec: {
-                type: "ClusterIP",
-                selector: selector("stable"),
-                ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
-            },
-        },
-        opts,
-    );
+    clusterService(`${name}-service`, { name: s.name, namespace, labels }, selector("stable"), s.port, opts);
     new HorizontalPodAutoscaler(
         `${name}-hpa`,
         {
@@ -463,16 +544,11 @@ export function createServiceWorkload(
                 },
                 { parent, dependsOn },
             );
-            new Service(
+            clusterService(
                 `${name}-canary-service`,
-                {
-                    metadata: { name: canaryName, namespace, labels: canaryLabels },
-                    spec: {
-                        type: "ClusterIP",
-                        selector: selector("canary"),
-                        ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
-                    },
-                },
+                { name: canaryName, namespace, labels: canaryLabels },
+                selector("canary"),
+                s.port,
                 opts,
             );
             // The controller's canary: the same host and path, a weighted share of requests. TLS and the

@@ -6,7 +6,7 @@ import * as assert from "assert";
 import { parse } from "yaml";
 import * as fs from "fs";
 import * as path from "path";
-import { ServiceConfig } from "../../components/workloads";
+import { ServiceConfig, serviceUrlProblem } from "../../components/workloads";
 import { ROOT } from "../../check/stack";
 import { CLOUDS, expectConfigError, ofType, runStack } from "../harness";
 
@@ -196,6 +196,36 @@ const cases: BadCase[] = [
         key: "platform:services[0].env.UPSTREAM",
         message: /got "\[redacted\]"; allowed: a value without credentials/,
     },
+    // Every Service listens on its container port only, because EKS's network policy enforcement needs the
+    // Service port to be the container port (https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy.html
+    // "Considerations"; aws/aws-network-policy-agent#166): a URL without it reaches nothing.
+    {
+        title: "fails when env addresses another service without its port, so that the call would reach nothing",
+        change: (s) => {
+            byName(s, "frontend").env = { API_URL: "http://api" };
+        },
+        key: "platform:services[1].env.API_URL",
+        message:
+            /got "http:\/\/api"; allowed: a URL with the port "api" listens on \(3000\); its Service has no other port\. Fix: Set "API_URL" of service "frontend" to "http:\/\/api:3000"\./,
+    },
+    {
+        title: "fails when env addresses another service by its full name on the old port 80",
+        change: (s) => {
+            byName(s, "frontend").env = { API_URL: "http://api.platform-prod.svc.cluster.local:80/v1" };
+        },
+        key: "platform:services[1].env.API_URL",
+        message:
+            /Fix: Set "API_URL" of service "frontend" to "http:\/\/api\.platform-prod\.svc\.cluster\.local:3000\/v1"/,
+    },
+    {
+        title: "fails when env addresses a service the caller does not list in calls, so that network policy would drop it",
+        change: (s) => {
+            byName(s, "worker").env = { API_URL: "http://api:3000" };
+        },
+        key: "platform:services[2].env.API_URL",
+        message:
+            /allowed: a URL of a service listed in the "calls" of service "worker" .* Fix: Add "api" to the "calls"/,
+    },
     {
         title: "fails when two services are exposed on the same host and path",
         change: (s) => {
@@ -268,6 +298,16 @@ describe("platform:services validation", () => {
         for (const p of err.problems) {
             assert.ok(p.allowed.length > 0 && p.fix.length > 10, `${p.key} explains itself`);
         }
+    });
+
+    it("leaves public URLs that merely start with a service's name alone", () => {
+        const services = shipped("prod");
+        const worker = byName(services, "worker");
+        for (const url of ["https://api.example.com", "http://api.partner.example:80", "http://api-gateway", "api"]) {
+            assert.strictEqual(serviceUrlProblem("UPSTREAM", url, worker, services), undefined, url);
+        }
+        const frontend = byName(services, "frontend");
+        assert.strictEqual(serviceUrlProblem("API_URL", "http://api:3000/v1", frontend, services), undefined);
     });
 
     it("accepts no services at all: the registry, ingress and monitoring still install", async () => {

@@ -4,6 +4,7 @@
  * per-cloud registry and identities are scoped as documented.
  */
 import * as assert from "assert";
+import * as crypto from "crypto";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { PlatformConfig, parseConfig } from "../../components/shared/config";
 import { BINDING_VARIABLES, resolveServices } from "../../components/workloads";
@@ -114,6 +115,16 @@ for (const { stack, cloud } of MATRIX) {
                     assert.ok(container.startupProbe.failureThreshold * container.startupProbe.periodSeconds >= 300);
                 });
 
+                // Endpoint removal runs concurrently with termination; the pause keeps the pod serving until
+                // ingress-nginx and kube-proxy have stopped sending to it (AWS Prescriptive Guidance,
+                // https://docs.aws.amazon.com/prescriptive-guidance/latest/ha-resiliency-amazon-eks-apps/lifecycle-hooks.html).
+                it("keeps serving for a while after termination starts, so that rolling updates drop no requests", () => {
+                    const pod = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec.template.spec;
+                    const sleep = pod.containers[0].lifecycle?.preStop?.sleep?.seconds;
+                    assert.ok(sleep >= 5, `preStop sleeps ${sleep} s`);
+                    assert.ok(pod.terminationGracePeriodSeconds - sleep >= 30, "the app keeps 30 s to shut down");
+                });
+
                 it("sets requests and limits", () => {
                     const [container] = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec.template.spec
                         .containers;
@@ -153,8 +164,38 @@ for (const { stack, cloud } of MATRIX) {
                     const deployment = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec;
                     assert.strictEqual(svc.type, "ClusterIP");
                     assert.deepStrictEqual(svc.selector, deployment.selector.matchLabels);
-                    assert.strictEqual(svc.ports[0].targetPort, "http");
                     assert.strictEqual(deployment.template.spec.containers[0].ports[0].containerPort, s.port);
+                });
+
+                // The VPC CNI enforces network policy before the Service address is translated, and admits a
+                // call through a Service only when "the service port [is] the same as the container port"
+                // (https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy.html#cni-network-policy-considerations,
+                // aws/aws-network-policy-agent#166, aws/amazon-network-policy-controller-k8s@pkg/resolvers/endpoints.go).
+                it("listens on its container port, so that network policy admits calls through its Service on EKS", () => {
+                    const names = [s.name, ...(s.expose?.canary ? [`${s.name}-canary`] : [])];
+                    for (const name of names) {
+                        const svc = inputs(k8sObject(run, K8S.service, name, namespace)).spec;
+                        const container = inputs(k8sObject(run, K8S.deployment, name, namespace)).spec.template.spec
+                            .containers[0];
+                        assert.deepStrictEqual(svc.ports, [
+                            { name: "http", port: s.port, targetPort: s.port, protocol: "TCP" },
+                        ]);
+                        assert.deepStrictEqual(container.ports, [
+                            { name: "http", containerPort: s.port, protocol: "TCP" },
+                        ]);
+                    }
+                });
+
+                it("is handed the callee's Service port in every in-cluster URL, so that its calls arrive", () => {
+                    for (const [variable, value] of Object.entries(s.env)) {
+                        const callee = services.find((o) => o.name !== s.name && value.startsWith(`http://${o.name}`));
+                        if (!callee) continue;
+                        assert.match(value, new RegExp(`^http://${callee.name}:${callee.port}(/|$)`), variable);
+                        assert.ok(
+                            s.calls.some((c) => c.name === callee.name),
+                            `${variable}: ${callee.name} is in calls`,
+                        );
+                    }
                 });
 
                 it("autoscales between min and max replicas on CPU 70% and memory 80%", () => {
@@ -239,6 +280,67 @@ for (const { stack, cloud } of MATRIX) {
                             assert.strictEqual(labels["azure.workload.identity/use"], "true");
                         }
                     }
+                });
+
+                // Credentials reach a pod only when it is created: the EKS Pod Identity webhook injects them at
+                // admission (aws/amazon-eks-pod-identity-webhook#210, aws/containers-roadmap#2507), and an Entra
+                // token exchange fails until the federated credential has propagated
+                // (https://learn.microsoft.com/en-us/azure/aks/workload-identity-deploy-cluster#create-the-federated-identity-credential).
+                it("creates its pods only after its cloud identity exists, so that they start with credentials", () => {
+                    const deployments = [s.name, ...(s.expose?.canary ? [`${s.name}-canary`] : [])].map((name) =>
+                        k8sObject(run, K8S.deployment, name, namespace),
+                    );
+                    const identityType =
+                        cloud === "aws"
+                            ? "aws:eks/podIdentityAssociation:PodIdentityAssociation"
+                            : "azure-native:managedidentity:FederatedIdentityCredential";
+                    const identities = ofType(run, identityType).filter((r) =>
+                        cloud === "aws"
+                            ? inputs(r).namespace === namespace && inputs(r).serviceAccount === s.name
+                            : inputs(r).subject === `system:serviceaccount:${namespace}:${s.name}`,
+                    );
+                    assert.strictEqual(identities.length, s.bind.includes("storage") ? 1 : 0);
+                    const grants = ofType(
+                        run,
+                        cloud === "aws" ? "aws:iam/rolePolicy:RolePolicy" : "azure-native:authorization:RoleAssignment",
+                    ).filter((r) => identities.length > 0 && r.parent === identities[0].parent);
+                    for (const deployment of deployments) {
+                        for (const needed of [...identities, ...grants]) {
+                            assert.ok(
+                                deployment.dependencies.includes(needed.urn),
+                                `${inputs(deployment).metadata.name} waits for ${needed.name}`,
+                            );
+                        }
+                        // The principal is in the pod template, so that gaining an identity re-creates the pods.
+                        const annotations = inputs(deployment).spec.template.metadata.annotations;
+                        assert.strictEqual(
+                            annotations["platform/workload-identity"] !== undefined,
+                            s.bind.includes("storage"),
+                        );
+                    }
+                    // `ready` is wiring, not state: the component does not register it as an output.
+                    for (const component of ofType(run, "platform:workloads:WorkloadIdentity")) {
+                        assert.strictEqual((component.outputs as Record<string, unknown>).ready, undefined);
+                    }
+                });
+
+                // envFrom is read when a container starts; a changed Secret reaches no running pod
+                // (https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables:
+                // "If a container already consumes a Secret in an environment variable, a Secret update will not
+                // be seen by the container unless it is restarted").
+                it("rolls its pods when its connection details change, so that they never run on stale ones", () => {
+                    const annotations = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec.template.metadata
+                        .annotations;
+                    if (s.bind.length === 0) {
+                        assert.strictEqual(annotations["platform/connections-sha256"], undefined);
+                        return;
+                    }
+                    const data = inputs(k8sObject(run, K8S.secret, `${s.name}-connections`, namespace)).stringData;
+                    const sorted = Object.keys(data)
+                        .sort()
+                        .map((key) => [key, data[key]]);
+                    const expected = crypto.createHash("sha256").update(JSON.stringify(sorted)).digest("hex");
+                    assert.strictEqual(annotations["platform/connections-sha256"], expected);
                 });
 
                 it("receives its connection details from a Secret, never from plain values", () => {
