@@ -24,7 +24,8 @@ const CONTAINER_INSIGHTS_STREAM = "Microsoft-ContainerInsights-Group-Default";
 /**
  * AKS: Microsoft Entra ID integration with Azure RBAC for Kubernetes authorization and local accounts
  * disabled (every identity is an Entra identity; the deployer and `adminGroupObjectIds` get cluster-admin
- * through Azure role assignments, like EKS access entries); OIDC issuer and workload identity; Azure CNI
+ * through Azure role assignments, like EKS access entries, and the Kubernetes provider waits until AKS honours
+ * the deployer's grant); OIDC issuer and workload identity; Azure CNI
  * overlay with the Cilium dataplane and network policy; the API server reachable only from
  * `apiAllowedCidrs` (authorized IP ranges), or a private cluster when that list is empty; Container
  * Insights to the stack's Log Analytics workspace (Entra-authenticated agent, data collection rule);
@@ -79,6 +80,8 @@ export function createAzureCluster(
                 managed: true,
                 enableAzureRBAC: true,
                 tenantID: tenantId,
+                // With Azure RBAC this field is documented as irrelevant; the groups' access comes from the
+                // role assignments in grantClusterAccess. Kept: it is what the groups had before.
                 adminGroupObjectIDs: azure.adminGroupObjectIds ?? [],
             },
             enableRBAC: true,
