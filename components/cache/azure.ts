@@ -94,7 +94,10 @@ export function createAzureCache(name: string, args: CacheArgs, parent: pulumi.R
         ...endpoint,
         tls: pulumi.output(true),
         connectionString: redisConnectionString(endpoint),
-        resourceId: cluster.id,
+        // The cluster's id, known only once its database exists: monitoring sets the database's diagnostic
+        // setting on `${resourceId}/databases/default`, which ARM rejects while the database is still being
+        // created (the id alone would let the setting race the database).
+        resourceId: pulumi.all([cluster.id, database.id]).apply(([clusterId]) => clusterId),
         resourceName: cluster.name,
         highAvailability: pulumi.output(highAvailability),
         // Every control the Azure bag offers is a sizing or durability choice, not a security opt-out.

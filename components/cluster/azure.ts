@@ -7,18 +7,25 @@ import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { parse } from "yaml";
 import { catalog } from "../shared/catalog";
 import { AKS_DNS_SERVICE_IP, AKS_POD_CIDR, AKS_SERVICE_CIDR, roleDefinitionId } from "../shared/azure";
-import { azurePlacement } from "../shared/context";
+import { PlatformContext, azurePlacement } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
+import { KubernetesAccessProbe } from "./azure-access";
 import { ClusterArgs, ClusterImplementationResult, clusterSettings, execKubeconfig } from ".";
 
 /** The Entra application every AKS cluster with managed Entra integration accepts tokens for. */
 const AKS_ENTRA_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
+/** How the kubeconfig signs in: an Entra token from kubelogin (the access probe signs in the same way). */
+const KUBELOGIN = {
+    command: "kubelogin",
+    args: ["get-token", "--login", "azurecli", "--server-id", AKS_ENTRA_SERVER_ID],
+};
 const CONTAINER_INSIGHTS_STREAM = "Microsoft-ContainerInsights-Group-Default";
 
 /**
  * AKS: Microsoft Entra ID integration with Azure RBAC for Kubernetes authorization and local accounts
  * disabled (every identity is an Entra identity; the deployer and `adminGroupObjectIds` get cluster-admin
- * through Azure role assignments, like EKS access entries); OIDC issuer and workload identity; Azure CNI
+ * through Azure role assignments, like EKS access entries, and the Kubernetes provider waits until AKS honours
+ * the deployer's grant); OIDC issuer and workload identity; Azure CNI
  * overlay with the Cilium dataplane and network policy; the API server reachable only from
  * `apiAllowedCidrs` (authorized IP ranges), or a private cluster when that list is empty; Container
  * Insights to the stack's Log Analytics workspace (Entra-authenticated agent, data collection rule);
@@ -32,8 +39,7 @@ export function createAzureCluster(
     parent: pulumi.Resource,
 ): ClusterImplementationResult {
     const { context } = args;
-    const { resourceGroupName, location, tenantId, deployerObjectId, logAnalyticsWorkspaceId } =
-        azurePlacement(context);
+    const { resourceGroupName, location, tenantId, logAnalyticsWorkspaceId } = azurePlacement(context);
     const azure = args.azure ?? {};
     const settings = clusterSettings(args);
     const { size, apiAllowedCidrs, highAvailability, kubernetesVersion: version } = settings;
@@ -74,6 +80,8 @@ export function createAzureCluster(
                 managed: true,
                 enableAzureRBAC: true,
                 tenantID: tenantId,
+                // With Azure RBAC this field is documented as irrelevant; the groups' access comes from the
+                // role assignments in grantClusterAccess. Kept: it is what the groups had before.
                 adminGroupObjectIDs: azure.adminGroupObjectIds ?? [],
             },
             enableRBAC: true,
@@ -168,43 +176,8 @@ export function createAzureCluster(
         opts,
     );
 
-    // The deployer administers the cluster through Azure RBAC (local accounts are off), as EKS grants its creator.
-    const deployerAdmin = new authorization.RoleAssignment(
-        `${name}-deployer-admin`,
-        {
-            scope: cluster.id,
-            principalId: deployerObjectId,
-            roleDefinitionId: roleDefinitionId(context, "aksRbacClusterAdmin"),
-            description: `The identity that deploys ${name} administers it`,
-        },
-        opts,
-    );
-
-    // The server and CA come from AKS; authentication is always an Entra token from kubelogin.
-    const credentials = containerservice.listManagedClusterUserCredentialsOutput(
-        { resourceGroupName, resourceName: cluster.name, format: "exec" },
-        { parent },
-    );
-    const kubeconfig = pulumi.secret(
-        pulumi.all([cluster.name, credentials.kubeconfigs]).apply(([n, configs]) => {
-            const issued = parse(Buffer.from(configs[0].value, "base64").toString("utf8")) as {
-                clusters: { cluster: { server: string; "certificate-authority-data": string } }[];
-            };
-            const { server, "certificate-authority-data": ca } = issued.clusters[0].cluster;
-            return execKubeconfig({
-                name: n,
-                server,
-                caData: ca,
-                command: "kubelogin",
-                args: ["get-token", "--login", "azurecli", "--server-id", AKS_ENTRA_SERVER_ID],
-            });
-        }),
-    );
-    const provider = new KubernetesProvider(
-        `${name}-k8s`,
-        { kubeconfig, enableServerSideApply: true, deleteUnreachable: !context.protect },
-        { parent, dependsOn: [cluster, deployerAdmin] },
-    );
+    const deployerAdmin = grantClusterAccess(name, context, cluster, azure.adminGroupObjectIds ?? [], opts);
+    const { kubeconfig, provider } = connect(name, context, cluster, deployerAdmin, parent);
 
     return {
         clusterName: cluster.name,
@@ -219,4 +192,105 @@ export function createAzureCluster(
         securityOptOuts: pulumi.output(securityOptOuts("azure", azure, [])),
         provider,
     };
+}
+
+/**
+ * Cluster access through Azure RBAC (local accounts are off): the deployer holds Azure Kubernetes Service RBAC
+ * Cluster Admin, as EKS grants its creator; each admin group holds the same role plus Azure Kubernetes Service
+ * Cluster User Role, which lets its members fetch the kubeconfig (`az aks get-credentials`). With Azure RBAC
+ * for Kubernetes authorization these two roles are what grants people access; the AKS docs call the
+ * admin-group field "irrelevant" then (MicrosoftDocs/azure-aks-docs@articles/aks/concepts-identity.md,
+ * summary table), so `aadProfile.adminGroupObjectIDs` alone is not relied on.
+ *
+ * Every assignment names its principal's type: azure-native sends `principalType: "User"` when none is
+ * given (@pulumi/azure-native 3.28.0 authorization/roleAssignment.js), and ARM rejects an assignment whose
+ * type differs from the principal's with `UnmatchedPrincipalType` (seen in Azure/modern-web-app-pattern-dotnet#129;
+ * the API's "User" default is Azure/azure-rest-api-specs#21664).
+ */
+function grantClusterAccess(
+    name: string,
+    context: PlatformContext,
+    cluster: containerservice.ManagedCluster,
+    adminGroupObjectIds: string[],
+    opts: pulumi.CustomResourceOptions,
+): authorization.RoleAssignment {
+    const { deployerObjectId, deployerPrincipalType } = azurePlacement(context);
+    const deployerAdmin = new authorization.RoleAssignment(
+        `${name}-deployer-admin`,
+        {
+            scope: cluster.id,
+            principalId: deployerObjectId,
+            principalType: deployerPrincipalType,
+            roleDefinitionId: roleDefinitionId(context, "aksRbacClusterAdmin"),
+            description: `The identity that deploys ${name} administers it`,
+        },
+        opts,
+    );
+    for (const groupId of adminGroupObjectIds) {
+        for (const [role, definition] of [
+            ["admin", "aksRbacClusterAdmin"],
+            ["user", "aksClusterUser"],
+        ] as const) {
+            new authorization.RoleAssignment(
+                `${name}-group-${groupId}-${role}`,
+                {
+                    scope: cluster.id,
+                    principalId: groupId,
+                    principalType: "Group",
+                    roleDefinitionId: roleDefinitionId(context, definition),
+                    description: `Members of the admin group ${groupId} administer ${name}`,
+                },
+                opts,
+            );
+        }
+    }
+    return deployerAdmin;
+}
+
+/**
+ * The kubeconfig (server and CA from AKS, an Entra token from kubelogin) and the Kubernetes provider, which
+ * waits for the access probe: the deployer's grant must be honoured by the API server before any Kubernetes
+ * call, and ARM accepting the role assignment does not mean that (see ./azure-access.ts).
+ */
+function connect(
+    name: string,
+    context: PlatformContext,
+    cluster: containerservice.ManagedCluster,
+    deployerAdmin: authorization.RoleAssignment,
+    parent: pulumi.Resource,
+): { kubeconfig: pulumi.Output<string>; provider: KubernetesProvider } {
+    const { resourceGroupName } = azurePlacement(context);
+    const credentials = containerservice.listManagedClusterUserCredentialsOutput(
+        { resourceGroupName, resourceName: cluster.name, format: "exec" },
+        { parent },
+    );
+    const endpoint = credentials.kubeconfigs.apply((configs) => {
+        const issued = parse(Buffer.from(configs[0].value, "base64").toString("utf8")) as {
+            clusters: { cluster: { server: string; "certificate-authority-data": string } }[];
+        };
+        const { server, "certificate-authority-data": caData } = issued.clusters[0].cluster;
+        return { server, caData };
+    });
+    const kubeconfig = pulumi.secret(
+        pulumi
+            .all([cluster.name, endpoint])
+            .apply(([n, { server, caData }]) => execKubeconfig({ name: n, server, caData, ...KUBELOGIN })),
+    );
+    const access = new KubernetesAccessProbe(
+        `${name}-deployer-access`,
+        {
+            server: endpoint.server,
+            caData: endpoint.caData,
+            command: KUBELOGIN.command,
+            args: KUBELOGIN.args,
+            grantId: deployerAdmin.id,
+        },
+        { parent },
+    );
+    const provider = new KubernetesProvider(
+        `${name}-k8s`,
+        { kubeconfig, enableServerSideApply: true, deleteUnreachable: !context.protect },
+        { parent, dependsOn: [cluster, deployerAdmin, access] },
+    );
+    return { kubeconfig, provider };
 }

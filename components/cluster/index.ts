@@ -31,10 +31,19 @@ export interface AzureClusterOptions {
      */
     vmSize?: string;
     /**
-     * Microsoft Entra group object ids granted cluster-admin through Azure RBAC.
+     * Microsoft Entra group object ids whose members administer the cluster: each group holds Azure Kubernetes
+     * Service RBAC Cluster Admin and Azure Kubernetes Service Cluster User Role (to fetch the kubeconfig) on
+     * the cluster, assigned with principal type `Group`. This is how people get access.
      * @default []
      */
     adminGroupObjectIds?: string[];
+    /**
+     * What the identity running the deployment is, set as the `principalType` of every role assignment to
+     * it (cluster admin, registry push). Azure Resource Manager rejects an assignment whose type differs from
+     * the principal's (`UnmatchedPrincipalType`), and azure-native sends `User` when none is given.
+     * @default "ServicePrincipal" (CI signs in as a service principal or managed identity)
+     */
+    deployerPrincipalType?: "ServicePrincipal" | "User";
 }
 
 /** Neutral arguments of the Cluster capability (Kubernetes). */

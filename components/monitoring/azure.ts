@@ -38,7 +38,8 @@ export function createAzureMonitoring(name: string, args: MonitoringArgs, parent
     const diagnostics: [string, pulumi.Input<string>, Omit<monitor.DiagnosticSettingArgs, "resourceUri">][] = [
         ["db", args.database.resourceId, { logs: allLogs, metrics: allMetrics }],
         ["cache", args.cache.resourceId, { metrics: allMetrics }],
-        // Azure Managed Redis emits its connection audit log from the database.
+        // Azure Managed Redis emits its connection audit log from the database. The cache's resourceId
+        // resolves only once the database exists, so this setting depends on the database resource.
         ["cache-database", pulumi.interpolate`${args.cache.resourceId}/databases/default`, { logs: allLogs }],
         [
             "cluster",

@@ -51,6 +51,7 @@ export function createAzureFoundation(config: PlatformConfig, tags: Record<strin
             subscriptionId: client.subscriptionId,
             tenantId: client.tenantId,
             deployerObjectId: client.objectId,
+            deployerPrincipalType: config.cluster.azure?.deployerPrincipalType ?? "ServicePrincipal",
             logAnalyticsWorkspaceId: workspace.id,
         },
     };

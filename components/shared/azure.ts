@@ -22,6 +22,8 @@ export const AKS_DNS_SERVICE_IP = "10.245.0.10";
 export const BUILT_IN_ROLES = {
     networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
     aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+    /** Azure Kubernetes Service Cluster User Role: listClusterUserCredential, i.e. `az aks get-credentials`. */
+    aksClusterUser: "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
     acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
     acrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
     storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",

@@ -60,6 +60,26 @@ const awsRegionCode = () =>
     str({ pattern: /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/, allowed: 'an AWS region code such as "eu-west-1"' });
 const cidr = () => str({ pattern: CIDR, allowed: 'an IPv4 CIDR such as "203.0.113.0/24"' });
 
+/** A field whose problems carry a more specific explanation than the generic one. */
+function explained<T>(field: Field<T>, allowed: string, fix: (received: unknown) => string): Field<T> {
+    return {
+        kind: field.kind,
+        allowed,
+        parse(value, at, problems) {
+            const own: ConfigProblem[] = [];
+            const out = field.parse(value, at, own);
+            problems.push(...own.map((p) => ({ ...p, allowed, fix: fix(p.received) })));
+            return out;
+        },
+    };
+}
+
+/**
+ * The principal types the deployer can be: the identity azure-native signs in as (`getClientConfig().objectId`) is
+ * a user or a service principal (managed identities are service principals). A group cannot sign in.
+ */
+export const DEPLOYER_PRINCIPAL_TYPES = ["ServicePrincipal", "User"] as const;
+
 const awsDatabase = obj({
     instanceClass: str({
         pattern: /^db\.[a-z0-9]+\.[a-z0-9]+$/,
@@ -115,6 +135,15 @@ const azureCluster = obj({
             allowed: "a Microsoft Entra group object id (GUID)",
         }),
     ),
+    deployerPrincipalType: explained(
+        oneOf(DEPLOYER_PRINCIPAL_TYPES),
+        `one of ${DEPLOYER_PRINCIPAL_TYPES.map((t) => JSON.stringify(t)).join(", ")} (what signs in to run the deployment; ` +
+            "ARM rejects a role assignment whose principalType differs from the principal's real type)",
+        () =>
+            'Set "deployerPrincipalType" in the "azure" object of platform:cluster to "ServicePrincipal" when a service ' +
+            'principal or managed identity deploys (CI), or "User" when a person deploys after az login. A group cannot ' +
+            'sign in: give people access with "adminGroupObjectIds" instead.',
+    ),
 });
 const awsStorage = obj({ kmsEncryption: bool(), denyInsecureTransport: bool(), versioning: bool() });
 const azureStorage = obj({
@@ -166,20 +195,6 @@ const quantities = () =>
         cpu: str({ pattern: CPU, allowed: 'a CPU quantity such as "250m" or "1.5"' }),
         memory: str({ pattern: MEMORY, allowed: 'a memory quantity such as "256Mi" or "1Gi"' }),
     });
-
-/** A field whose problems carry a more specific explanation than the generic one. */
-function explained<T>(field: Field<T>, allowed: string, fix: (received: unknown) => string): Field<T> {
-    return {
-        kind: field.kind,
-        allowed,
-        parse(value, at, problems) {
-            const own: ConfigProblem[] = [];
-            const out = field.parse(value, at, own);
-            problems.push(...own.map((p) => ({ ...p, allowed, fix: fix(p.received) })));
-            return out;
-        },
-    };
-}
 
 /** Plain environment variables: names as POSIX shells accept them, string values. */
 function envVars(): Field<Record<string, string>> {

@@ -41,6 +41,11 @@ export interface PlatformContext {
         /** Object id of the identity running the deployment (granted cluster-admin, like EKS's creator). */
         readonly deployerObjectId: pulumi.Input<string>;
         /**
+         * What that identity is: the `principalType` of every role assignment to it. Azure Resource Manager
+         * rejects an assignment whose type differs from the principal's real type (`UnmatchedPrincipalType`).
+         */
+        readonly deployerPrincipalType: "ServicePrincipal" | "User";
+        /**
          * Resource id of the stack's Log Analytics workspace. Created by the foundation because the cluster
          * needs it at creation time (Container Insights); monitoring sends every diagnostic setting to it.
          */

@@ -22,7 +22,7 @@ import {
  */
 export function createAzureRegistry(name: string, args: RegistryArgs, parent: pulumi.Resource): RegistryOutputs {
     const { context } = args;
-    const { resourceGroupName, location, deployerObjectId } = azurePlacement(context);
+    const { resourceGroupName, location, deployerObjectId, deployerPrincipalType } = azurePlacement(context);
     const opts = { parent };
     const premium = context.environment === "prod";
     const registry = new containerregistry.Registry(
@@ -55,6 +55,8 @@ export function createAzureRegistry(name: string, args: RegistryArgs, parent: pu
         {
             scope: registry.id,
             principalId: deployerObjectId,
+            // azure-native would send "User" (the CI deployer is a service principal): ARM rejects a mismatch.
+            principalType: deployerPrincipalType,
             roleDefinitionId: roleDefinitionId(context, "acrPush"),
             description: "The deployer pushes the images it builds",
         },
