@@ -3,6 +3,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as elasticache from "@pulumi/aws/elasticache";
 import * as random from "@pulumi/random";
 import { catalog } from "../shared/catalog";
+import { CACHE_ENGINES } from "../shared/facts/engines";
 import { customerManagedKey, dataStoreSecurityGroup } from "../shared/aws";
 import { statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
@@ -40,7 +41,9 @@ export function createAwsCache(name: string, args: CacheArgs, parent: pulumi.Res
         {
             description: `Redis-compatible cache ${name}`,
             engine,
-            engineVersion: engine === "valkey" ? "8.0" : "7.1",
+            engineVersion: CACHE_ENGINES[engine].version,
+            // The engine's default group, named so the family that goes with the version is explicit.
+            parameterGroupName: `default.${CACHE_ENGINES[engine].parameterGroupFamily}`,
             nodeType: aws.nodeType ?? catalog.cache[size].aws,
             port: PORT,
             numCacheClusters: highAvailability ? 2 : 1,
