@@ -7,6 +7,7 @@ import { awsBackupRegionPairs, catalog } from "../shared/catalog";
 import { DATABASE_INSIGHTS } from "../shared/facts/engines";
 import { customerManagedKey, dataStoreSecurityGroup } from "../shared/aws";
 import { Environment, awsPlacement, statefulOptions } from "../shared/context";
+import { fitName } from "../shared/names";
 import { securityOptOuts } from "../shared/security";
 import { DatabaseArgs, DatabaseOutputs, databaseSettings, postgresConnectionString } from ".";
 
@@ -92,13 +93,16 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
     );
 
     // The instance exports its logs to this group; created first so it has a retention and is owned here.
-    const identifier = name;
+    // Fixed physical names (the log group names must be known before the instance exists), so both the
+    // instance and its log groups are deleted before they are replaced. RDS identifiers have at most 63
+    // characters: the component name is kept while it fits.
+    const identifier = fitName(name, 63);
     const logGroups = ["postgresql", "upgrade"].map(
         (log) =>
             new cloudwatch.LogGroup(
                 `${name}-${log === "postgresql" ? "logs" : `${log}-logs`}`,
                 { name: `/aws/rds/instance/${identifier}/${log}`, retentionInDays: logRetentionDays },
-                opts,
+                { ...opts, deleteBeforeReplace: true },
             ),
     );
 
@@ -138,7 +142,7 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
             autoMinorVersionUpgrade: true,
             applyImmediately: false,
         },
-        { ...stateful, dependsOn: logGroups },
+        { ...stateful, dependsOn: logGroups, deleteBeforeReplace: true },
     );
 
     if (crossRegionBackup) {
