@@ -441,8 +441,9 @@ export class PolicyPackProcess {
                 resource.setUrn(r.urn);
                 resource.setType(r.type);
                 resource.setName(r.name);
-                // Custom resources: their planned state (the inputs, in a preview); components: their outputs.
-                resource.setProperties(struct(r.custom ? r.inputs : r.outputs));
+                // Custom resources: their state once created (inputs plus what the provider computes), as the
+                // engine sends them to AnalyzeStack after the first `up`; components: their registered outputs.
+                resource.setProperties(struct(r.custom ? (r.state ?? r.inputs) : r.outputs));
                 resource.setOptions(resourceOptions(r));
                 const provider = providerOf(r, byUrn);
                 if (provider) resource.setProvider(provider);

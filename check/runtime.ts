@@ -26,10 +26,20 @@ export interface ResourceRecord {
     readonly propertyDependencies: Record<string, string[]>;
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
+    /** The `deleteBeforeReplace` resource option. */
+    readonly deleteBeforeReplace?: boolean;
     /** True for custom (cloud) resources, false for components and the stack. */
     readonly custom: boolean;
     /** Inputs as registered, in the engine's wire form (secrets as signature objects). */
     readonly inputs: Record<string, unknown>;
+    /**
+     * What the provider reports once the resource exists (`check/state.ts`): the inputs plus the computed
+     * outputs, in wire form. The engine sends this, not the inputs, to stack policies (AnalyzeStack runs on
+     * "the final outputs of each resource", pulumi/pulumi pkg/resource/deploy/step_generator.go
+     * AnalyzeResources), so a stack rule sees e.g. the AES256 default S3 fills into a bucket's outputs.
+     * Absent on hand-made records: the inputs stand in.
+     */
+    readonly state?: Record<string, unknown>;
     /** Outputs a component registered with `registerOutputs` (wire form); `{}` for custom resources. */
     outputs: Record<string, unknown>;
 }
@@ -124,6 +134,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
                 );
             }
             const urn = resp.getUrn();
+            const inputs = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
             const propertyDependencies: Record<string, string[]> = {};
             req.getPropertydependenciesMap().forEach((deps, key) => {
                 propertyDependencies[key] = deps.getUrnsList();
@@ -138,8 +149,11 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
                 propertyDependencies,
                 protect: req.getProtect() ?? false,
                 retainOnDelete: req.getRetainondelete() ?? false,
+                deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
                 custom: req.getCustom(),
-                inputs: (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                inputs,
+                // Secret inputs stay secret in the state, as the engine keeps them.
+                state: req.getCustom() ? { ...state, ...inputs } : {},
                 outputs: {},
             });
             order.push(urn);
@@ -230,6 +244,7 @@ interface RegisterRequest {
     getObject(): StructLike | undefined;
     getProtect(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
+    getDeletebeforereplace(): boolean | undefined;
     getDependenciesList(): string[];
     getProvider(): string;
     getAdditionalsecretoutputsList(): string[];

@@ -32,11 +32,26 @@ export const awsState: Record<string, StateFn> = {
         };
     },
     "aws:s3/bucket:Bucket": (r, at) => {
-        const bucket = `${r.name}-${hash(r.name)}`;
+        const bucket = String(r.inputs.bucket ?? `${r.name}-${hash(r.name)}`);
         return {
             bucket,
             arn: `arn:aws:s3:::${bucket}`,
             bucketRegionalDomainName: `${bucket}.s3.${at.region}.amazonaws.com`,
+            // The deprecated inline sub-configurations are computed outputs: the provider reads them back from
+            // S3 right after CreateBucket, before the program's separate configuration resources exist. S3
+            // gives every new bucket SSE-S3 (AES256) default encryption since 2023-01-05
+            // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html), a new
+            // bucket is unversioned and has no policy. @pulumi/aws 7.x s3/bucket.d.ts marks each of these
+            // "@deprecated ... Use the aws.s3.Bucket<...> resource instead".
+            serverSideEncryptionConfiguration: {
+                rule: {
+                    applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256", kmsMasterKeyId: "" },
+                    bucketKeyEnabled: false,
+                },
+            },
+            versioning: { enabled: false, mfaDelete: false },
+            policy: "",
+            lifecycleRules: [],
         };
     },
     "aws:kms/key:Key": (r, at) => {

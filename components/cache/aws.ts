@@ -3,8 +3,10 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as elasticache from "@pulumi/aws/elasticache";
 import * as random from "@pulumi/random";
 import { catalog } from "../shared/catalog";
+import { CACHE_ENGINES } from "../shared/facts/engines";
 import { customerManagedKey, dataStoreSecurityGroup } from "../shared/aws";
 import { statefulOptions } from "../shared/context";
+import { autonameFits, fitName } from "../shared/names";
 import { securityOptOuts } from "../shared/security";
 import { CacheArgs, CacheOutputs, cacheSettings, redisConnectionString } from ".";
 
@@ -35,12 +37,18 @@ export function createAwsCache(name: string, args: CacheArgs, parent: pulumi.Res
     const authToken = new random.RandomPassword(`${name}-auth-token`, { length: 64, special: false }, opts);
     const slowLog = new cloudwatch.LogGroup(`${name}-slow-log`, { retentionInDays: logRetentionDays }, opts);
 
+    // ElastiCache ids have at most 40 characters. Auto-naming (`${name}-rg-` + 7 characters) is kept while it
+    // fits; a longer stack gets a fixed, shortened id, and a fixed id must be deleted before it is replaced.
+    const fixedId = autonameFits(`${name}-rg`, 40) ? undefined : fitName(`${name}-rg`, 40).toLowerCase();
     const group = new elasticache.ReplicationGroup(
         `${name}-rg`,
         {
+            replicationGroupId: fixedId,
             description: `Redis-compatible cache ${name}`,
             engine,
-            engineVersion: engine === "valkey" ? "8.0" : "7.1",
+            engineVersion: CACHE_ENGINES[engine].version,
+            // The engine's default group, named so the family that goes with the version is explicit.
+            parameterGroupName: `default.${CACHE_ENGINES[engine].parameterGroupFamily}`,
             nodeType: aws.nodeType ?? catalog.cache[size].aws,
             port: PORT,
             numCacheClusters: highAvailability ? 2 : 1,
@@ -68,7 +76,7 @@ export function createAwsCache(name: string, args: CacheArgs, parent: pulumi.Res
                 },
             ],
         },
-        stateful,
+        { ...stateful, deleteBeforeReplace: fixedId !== undefined },
     );
 
     const endpoint = {

@@ -6,6 +6,7 @@ import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { catalog } from "../shared/catalog";
 import { POD_IDENTITY_ACTIONS, assumeRolePolicyFor, customerManagedKey } from "../shared/aws";
 import { awsPlacement, statefulOptions } from "../shared/context";
+import { iamRoleName } from "../shared/names";
 import { securityOptOuts } from "../shared/security";
 import { ClusterArgs, ClusterImplementationResult, clusterSettings, execKubeconfig } from ".";
 
@@ -157,7 +158,10 @@ export function createAwsCluster(
     // Container Insights (node health metrics for the alarms), credentials through Pod Identity.
     const observabilityRole = new iam.Role(
         `${name}-cloudwatch-agent-role`,
-        { assumeRolePolicy: assumeRolePolicyFor("pods.eks.amazonaws.com", POD_IDENTITY_ACTIONS) },
+        {
+            ...iamRoleName(`${name}-cloudwatch-agent-role`),
+            assumeRolePolicy: assumeRolePolicyFor("pods.eks.amazonaws.com", POD_IDENTITY_ACTIONS),
+        },
         opts,
     );
     const observabilityPolicies = managedPolicies(

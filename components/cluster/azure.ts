@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { catalog } from "../shared/catalog";
 import { AKS_DNS_SERVICE_IP, AKS_POD_CIDR, AKS_SERVICE_CIDR, roleDefinitionId } from "../shared/azure";
 import { PlatformContext, azurePlacement } from "../shared/context";
+import { aksNodeResourceGroup } from "../shared/names";
 import { securityOptOuts } from "../shared/security";
 import { KubernetesAccessProbe } from "./azure-access";
 import { ClusterArgs, ClusterImplementationResult, clusterSettings, execKubeconfig } from ".";
@@ -73,6 +74,7 @@ export function createAzureCluster(
             location,
             resourceName: name,
             dnsPrefix: name,
+            nodeResourceGroup: aksNodeResourceGroup(resourceGroupName, name, location),
             kubernetesVersion: version,
             sku: { name: "Base", tier: highAvailability ? "Standard" : "Free" },
             identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },

@@ -4,17 +4,36 @@ import * as rds from "@pulumi/aws/rds";
 import * as random from "@pulumi/random";
 import { Provider } from "@pulumi/aws/provider";
 import { awsBackupRegionPairs, catalog } from "../shared/catalog";
+import { DATABASE_INSIGHTS } from "../shared/facts/engines";
 import { customerManagedKey, dataStoreSecurityGroup } from "../shared/aws";
-import { awsPlacement, statefulOptions } from "../shared/context";
+import { Environment, awsPlacement, statefulOptions } from "../shared/context";
+import { fitName } from "../shared/names";
 import { securityOptOuts } from "../shared/security";
 import { DatabaseArgs, DatabaseOutputs, databaseSettings, postgresConnectionString } from ".";
 
 const PORT = 5432;
 
 /**
+ * CloudWatch Database Insights (Performance Insights reached end of life on 2026-07-31; see
+ * facts/engines.ts): Advanced mode in prod (execution plans, lock analysis; needs 465 days of Performance
+ * Insights retention), Standard mode (7 days, no charge) elsewhere. The data is encrypted with the
+ * database's customer-managed key either way. Off entirely when the override bag turns it off.
+ */
+function databaseInsights(enabled: boolean, environment: Environment, keyArn: pulumi.Input<string>) {
+    if (!enabled) return { performanceInsightsEnabled: false };
+    const { mode, retentionDays } = environment === "prod" ? DATABASE_INSIGHTS.advanced : DATABASE_INSIGHTS.standard;
+    return {
+        databaseInsightsMode: mode,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: keyArn,
+        performanceInsightsRetentionPeriod: retentionDays,
+    };
+}
+
+/**
  * RDS for PostgreSQL: storage encrypted with a customer-managed KMS key, TLS forced by a parameter
  * group, private subnets only, a security group that admits only the cluster's node subnets, automated
- * backups, Performance Insights and log exports; Multi-AZ with high availability; deletion protection
+ * backups, CloudWatch Database Insights and log exports; Multi-AZ with high availability; deletion protection
  * and a final snapshot when protected.
  */
 export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulumi.Resource): DatabaseOutputs {
@@ -74,13 +93,16 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
     );
 
     // The instance exports its logs to this group; created first so it has a retention and is owned here.
-    const identifier = name;
+    // Fixed physical names (the log group names must be known before the instance exists), so both the
+    // instance and its log groups are deleted before they are replaced. RDS identifiers have at most 63
+    // characters: the component name is kept while it fits.
+    const identifier = fitName(name, 63);
     const logGroups = ["postgresql", "upgrade"].map(
         (log) =>
             new cloudwatch.LogGroup(
                 `${name}-${log === "postgresql" ? "logs" : `${log}-logs`}`,
                 { name: `/aws/rds/instance/${identifier}/${log}`, retentionInDays: logRetentionDays },
-                opts,
+                { ...opts, deleteBeforeReplace: true },
             ),
     );
 
@@ -115,14 +137,12 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
             deletionProtection,
             skipFinalSnapshot: !deletionProtection,
             finalSnapshotIdentifier: deletionProtection ? `${identifier}-final` : undefined,
-            performanceInsightsEnabled: performanceInsights,
-            performanceInsightsKmsKeyId: performanceInsights ? key.arn : undefined,
-            performanceInsightsRetentionPeriod: performanceInsights ? 7 : undefined,
+            ...databaseInsights(performanceInsights, args.context.environment, key.arn),
             enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
             autoMinorVersionUpgrade: true,
             applyImmediately: false,
         },
-        { ...stateful, dependsOn: logGroups },
+        { ...stateful, dependsOn: logGroups, deleteBeforeReplace: true },
     );
 
     if (crossRegionBackup) {

@@ -21,7 +21,8 @@ export interface AwsDatabaseOptions {
      */
     forceSsl?: boolean;
     /**
-     * Enable Performance Insights (encrypted with the component's KMS key).
+     * Enable CloudWatch Database Insights on Performance Insights data encrypted with the component's KMS key:
+     * Advanced mode in prod, Standard elsewhere (Performance Insights itself reached end of life on 2026-07-31).
      * @default true
      */
     performanceInsights?: boolean;

@@ -5,6 +5,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as iam from "@pulumi/aws/iam";
 import { assumeRolePolicyFor } from "../shared/aws";
 import { awsPlacement } from "../shared/context";
+import { iamRoleName } from "../shared/names";
 import { NetworkArgs, NetworkOutputs, networkDefaults, subnetCidrs } from ".";
 
 /**
@@ -144,7 +145,10 @@ export function createAwsNetwork(name: string, args: NetworkArgs, parent: pulumi
     );
     const flowLogRole = new iam.Role(
         `${name}-flow-logs-role`,
-        { assumeRolePolicy: assumeRolePolicyFor("vpc-flow-logs.amazonaws.com") },
+        {
+            ...iamRoleName(`${name}-flow-logs-role`),
+            assumeRolePolicy: assumeRolePolicyFor("vpc-flow-logs.amazonaws.com"),
+        },
         opts,
     );
     new iam.RolePolicy(

@@ -3,6 +3,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
+import { iamRoleName } from "./names";
 
 /** What EKS Pod Identity needs to assume a role for a pod. */
 export const POD_IDENTITY_ACTIONS = ["sts:AssumeRole", "sts:TagSession"];
@@ -86,6 +87,7 @@ export function podIdentityRole(
     const role = new iam.Role(
         `${name}-role`,
         {
+            ...iamRoleName(`${name}-role`),
             description: args.description,
             assumeRolePolicy: assumeRolePolicyFor("pods.eks.amazonaws.com", POD_IDENTITY_ACTIONS),
         },

@@ -1,4 +1,5 @@
 import { SizeProfile } from "./context";
+import { POSTGRES_VERSIONS } from "./facts/engines";
 
 /**
  * The one place where neutral size profiles become concrete SKUs. Everything cloud-specific about size
@@ -49,8 +50,8 @@ export const CLOUDWATCH_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** PostgreSQL major versions offered on both clouds. */
-export const POSTGRES_VERSIONS = ["16", "17"] as const;
+/** PostgreSQL major versions offered on both clouds (dated, with sources, in facts/engines.ts). */
+export { POSTGRES_VERSIONS };
 export type PostgresVersion = (typeof POSTGRES_VERSIONS)[number];
 
 /**

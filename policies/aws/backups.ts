@@ -123,14 +123,16 @@ export const s3Versioning = stackPolicy({
             const props = bucket.props as S3Bucket;
             const configs = attachedTo(resources, bucket, TYPES.s3Versioning, "bucket", peek(props, "bucket"));
             const statuses = configs.map((c) => (c.props as S3BucketVersioning).versioningConfiguration?.status);
-            const enabled = statuses.includes("Enabled") || props.versioning?.enabled === true;
+            // The bucket's own `versioning` is a deprecated output read back from S3 (unversioned at creation,
+            // before the BucketVersioning applies): only the separate resource is judged.
+            const enabled = statuses.includes("Enabled");
             if (!enabled) {
                 report(
                     configs[0] ?? bucket,
                     `${label(bucket)} does not keep object versions (${
                         statuses.length > 0
                             ? `status ${statuses.join(", ")}`
-                            : "no versioning configuration: unversioned"
+                            : "no BucketVersioning targets it: unversioned"
                     }), so an overwrite or delete loses data. Fix: add a BucketVersioning with status "Enabled" (on ` +
                         'this platform: remove "versioning": false from the aws bag of platform:storage).',
                 );

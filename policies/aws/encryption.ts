@@ -14,7 +14,6 @@ import {
     S3Bucket,
     S3BucketEncryption,
     S3BucketPolicy,
-    S3DefaultEncryption,
     S3PublicAccessBlock,
     TYPES,
 } from "../lib/shapes";
@@ -171,7 +170,14 @@ export const elastiCacheAuthToken = resourcePolicy({
     },
 });
 
-/** The default-encryption rules in force for a bucket: inline (deprecated) and separate resources. */
+/**
+ * The default-encryption rules of the separate `BucketServerSideEncryptionConfiguration` resources that
+ * target this bucket. The bucket's own `serverSideEncryptionConfiguration` is not read: it is a deprecated,
+ * computed output that the provider fills from S3 (SSE-S3 / AES256 on every new bucket since 2023-01-05,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html) before the separate
+ * configuration is applied, and AnalyzeStack sees outputs, so reading it fails a compliant stack after
+ * its first `up` and could pass a bucket whose separate configuration was removed.
+ */
 function bucketEncryption(resources: readonly PolicyResource[], bucket: PolicyResource) {
     const configs = attachedTo(
         resources,
@@ -180,15 +186,12 @@ function bucketEncryption(resources: readonly PolicyResource[], bucket: PolicyRe
         "bucket",
         peek(bucket.props as S3Bucket, "bucket"),
     );
-    const rules: { owner: PolicyResource; rule: S3DefaultEncryption | undefined }[] = configs.flatMap((c) =>
+    return configs.flatMap((c) =>
         ((c.props as S3BucketEncryption).rules ?? []).map((r) => ({
             owner: c,
             rule: r.applyServerSideEncryptionByDefault,
         })),
     );
-    const inline = (bucket.props as S3Bucket).serverSideEncryptionConfiguration?.rule;
-    if (inline) rules.push({ owner: bucket, rule: inline.applyServerSideEncryptionByDefault });
-    return rules;
 }
 
 export const s3KmsEncryption = stackPolicy({
@@ -202,8 +205,10 @@ export const s3KmsEncryption = stackPolicy({
             if (rules.length === 0) {
                 report(
                     bucket,
-                    `${label(bucket)} has no default encryption configuration, so S3 applies SSE-S3 (AES256), not KMS. ` +
-                        `Fix: add a BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" and kmsMasterKeyId.`,
+                    `${label(bucket)} has no BucketServerSideEncryptionConfiguration targeting it, so S3 applies SSE-S3 ` +
+                        `(AES256), not KMS (the bucket's inline serverSideEncryptionConfiguration is a deprecated output ` +
+                        `S3 fills in, and is not accepted). Fix: add a BucketServerSideEncryptionConfiguration whose ` +
+                        `bucket is this bucket, with sseAlgorithm "aws:kms" and kmsMasterKeyId.`,
                 );
             }
             for (const { owner, rule } of rules) {
@@ -321,10 +326,11 @@ export const s3DenyInsecureTransport = stackPolicy({
                 "bucket",
                 peek(bucket.props as S3Bucket, "bucket"),
             );
-            const documents = [
-                ...policies.map((p) => peek(p.props as S3BucketPolicy, "policy")),
-                peek(bucket.props as S3Bucket, "policy"),
-            ].filter((d) => d !== undefined);
+            // Only separate BucketPolicy resources count: the bucket's own `policy` is a deprecated output the
+            // provider reads back from S3 (whatever policy is attached, by this program or not).
+            const documents = policies
+                .map((p) => peek(p.props as S3BucketPolicy, "policy"))
+                .filter((d) => d !== undefined);
             // A policy built from outputs (the bucket's ARN) is unknown in a preview of a new bucket; it is
             // checked once known (pulumi up analyzes each resource again before creating it).
             if (documents.includes(UNKNOWN)) continue;
@@ -332,7 +338,9 @@ export const s3DenyInsecureTransport = stackPolicy({
                 report(
                     bucket,
                     `${label(bucket)} accepts plain-HTTP requests: ${
-                        documents.length === 0 ? "it has no bucket policy" : "no bucket policy statement denies them"
+                        documents.length === 0
+                            ? "no BucketPolicy resource targets it"
+                            : "no bucket policy statement denies them"
                     }. Fix: add a Deny statement for Principal "*", Action "s3:*" on the bucket and "<bucket>/*" with ` +
                         `Condition {"Bool": {"aws:SecureTransport": "false"}} (on this platform: remove ` +
                         `"denyInsecureTransport": false from the aws bag of platform:storage).`,

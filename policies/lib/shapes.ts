@@ -71,14 +71,13 @@ export interface ElastiCacheReplicationGroup {
     snapshotRetentionLimit?: number;
 }
 
-/** `aws.s3.Bucket` (including its deprecated inline settings). */
+/**
+ * `aws.s3.Bucket`: only its physical name. Its inline sub-configurations (`serverSideEncryptionConfiguration`,
+ * `versioning`, `policy`, `lifecycleRules`, `logging`) are deprecated, computed outputs the rules never read;
+ * they judge the separate configuration resources instead.
+ */
 export interface S3Bucket {
     bucket?: string;
-    serverSideEncryptionConfiguration?: {
-        rule: { applyServerSideEncryptionByDefault?: S3DefaultEncryption };
-    };
-    versioning?: { enabled?: boolean };
-    policy?: string | object;
 }
 
 export interface S3DefaultEncryption {

@@ -123,11 +123,21 @@ for (const stack of STACKS) {
             it(`is ${config.highAvailability ? "" : "not "}Multi-AZ`, () => {
                 assert.strictEqual(inputs(db).multiAz, config.highAvailability);
             });
-            it("exports logs and has Performance Insights encrypted with the same key", () => {
+            // Performance Insights reached end of life on 2026-07-31 (now CloudWatch Database Insights); Advanced
+            // mode needs Performance Insights on with >= 465 days of retention:
+            // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights.Enabling.html,
+            // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DatabaseInsights.Considerations.html
+            const insights =
+                config.environment === "prod" ? { mode: "advanced", days: 465 } : { mode: "standard", days: 7 };
+            it(`exports logs and runs Database Insights in ${insights.mode} mode (${insights.days} days), so that monitoring survives the Performance Insights end of life, encrypted with the database key`, () => {
                 const i = inputs(db);
                 assert.deepStrictEqual(i.enabledCloudwatchLogsExports, ["postgresql", "upgrade"]);
+                assert.strictEqual(i.databaseInsightsMode, insights.mode);
                 assert.strictEqual(i.performanceInsightsEnabled, true);
+                assert.strictEqual(i.performanceInsightsRetentionPeriod, insights.days);
+                assert.ok(insights.mode !== "advanced" || i.performanceInsightsRetentionPeriod >= 465);
                 assert.strictEqual(i.performanceInsightsKmsKeyId, i.kmsKeyId);
+                takenFrom(db, "performanceInsightsKmsKeyId", componentKey(run, db));
             });
             it(
                 config.deletionProtection
@@ -183,6 +193,15 @@ for (const stack of STACKS) {
             });
             it("requires an auth token from @pulumi/random, registered as a secret", () => {
                 assert.ok(rpc.isRpcSecret(rg.inputs.authToken));
+            });
+            // Valkey 8.2 with its parameter group family valkey8, supported by ElastiCache today:
+            // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ParameterGroups.Engine.html
+            it("runs Valkey 8.2 on the valkey8 default parameter group, so that the engine is a current ElastiCache version", () => {
+                const i = inputs(rg);
+                assert.deepStrictEqual(
+                    [i.engine, i.engineVersion, i.parameterGroupName],
+                    ["valkey", "8.2", "default.valkey8"],
+                );
             });
             it(`keeps ${config.backupRetentionDays} days of snapshots`, () => {
                 assert.strictEqual(inputs(rg).snapshotRetentionLimit, config.backupRetentionDays);

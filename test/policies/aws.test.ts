@@ -6,8 +6,10 @@ import * as assert from "assert";
 import * as backups from "../../policies/aws/backups";
 import * as encryption from "../../policies/aws/encryption";
 import { TYPES } from "../../policies/lib/shapes";
+import { plain } from "../../check/runtime";
+import { runStack } from "../harness";
 import { AWS_CASES, KEY_ARN, bucket, cache, database } from "./aws.cases";
-import { describePolicies, evaluate, named, setPath } from "./fixtures";
+import { FixtureResource, describePolicies, evaluate, named, setPath } from "./fixtures";
 
 describePolicies("AWS policies", AWS_CASES);
 
@@ -129,5 +131,95 @@ describe("AWS policy settings and edge cases", () => {
         };
         assert.ok(encryption.deniesInsecureTransport(document));
         assert.ok(!encryption.deniesInsecureTransport("not json"));
+    });
+});
+
+/**
+ * The S3 rules judge the separate configuration resources, never the bucket's inline sub-configurations:
+ * those are deprecated outputs (@pulumi/aws 7.x s3/bucket.d.ts) that the provider fills from S3, and
+ * AnalyzeStack receives outputs ("AnalyzeStack is called on the final outputs of each resource",
+ * pulumi/pulumi pkg/resource/deploy/step_generator.go AnalyzeResources). S3 gives every new bucket SSE-S3
+ * (AES256) since 2023-01-05 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html).
+ */
+describe("AWS S3 rules after the first real up (inline outputs computed by S3)", () => {
+    const without = (graph: FixtureResource[], name: string) => graph.filter((r) => r.name !== name);
+
+    it("passes when the bucket's computed output says AES256 but its separate configuration is aws:kms with the CMK, so that a compliant bucket stays compliant after the first up", async () => {
+        const graph = bucket();
+        const outcome = await evaluate(encryption.s3KmsEncryption, graph);
+        assert.strictEqual(outcome.verdict, "pass", outcome.messages.join("\n"));
+    });
+
+    it("fails when only the bucket's inline output says aws:kms and no separate configuration targets it", async () => {
+        const graph = without(bucket(), "encryption");
+        setPath(
+            named(graph, "bucket").props,
+            "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault",
+            {
+                sseAlgorithm: "aws:kms",
+                kmsMasterKeyId: KEY_ARN,
+            },
+        );
+        const outcome = await evaluate(encryption.s3KmsEncryption, graph);
+        assert.strictEqual(outcome.verdict, "fail");
+        assert.match(outcome.messages[0], /no BucketServerSideEncryptionConfiguration targeting it/);
+    });
+
+    it("fails when the only KMS configuration targets another bucket", async () => {
+        const graph = bucket();
+        const config = named(graph, "encryption");
+        graph.splice(graph.indexOf(config), 1, {
+            ...config,
+            props: { ...config.props, bucket: "other-bucket" },
+            propertyDependencies: {},
+        });
+        assert.strictEqual((await evaluate(encryption.s3KmsEncryption, graph)).verdict, "fail");
+    });
+
+    it("passes versioning on the separate BucketVersioning while the bucket's output still says unversioned", async () => {
+        assert.strictEqual((await evaluate(backups.s3Versioning, bucket())).verdict, "pass");
+    });
+
+    it("fails versioning when only the bucket's inline output says enabled", async () => {
+        const graph = without(bucket(), "versioning");
+        setPath(named(graph, "bucket").props, "versioning.enabled", true);
+        assert.strictEqual((await evaluate(backups.s3Versioning, graph)).verdict, "fail");
+    });
+
+    it("fails the TLS rule when only the bucket's inline policy output denies plain HTTP", async () => {
+        const graph = bucket();
+        named(graph, "bucket").props.policy = named(graph, "policy").props.policy;
+        const outcome = await evaluate(encryption.s3DenyInsecureTransport, without(graph, "policy"));
+        assert.strictEqual(outcome.verdict, "fail");
+    });
+
+    it("passes every S3 rule on the program's own AWS graph as the provider reports it, so that `npm run check` and `pulumi up` agree", async () => {
+        const run = await runStack("prod", "aws");
+        const names = new Map(run.resources.map((r) => [r.urn, r.name]));
+        const graph: FixtureResource[] = run.resources.map((r) => ({
+            type: r.type,
+            name: r.name,
+            props: plain(r.custom ? (r.state ?? r.inputs) : r.outputs) as Record<string, unknown>,
+            protect: r.protect,
+            propertyDependencies: Object.fromEntries(
+                Object.entries(r.propertyDependencies).map(([k, urns]) => [k, urns.map((u) => names.get(u) ?? u)]),
+            ),
+        }));
+        const s3 = graph.find((r) => r.type === TYPES.s3Buckets[0]);
+        assert.strictEqual(
+            (
+                s3?.props as {
+                    serverSideEncryptionConfiguration?: {
+                        rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: string } };
+                    };
+                }
+            ).serverSideEncryptionConfiguration?.rule.applyServerSideEncryptionByDefault.sseAlgorithm,
+            "AES256",
+            "the state models S3's default encryption on the bucket",
+        );
+        for (const policy of [encryption.s3KmsEncryption, encryption.s3DenyInsecureTransport, backups.s3Versioning]) {
+            const outcome = await evaluate(policy, graph);
+            assert.strictEqual(outcome.verdict, "pass", `${policy.name}: ${outcome.messages.join("\n")}`);
+        }
     });
 });
