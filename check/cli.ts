@@ -11,7 +11,8 @@
 import { ConfigError } from "../components/shared/config";
 import { checkJson, renderTree, runCheck } from ".";
 import { PolicyPackError, hasMandatoryViolations, renderViolations } from "./policy";
-import { UsageError, stackNames } from "./stack";
+import { UsageError, loadStackConfig, stackNames } from "./stack";
+import { findPlaceholders, placeholderWarning } from "../scripts/lib/placeholders";
 
 export const USAGE = "usage: npm run check -- --stack <stack> [-c <key>=<value> ...] [--policy-config <file>] [--json]";
 
@@ -64,6 +65,9 @@ export async function main(argv: string[]): Promise<number> {
                 ? `${JSON.stringify(checkJson(result), null, 2)}\n`
                 : `${renderTree(result)}\n${result.policy ? `\n${renderViolations(result.policy)}\n` : ""}`,
         );
+        // One line on stderr (stdout stays clean for --json): these values run offline but cannot be deployed.
+        const placeholders = findPlaceholders(loadStackConfig(args.stack, args.overrides).config);
+        if (placeholders.length > 0) process.stderr.write(`${placeholderWarning(args.stack, placeholders)}\n`);
         return hasMandatoryViolations(result.violations) ? 1 : 0;
     } catch (err) {
         if (err instanceof UsageError || err instanceof ConfigError) {

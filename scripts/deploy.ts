@@ -4,17 +4,23 @@
  * Drives this repository's Pulumi program through the Automation API (a LocalWorkspace on the repository
  * root): the backend from PULUMI_BACKEND_URL or the local `.pulumi-state/`, the secrets provider from the
  * stack file, PLATFORM_SECRETS_PROVIDER or the passphrase variables, and the policy pack with the stack's
- * policy config on every preview and up. Progress streams from the engine's events; the run ends with a
- * summary and the stack outputs, secrets masked. Exit codes: see scripts/lib/exit-codes.ts and the README.
+ * policy config on every preview and up. `preview` and `up` refuse a stack file that still holds
+ * documentation placeholders (scripts/lib/placeholders.ts) before anything runs, and `up` always previews
+ * with the policy pack first and changes nothing unless that preview passes. Progress streams from the
+ * engine's events; the run ends with a summary and the stack outputs, secrets masked. Exit codes: see
+ * scripts/lib/exit-codes.ts and the README.
  */
-import type { DestroyOptions, OpMap, PreviewOptions, RefreshOptions, UpOptions } from "@pulumi/pulumi/automation";
 import { ROOT, stackNames } from "../check/stack";
-import { Command, DeployArgs, parseDeployArgs } from "./lib/args";
+import { DeployArgs, parseDeployArgs } from "./lib/args";
 import {
-    Env,
+    Backend,
+    PulumiCli,
+    SecretsChoice,
+    StackFile,
     ensureLocalBackend,
     isProduction,
     readStackFile,
+    recordedSecretsNote,
     requireDurableBackend,
     requirePulumiCli,
     requireServiceLogin,
@@ -23,26 +29,16 @@ import {
 } from "./lib/environment";
 import { EXIT, ExitError } from "./lib/exit-codes";
 import { explainFailure } from "./lib/failures";
+import { DeployIo, Session, finish, hasChanges, operate } from "./lib/operate";
+import { findPlaceholders, refusePlaceholders, stackFileConfig } from "./lib/placeholders";
 import { PolicyPack, requirePolicyPack } from "./lib/policy";
-import { Progress, countsAsResource, formatOutputs, formatSummary } from "./lib/progress";
-import { Display, Interrupts, OutputStream, confirmByTyping } from "./lib/terminal";
-import { OpenStack, StackTarget, maskedOutputs, openStack, stateResources } from "./lib/workspace";
+import { countsAsResource, formatOutputs } from "./lib/progress";
+import { Display, Interrupts, confirmByTyping } from "./lib/terminal";
+import { OpenStack, maskedOutputs, openStack, stateResources } from "./lib/workspace";
 
-export interface DeployIo {
-    readonly env: Env;
-    /** The repository root: Pulumi.yaml, the stack files, policies/. */
-    readonly root: string;
-    readonly stdout: OutputStream;
-    readonly stderr: OutputStream;
-    /** stdin and stdout are terminals, so a prod `up`/`destroy` can be confirmed by typing. */
-    readonly interactive: boolean;
-    /** Asks a question; true only when the answer is exactly `expected`. */
-    readonly confirm: (question: string, expected: string) => Promise<boolean>;
-    /** Expected resources of a preview/up, for progress. @default the offline graph's count */
-    readonly estimateResources?: (stack: string) => Promise<number | undefined>;
-}
+export type { DeployIo } from "./lib/operate";
 
-function processIo(): DeployIo {
+export function processIo(): DeployIo {
     return {
         env: process.env,
         root: ROOT,
@@ -53,14 +49,12 @@ function processIo(): DeployIo {
     };
 }
 
-const STATUS_EVERY_MS = { tty: 1000, log: 30000 };
-
 /** Expected resources for a preview/up: the offline graph of the same configuration (no CLI, no cloud). */
-async function estimateResources(stack: string): Promise<number | undefined> {
+async function estimateResources(stack: string, root: string): Promise<number | undefined> {
     try {
         const { loadStackConfig } = await import("../check/stack");
         const { runProgram } = await import("../check/runtime");
-        const { project, config } = loadStackConfig(stack);
+        const { project, config } = loadStackConfig(stack, [], root);
         const run = await runProgram({ project, stack, config });
         return run.resources.filter((r) => countsAsResource(r.type)).length;
     } catch {
@@ -69,113 +63,81 @@ async function estimateResources(stack: string): Promise<number | undefined> {
     }
 }
 
-function hasChanges(changes: OpMap): boolean {
-    return Object.entries(changes).some(([op, count]) => op !== "same" && (count ?? 0) > 0);
-}
-
-interface Session {
-    readonly io: DeployIo;
+/** Everything decided before the CLI runs. */
+interface Prepared {
     readonly args: DeployArgs;
-    readonly display: Display;
-    readonly interrupts: Interrupts;
-    readonly target: StackTarget;
+    readonly file: StackFile;
+    readonly needsConfirmation: boolean;
+    readonly cli: PulumiCli;
     readonly pack?: PolicyPack;
-    progress?: Progress;
+    readonly backend: Backend;
+    readonly secrets: SecretsChoice;
 }
 
-interface OperationResult {
-    readonly command: Command;
-    readonly progress: Progress;
-    readonly changes: OpMap;
-}
-
-/** Runs one engine operation with live progress; throws an ExitError explaining any failure. */
-async function operate(session: Session, open: OpenStack, command: Command, expectedTotal?: number) {
-    const { display, interrupts, args, pack } = session;
-    const progress = new Progress({ command, expectedTotal, write: (line) => display.line(line) });
-    session.progress = progress;
-    let stderr = "";
-    const common = {
-        parallel: args.parallel,
-        color: "never" as const,
-        onEvent: progress.onEvent.bind(progress),
-        onError: (chunk: string) => {
-            if (stderr.length < 200_000) stderr += chunk;
-        },
-        signal: interrupts.controller.signal,
-    };
-    const policy = pack ? { policyPacks: [pack.dir], policyPackConfigs: [pack.config] } : {};
-    const timer = setInterval(
-        () => {
-            const status = progress.status();
-            if (display.tty) display.status(status);
-            else if (status) display.line(status);
-        },
-        display.tty ? STATUS_EVERY_MS.tty : STATUS_EVERY_MS.log,
-    );
-    interrupts.setRunning(true);
-    try {
-        let changes: OpMap = {};
-        if (command === "preview") {
-            changes = (await open.stack.preview({ ...common, ...policy } satisfies PreviewOptions)).changeSummary;
-        } else if (command === "up") {
-            const result = await open.stack.up({ ...common, ...policy } satisfies UpOptions);
-            changes = result.summary?.resourceChanges ?? {};
-        } else if (command === "refresh") {
-            const result = await open.stack.refresh(common satisfies RefreshOptions);
-            changes = result.summary?.resourceChanges ?? {};
-        } else if (command === "destroy") {
-            const result = await open.stack.destroy(common satisfies DestroyOptions);
-            changes = result.summary?.resourceChanges ?? {};
-        }
-        if (interrupts.interrupted) {
-            // The engine finished before it saw the cancellation; report what happened, not a cancel.
-            display.line("The operation completed before the cancellation took effect.");
-        }
-        return { command, progress, changes: progress.summary?.resourceChanges ?? changes } satisfies OperationResult;
-    } catch (err) {
-        display.clearStatus();
-        if (progress.summary) {
-            // What the engine did before it stopped.
-            display.line("");
-            display.line(progress.summaryLine());
-        }
-        const failure = explainFailure(err, {
-            command,
-            stack: args.stack,
-            backend: session.target.backend.url,
-            interrupted: interrupts.interrupted,
-            terminated: interrupts.terminated,
-            mandatory: progress.mandatoryViolations,
-            errors: progress.errors,
-            stderr,
-        });
-        throw new ExitError(failure.code, failure.message);
-    } finally {
-        interrupts.setRunning(false);
-        clearInterval(timer);
-        display.clearStatus();
-    }
-}
-
-function finish(session: Session, result: OperationResult): void {
-    const { display } = session;
-    const seconds = (Date.now() - result.progress.started) / 1000;
-    display.line("");
-    display.line(formatSummary(result.command, result.changes, result.progress.summary?.durationSeconds ?? seconds));
-    const findings = result.progress.policyEvents;
-    if (session.pack) {
-        const advisory = findings.filter((p) => p.enforcementLevel !== "mandatory").length;
-        display.line(
-            `Policy: ${findings.length - advisory} mandatory, ${advisory} advisory finding${advisory === 1 ? "" : "s"}.`,
+/** A prod `up`/`destroy` without --yes: asked at a terminal, refused without one (exit 3). */
+function confirmationNeeded(args: DeployArgs, file: StackFile, io: DeployIo): boolean {
+    const needed = isProduction(args.stack, file) && (args.command === "up" || args.command === "destroy") && !args.yes;
+    if (needed && !io.interactive) {
+        throw new ExitError(
+            EXIT.refused,
+            `Refusing to ${args.command} stack ${args.stack} without confirmation. There is no terminal to ` +
+                `confirm on, so pass --yes (in CI, the approval of the protected prod environment is the ` +
+                `confirmation): npm run deploy -- ${args.command} --stack ${args.stack} --yes`,
         );
     }
+    return needed;
+}
+
+/**
+ * The commands that run the program with the stack's configuration (preview, up) refuse documentation
+ * placeholders first (exit 2): nothing has run yet, so nothing can have changed.
+ */
+function refuseDocumentationValues(args: DeployArgs, root: string): void {
+    if (args.command !== "preview" && args.command !== "up") return;
+    const found = findPlaceholders(stackFileConfig(args.stack, root));
+    if (found.length > 0) throw refusePlaceholders(args.command, args.stack, found);
+}
+
+/** Arguments, the stack file and every prerequisite, in order; throws an ExitError for the first missing. */
+function prepare(argv: readonly string[], io: DeployIo): Prepared {
+    const args = parseDeployArgs(argv, stackNames(io.root));
+    const file = readStackFile(args.stack, io.root);
+    const needsConfirmation = confirmationNeeded(args, file, io);
+    refuseDocumentationValues(args, io.root);
+    const cli = requirePulumiCli(io.env);
+    const pack =
+        args.command === "preview" || args.command === "up" ? requirePolicyPack(io.root, args.stack) : undefined;
+    const backend = resolveBackend(io.env, io.root);
+    requireDurableBackend(io.env, args.command !== "preview" && args.command !== "outputs");
+    requireServiceLogin(backend, io.env);
+    const secrets = resolveSecrets(args.stack, file, backend, io.env);
+    return { args, file, needsConfirmation, cli, pack, backend, secrets };
+}
+
+function printHeader(display: Display, p: Prepared): void {
+    display.line(`${p.args.command} stack ${p.args.stack} (cloud ${p.file.cloud ?? "aws"})`);
+    display.line(`  backend:  ${p.backend.source}`);
+    display.line(`  secrets:  ${p.secrets.source}`);
+    if (p.pack) display.line(`  policy:   policies/ with policies/config/${p.args.stack}.json`);
+    if (p.args.parallel) display.line(`  parallel: ${p.args.parallel}`);
+    for (const note of p.secrets.notes) display.line(`  note:     ${note}`);
 }
 
 async function printOutputs(session: Session, open: OpenStack): Promise<void> {
     for (const line of formatOutputs(await maskedOutputs(open, session.io.root))) {
         session.display.line(line);
     }
+}
+
+/** Tells the user to commit secrets settings the CLI has just written into the stack file. */
+function noteRecordedSecrets(session: Session, before: StackFile): void {
+    const { io, args, display } = session;
+    const note = recordedSecretsNote(args.stack, before, readStackFile(args.stack, io.root), io.env);
+    const annotation = note.filter((line) => line.startsWith("::"));
+    const [text, ...lines] = note.filter((line) => !line.startsWith("::"));
+    for (const line of annotation) display.line(line);
+    if (text) display.line(`  note:     ${text}`);
+    for (const line of lines) display.line(`              ${line}`);
 }
 
 function refuseProtected(stack: string, resources: { urn: string; type: string }[]): ExitError {
@@ -197,79 +159,116 @@ function refuseProtected(stack: string, resources: { urn: string; type: string }
     );
 }
 
-async function run(session: Session, needsConfirmation: boolean): Promise<number> {
+async function runDestroy(session: Session, open: OpenStack): Promise<number> {
     const { args, display, io } = session;
-    const { command, stack } = args;
-    const changes = command === "preview" || command === "up";
-    // The expected total runs the program offline (a few seconds); overlap it with selecting the stack.
-    const expectedTotal = changes ? (io.estimateResources ?? estimateResources)(stack) : undefined;
-    const open = await openStack(session.target, changes);
-    const version = open.command.version ? `v${open.command.version.version}` : "unknown version";
-    display.line(`  pulumi:   ${version} (${session.target.cli.path})`);
-    display.line("");
-
-    if (command === "outputs") {
-        await printOutputs(session, open);
+    const { stack } = args;
+    const resources = (await stateResources(open, io.root)).filter((r) => countsAsResource(r.type));
+    if (resources.length === 0) {
+        display.line(`Stack ${stack} has no resources; there is nothing to destroy.`);
         return EXIT.ok;
     }
-
-    if (command === "destroy") {
-        const resources = (await stateResources(open, io.root)).filter((r) => countsAsResource(r.type));
-        if (resources.length === 0) {
-            display.line(`Stack ${stack} has no resources; there is nothing to destroy.`);
-            return EXIT.ok;
-        }
-        const protectedResources = resources.filter((r) => r.protect);
-        if (protectedResources.length > 0) throw refuseProtected(stack, protectedResources);
-        if (needsConfirmation) {
-            const ok = await io.confirm(
-                `This deletes all ${resources.length} resources of stack ${stack}. Type the stack name to confirm: `,
-                stack,
-            );
-            if (!ok) throw new ExitError(EXIT.refused, `Not confirmed; nothing was destroyed.`);
-        }
-        finish(session, await operate(session, open, "destroy", resources.length));
-        display.line(
-            `Stack ${stack} has no resources now; its configuration and history are kept ` +
-                `(\`pulumi stack rm ${stack}\` removes them).`,
+    const protectedResources = resources.filter((r) => r.protect);
+    if (protectedResources.length > 0) throw refuseProtected(stack, protectedResources);
+    if (session.needsConfirmation) {
+        const ok = await io.confirm(
+            `This deletes all ${resources.length} resources of stack ${stack}. Type the stack name to confirm: `,
+            stack,
         );
-        return EXIT.ok;
+        if (!ok) throw new ExitError(EXIT.refused, `Not confirmed; nothing was destroyed.`);
     }
+    finish(session, await operate(session, open, "destroy", resources.length));
+    display.line(
+        `Stack ${stack} has no resources now; its configuration and history are kept ` +
+            `(\`pulumi stack rm ${stack}\` removes them).`,
+    );
+    return EXIT.ok;
+}
 
-    if (command === "refresh") {
-        const total = (await stateResources(open, io.root)).filter((r) => countsAsResource(r.type)).length;
-        finish(session, await operate(session, open, "refresh", total));
-        display.line("");
-        await printOutputs(session, open);
-        return EXIT.ok;
+async function runRefresh(session: Session, open: OpenStack): Promise<number> {
+    const total = (await stateResources(open, session.io.root)).filter((r) => countsAsResource(r.type)).length;
+    finish(session, await operate(session, open, "refresh", total));
+    session.display.line("");
+    await printOutputs(session, open);
+    return EXIT.ok;
+}
+
+/**
+ * The gate in front of every `up`: a preview with the policy pack, in the same command. The Automation
+ * API's `up()` runs `pulumi up --yes --skip-preview` (node_modules/@pulumi/pulumi/automation/stack.js), so
+ * without this the engine would apply each step as it goes and stack policies, which run only after every
+ * step (https://www.pulumi.com/docs/iac/using-pulumi/crossguard/core-concepts/), could fail the update
+ * only once the cloud had been changed. Any failure here ends the command before the up starts.
+ */
+async function gateUp(session: Session, open: OpenStack, expected?: number) {
+    const { display, args } = session;
+    display.line(`Previewing the changes to ${args.stack} with the policy pack; the up starts only if it passes:`);
+    let preview;
+    try {
+        preview = await operate(session, open, "preview", expected);
+    } catch (err) {
+        if (!(err instanceof ExitError)) throw err;
+        const said = /nothing was changed/.test(err.message);
+        throw new ExitError(err.code, `${err.message} The up did not start${said ? "" : ", so nothing was changed"}.`);
     }
-
-    const expected = await expectedTotal;
-    if (command === "preview") {
-        finish(session, await operate(session, open, "preview", expected));
-        return EXIT.ok;
+    finish(session, preview);
+    if (session.interrupts.interrupted) {
+        throw new ExitError(EXIT.cancelled, `Cancelled before the up started; nothing was changed.`);
     }
+    return preview;
+}
 
-    // up
-    if (needsConfirmation) {
-        display.line(`Previewing the changes to ${stack} first:`);
-        const preview = await operate(session, open, "preview", expected);
-        finish(session, preview);
-        if (session.interrupts.interrupted) {
-            throw new ExitError(EXIT.cancelled, `Cancelled before the up started; nothing was changed.`);
-        }
+/**
+ * `up`: the gate preview, the confirmation (prod at a terminal), then the up itself. Not an update plan
+ * (`preview({ plan })` / `up({ plan })`): plans are an experimental CLI feature behind PULUMI_EXPERIMENTAL
+ * that fail an up whose resources are created inside an apply of unknown values
+ * (https://www.pulumi.com/docs/iac/concepts/update-plans/). So the up re-runs the program and may differ
+ * from the preview if the cloud changes in between; resource policies still run before each of its steps.
+ */
+async function runUp(session: Session, open: OpenStack, expected?: number): Promise<number> {
+    const { args, display, io } = session;
+    const preview = await gateUp(session, open, expected);
+    if (session.needsConfirmation) {
         if (!hasChanges(preview.changes)) {
-            display.line(`No changes to apply to ${stack}.`);
+            display.line(`No changes to apply to ${args.stack}.`);
             return EXIT.ok;
         }
-        const ok = await io.confirm(`Apply these changes to ${stack}? Type the stack name to confirm: `, stack);
+        const ok = await io.confirm(
+            `Apply these changes to ${args.stack}? Type the stack name to confirm: `,
+            args.stack,
+        );
         if (!ok) throw new ExitError(EXIT.refused, `Not confirmed; nothing was changed.`);
-        display.line("");
     }
+    display.line("");
     finish(session, await operate(session, open, "up", expected));
     display.line("");
     await printOutputs(session, open);
     return EXIT.ok;
+}
+
+async function run(session: Session, file: StackFile): Promise<number> {
+    const { args, display, io } = session;
+    const changes = args.command === "preview" || args.command === "up";
+    // The expected total runs the program offline (a few seconds); overlap it with selecting the stack.
+    const expectedTotal = changes
+        ? (io.estimateResources ?? ((stack: string) => estimateResources(stack, io.root)))(args.stack)
+        : undefined;
+    const open = await openStack(session.target, changes);
+    const version = open.command.version ? `v${open.command.version.version}` : "unknown version";
+    display.line(`  pulumi:   ${version} (${session.target.cli.path})`);
+    noteRecordedSecrets(session, file);
+    display.line("");
+
+    if (args.command === "outputs") {
+        await printOutputs(session, open);
+        return EXIT.ok;
+    }
+    if (args.command === "destroy") return runDestroy(session, open);
+    if (args.command === "refresh") return runRefresh(session, open);
+    if (args.command === "preview") {
+        finish(session, await operate(session, open, "preview", await expectedTotal));
+        return EXIT.ok;
+    }
+    return runUp(session, open, await expectedTotal);
 }
 
 /** Runs the deploy command; resolves to the exit code. */
@@ -286,37 +285,13 @@ export async function main(argv: readonly string[], io: DeployIo = processIo()):
     );
     interrupts.install();
     try {
-        const args = parseDeployArgs(argv, stackNames(io.root));
-        const file = readStackFile(args.stack, io.root);
-        const needsConfirmation =
-            isProduction(args.stack, file) && (args.command === "up" || args.command === "destroy") && !args.yes;
-        if (needsConfirmation && !io.interactive) {
-            throw new ExitError(
-                EXIT.refused,
-                `Refusing to ${args.command} stack ${args.stack} without confirmation. There is no terminal to ` +
-                    `confirm on, so pass --yes (in CI, the approval of the protected prod environment is the ` +
-                    `confirmation): npm run deploy -- ${args.command} --stack ${args.stack} --yes`,
-            );
-        }
-        const cli = requirePulumiCli(io.env);
-        const pack =
-            args.command === "preview" || args.command === "up" ? requirePolicyPack(io.root, args.stack) : undefined;
-        const backend = resolveBackend(io.env, io.root);
-        requireDurableBackend(io.env, args.command !== "preview" && args.command !== "outputs");
-        requireServiceLogin(backend, io.env);
-        const secrets = resolveSecrets(args.stack, file, backend, io.env);
-
-        display.line(`${args.command} stack ${args.stack} (cloud ${file.cloud ?? "aws"})`);
-        display.line(`  backend:  ${backend.source}`);
-        display.line(`  secrets:  ${secrets.source}`);
-        if (pack) display.line(`  policy:   policies/ with policies/config/${args.stack}.json`);
-        if (args.parallel) display.line(`  parallel: ${args.parallel}`);
-        for (const note of secrets.notes) display.line(`  note:     ${note}`);
-        ensureLocalBackend(backend);
-
+        const prepared = prepare(argv, io);
+        printHeader(display, prepared);
+        ensureLocalBackend(prepared.backend);
+        const { args, cli, backend, secrets, pack, needsConfirmation } = prepared;
         const target = { root: io.root, env: io.env, stack: args.stack, cli, backend, secrets };
-        session = { io, args, display, interrupts, target, pack };
-        return await run(session, needsConfirmation);
+        session = { io, args, display, interrupts, target, pack, needsConfirmation };
+        return await run(session, prepared.file);
     } catch (err) {
         if (err instanceof ExitError) {
             fail(err.message);
@@ -349,9 +324,13 @@ function exitAfterFlush(code: number): void {
     process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(exitAfterFlush, (err: unknown) => {
+/** The command as a process: `main` with this process's streams (and `root`, for tests), then exit. */
+export function runProcess(argv: readonly string[], root?: string): void {
+    const io = root === undefined ? processIo() : { ...processIo(), root };
+    main(argv, io).then(exitAfterFlush, (err: unknown) => {
         process.stderr.write(`deploy failed: ${err instanceof Error ? err.message : String(err)}\n`);
         exitAfterFlush(EXIT.failed);
     });
 }
+
+if (require.main === module) runProcess(process.argv.slice(2));

@@ -29,6 +29,7 @@ import {
     resolveSecrets,
 } from "./lib/environment";
 import { explainFailure } from "./lib/failures";
+import { findPlaceholders, stackFileConfig } from "./lib/placeholders";
 import { requirePolicyPack } from "./lib/policy";
 import {
     CheckRow,
@@ -183,6 +184,17 @@ async function previewOne(io: PrCheckIo, stack: string, mode: PrCheckArgs["previ
     });
     const credentials = detectCredentials(cloud, io.env);
     if (!credentials && mode === "auto") return row("skipped", `no ${cloud} credentials in the environment`);
+    // A real preview of documentation placeholders would talk to the cloud about values that cannot be
+    // deployed (and fail at the first Kubernetes resource): say what to replace, as `npm run deploy` does.
+    const placeholders = findPlaceholders(stackFileConfig(stack, io.root));
+    if (placeholders.length > 0) {
+        const keys = [...new Set(placeholders.map((p) => p.key))];
+        return row(
+            "failed",
+            `Pulumi.${stack}.yaml holds ${placeholders.length} documentation placeholders (${keys.slice(0, 3).join(", ")}` +
+                `${keys.length > 3 ? ", ..." : ""}); \`npm run placeholders -- --stack ${stack}\` lists what to replace`,
+        );
+    }
 
     let target;
     let pack;

@@ -101,6 +101,8 @@ export interface StackFile {
     readonly secretsProvider?: string;
     /** `encryptionsalt:` the CLI records when a stack is created with the passphrase provider. */
     readonly encryptionSalt?: string;
+    /** `encryptedkey:` the data key, encrypted by the KMS / Key Vault key, recorded with `secretsprovider:`. */
+    readonly encryptedKey?: string;
 }
 
 export function readStackFile(stack: string, root: string): StackFile {
@@ -109,6 +111,7 @@ export function readStackFile(stack: string, root: string): StackFile {
         config?: Record<string, unknown>;
         secretsprovider?: string;
         encryptionsalt?: string;
+        encryptedkey?: string;
     };
     const config = doc.config ?? {};
     const text = (v: unknown) => (typeof v === "string" ? v : undefined);
@@ -117,6 +120,7 @@ export function readStackFile(stack: string, root: string): StackFile {
         cloud: text(config["platform:cloud"]),
         secretsProvider: text(doc.secretsprovider),
         encryptionSalt: text(doc.encryptionsalt),
+        encryptedKey: text(doc.encryptedkey),
     };
 }
 
@@ -279,6 +283,43 @@ export function resolveSecrets(stack: string, file: StackFile, backend: Backend,
     }
     return { ...choice, notes };
 }
+
+/**
+ * What to tell the user when the CLI has just written a stack's secrets settings into Pulumi.<stack>.yaml
+ * (it does when `pulumi stack init` creates the stack, and when it restores them from the stack's state):
+ * those lines exist only on this machine until they are committed. A CI runner discards them, and the next
+ * run's CLI would then make up a new secrets provider for the stack (the passphrase provider on a
+ * self-managed backend) unless it falls back to the one recorded in the state (see FALLBACK_TO_STATE_VAR).
+ * The lines hold no secret: `encryptedkey` is the data key encrypted by the KMS / Key Vault key and
+ * `encryptionsalt` only verifies a passphrase. Returns no lines when nothing new was recorded; otherwise a
+ * GitHub Actions annotation (in GitHub Actions), the explanation, then the lines to commit.
+ */
+export function recordedSecretsNote(stack: string, before: StackFile, after: StackFile, env: Env): string[] {
+    const added: string[] = [];
+    if (!before.secretsProvider && after.secretsProvider) added.push(`secretsprovider: ${after.secretsProvider}`);
+    if (!before.encryptedKey && after.encryptedKey) added.push(`encryptedkey: ${after.encryptedKey}`);
+    if (!before.encryptionSalt && after.encryptionSalt) added.push(`encryptionsalt: ${after.encryptionSalt}`);
+    if (added.length === 0) return [];
+    const text =
+        `The Pulumi CLI recorded stack ${stack}'s secrets settings in Pulumi.${stack}.yaml on this machine. ` +
+        `Commit these lines (they hold no secret) so every machine and every CI run uses the same secrets ` +
+        `provider; until then CI restores them from the stack's state on each run:`;
+    const annotation =
+        env.GITHUB_ACTIONS === "true"
+            ? [`::warning file=Pulumi.${stack}.yaml,title=Commit the secrets provider::${text} ${added.join(" / ")}`]
+            : [];
+    return [...annotation, text, ...added];
+}
+
+/**
+ * Set on every CLI call (scripts/lib/workspace.ts): when Pulumi.<stack>.yaml does not record the stack's
+ * secrets provider (a stack created by an earlier CI run whose runner is gone), the CLI uses the provider
+ * recorded in the stack's state instead of creating a new one, and writes it back into the stack file.
+ * Documented in `pulumi help environment-variables` ("the secrets manager stored in the stack's state is
+ * used as a fallback when the stack configuration is missing or incomplete"); added by pulumi/pulumi#17236
+ * (v3.133), off by default (pulumi/pulumi#24535 explains why).
+ */
+export const FALLBACK_TO_STATE_VAR = "PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER";
 
 function requirePassphrase(stack: string, exists: boolean, env: Env): void {
     // An empty PULUMI_CONFIG_PASSPHRASE counts as not set (the CLI would accept it): CI expands a secret that

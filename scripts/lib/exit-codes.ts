@@ -12,10 +12,19 @@ export const EXIT = {
     usage: 2,
     /** Refused for safety: prod `up`/`destroy` without confirmation, or `destroy` while resources are protected. */
     refused: 3,
-    /** A mandatory policy violation stopped `preview` or `up`; nothing was changed. */
+    /**
+     * A mandatory policy violation stopped `preview`, or stopped `up` before it changed any resource; nothing
+     * was changed. (`up` previews with the policy pack first, so a violation the preview can see stops it here.)
+     */
     policy: 4,
     /** Another update holds the stack's lock (HTTP 409 on Pulumi Cloud, a lock file on a self-managed backend). */
     concurrent: 5,
+    /**
+     * A mandatory policy violation failed `up` after it had changed resources: the cloud was changed. Stack
+     * policies run only once every resource step is done, and values unknown at preview time are checked only
+     * then, so the preview could not catch it. The stack now holds what the policy rejects; fix and up again.
+     */
+    policyAfterChanges: 6,
     /** Cancelled with Ctrl-C (or SIGTERM): 128 + SIGINT, as shells report it. */
     cancelled: 130,
 } as const;

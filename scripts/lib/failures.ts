@@ -18,6 +18,11 @@ export interface FailureContext {
     readonly terminated: boolean;
     /** Mandatory policy findings seen in the event stream. */
     readonly mandatory: readonly PolicyEvent[];
+    /**
+     * Resources the operation changed (or tried to) before it stopped (`Progress.changed`).
+     * @default 0
+     */
+    readonly changed?: number;
     /** Error diagnostics seen in the event stream. */
     readonly errors: readonly string[];
     /** Everything the CLI wrote to stderr. */
@@ -72,21 +77,7 @@ export function explainFailure(err: unknown, ctx: FailureContext): Failure {
     }
 
     if (ctx.mandatory.length > 0) {
-        const listed = ctx.mandatory
-            .slice(0, 5)
-            .map((p) => `${p.policyName}${p.resourceUrn ? ` on ${p.resourceUrn.split("::").pop()}` : ""}`)
-            .join(", ");
-        const more = ctx.mandatory.length > 5 ? ` and ${ctx.mandatory.length - 5} more` : "";
-        return {
-            code: EXIT.policy,
-            message:
-                `Policy violation: the policy pack stopped the ${command} of stack ${stack} with ` +
-                `${ctx.mandatory.length} mandatory violation${ctx.mandatory.length === 1 ? "" : "s"} ` +
-                `(${listed}${more}; each message is printed above), so nothing was changed. Fix the settings the ` +
-                `messages name, usually in Pulumi.${stack}.yaml or a component's override bag, check the fix ` +
-                `offline with \`npm run check -- --stack ${stack}\`, and run the ${command} again. The thresholds ` +
-                `are in policies/config/${stack}.json; changing them is a policy decision for review, not a workaround.`,
-        };
+        return explainViolation(ctx);
     }
 
     if (name === "ConcurrentUpdateError" || CONCURRENT.some((re) => re.test(text))) {
@@ -131,4 +122,41 @@ export function explainFailure(err: unknown, ctx: FailureContext): Failure {
             ? ` Resources changed before the error are recorded in the state; re-run the ${command} after fixing it.`
             : "";
     return { code: EXIT.failed, message: `The ${command} of stack ${stack} failed: ${detail}.${partial}` };
+}
+
+/** A mandatory policy violation: whether anything was changed decides the code and what to do next. */
+function explainViolation(ctx: FailureContext): Failure {
+    const { command, stack } = ctx;
+    const listed = ctx.mandatory
+        .slice(0, 5)
+        .map((p) => `${p.policyName}${p.resourceUrn ? ` on ${p.resourceUrn.split("::").pop()}` : ""}`)
+        .join(", ");
+    const more = ctx.mandatory.length > 5 ? ` and ${ctx.mandatory.length - 5} more` : "";
+    const count = `${ctx.mandatory.length} mandatory violation${ctx.mandatory.length === 1 ? "" : "s"}`;
+    const fix =
+        `Fix the settings the messages name, usually in Pulumi.${stack}.yaml or a component's override bag, check ` +
+        `the fix offline with \`npm run check -- --stack ${stack}\``;
+    const changed = ctx.changed ?? 0;
+    if (command === "up" && changed > 0) {
+        return {
+            code: EXIT.policyAfterChanges,
+            message:
+                `Policy violation after changes: resources WERE changed. The up of stack ${stack} changed ` +
+                `${changed} resource${changed === 1 ? "" : "s"} (listed above) before the policy pack failed it ` +
+                `with ${count} (${listed}${more}; each message is printed above). Stack policies run only after ` +
+                `every resource step, and values unknown at preview time are checked only then, so the preview ` +
+                `before the up could not catch this. The stack now runs with what the policy rejects. ${fix}, ` +
+                `and run \`npm run deploy -- up --stack ${stack}\` again (it previews first); to go back instead, ` +
+                `revert the change that caused it and run the up.`,
+        };
+    }
+    const when = command === "up" ? "before any resource was changed" : "so nothing was changed";
+    return {
+        code: EXIT.policy,
+        message:
+            `Policy violation: the policy pack stopped the ${command} of stack ${stack} with ${count} ` +
+            `(${listed}${more}; each message is printed above), ${when}. ${fix}, and run the ${command} again. ` +
+            `The thresholds are in policies/config/${stack}.json; changing them is a policy decision for review, ` +
+            `not a workaround.`,
+    };
 }

@@ -86,6 +86,8 @@ export class Progress {
     private readonly inFlight = new Map<string, InFlight>();
     private readonly announced = new Set<string>();
     private readonly finished = new Set<string>();
+    /** Resources whose change finished or failed (see {@link changed}). */
+    private readonly touched = new Set<string>();
     private readonly now: () => number;
     readonly started: number;
     /** Every policy finding, in order. */
@@ -110,6 +112,20 @@ export class Progress {
         const seen = this.announced.size;
         if (this.options.expectedTotal === undefined) return seen > 0 ? seen : undefined;
         return Math.max(this.options.expectedTotal, seen);
+    }
+
+    /**
+     * Resource operations of an `up`, `destroy` or `refresh` that reached the cloud: finished changes (not
+     * `same`, not a `read`, not a refresh that found nothing) and failed attempts, which may have left a
+     * partial change behind; or the engine summary's count of changes, whichever is larger. Always 0 for a
+     * preview, which changes nothing.
+     */
+    get changed(): number {
+        if (this.planning) return 0;
+        const summarized = Object.entries(this.summary?.resourceChanges ?? {})
+            .filter(([op]) => op !== "same")
+            .reduce((sum, [, count]) => sum + (count ?? 0), 0);
+        return Math.max(this.touched.size, summarized);
     }
 
     get mandatoryViolations(): PolicyEvent[] {
@@ -143,12 +159,14 @@ export class Progress {
             const flight = this.inFlight.get(metadata.urn);
             this.inFlight.delete(metadata.urn);
             if (metadata.op === "same" || (metadata.op === "refresh" && !metadata.diffs?.length)) return;
+            if (metadata.op !== "read") this.touched.add(metadata.urn);
             const verb = (this.planning ? PLANNED[metadata.op] : PAST[metadata.op]) ?? metadata.op;
             const took = !this.planning && flight ? ` (${formatDuration((this.now() - flight.started) / 1000)})` : "";
             write(`${this.counter()} ${verb.padEnd(9)} ${metadata.type}  ${nameOf(metadata.urn)}${took}`);
         } else if (event.resOpFailedEvent) {
             const { metadata } = event.resOpFailedEvent;
             this.finished.add(metadata.urn);
+            this.touched.add(metadata.urn);
             this.inFlight.delete(metadata.urn);
             write(`${this.counter()} FAILED to ${metadata.op} ${metadata.type}  ${nameOf(metadata.urn)}`);
         } else if (event.diagnosticEvent) {

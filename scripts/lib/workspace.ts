@@ -5,7 +5,7 @@
  */
 import type { LocalWorkspaceOptions, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { execFile } from "child_process";
-import type { Backend, PulumiCli, SecretsChoice } from "./environment";
+import { type Backend, FALLBACK_TO_STATE_VAR, type PulumiCli, type SecretsChoice } from "./environment";
 
 export interface StackTarget {
     /** The repository root (Pulumi.yaml). */
@@ -38,6 +38,8 @@ export async function openStack(target: StackTarget, create: boolean): Promise<O
     }
     envVars.PULUMI_BACKEND_URL = target.backend.url;
     envVars.PULUMI_SKIP_UPDATE_CHECK = "true";
+    // A stack whose Pulumi.<stack>.yaml lacks its secrets provider keeps the one in its state (environment.ts).
+    envVars[FALLBACK_TO_STATE_VAR] = "true";
     const options: LocalWorkspaceOptions = {
         workDir: target.root,
         pulumiCommand: command,

@@ -6,7 +6,8 @@ import * as assert from "assert";
 import { ROOT } from "../../check/stack";
 import { main } from "../../scripts/deploy";
 import { EXIT } from "../../scripts/lib/exit-codes";
-import { FakePulumi, FakeScenario, fakePulumi, resourceEvents, summaryEvent } from "./fake-pulumi";
+import { DeployableRoot, deployableRoot } from "./deployable-root";
+import { FakePulumi, FakeScenario, fakePulumi, policyEvent, resourceEvents, summaryEvent } from "./fake-pulumi";
 
 interface Run {
     readonly code: number;
@@ -17,11 +18,18 @@ interface Run {
 }
 
 const fakes: FakePulumi[] = [];
+/** The stack files with their documentation placeholders replaced: the committed ones are refused. */
+let fixture: DeployableRoot;
 
 async function deploy(
     argv: string[],
     scenario: FakeScenario,
-    options: { env?: Record<string, string | undefined>; interactive?: boolean; answer?: string } = {},
+    options: {
+        env?: Record<string, string | undefined>;
+        interactive?: boolean;
+        answer?: string;
+        root?: string;
+    } = {},
 ): Promise<Run & { fake: FakePulumi }> {
     const fake = fakePulumi(scenario);
     fakes.push(fake);
@@ -30,7 +38,7 @@ async function deploy(
     const questions: string[] = [];
     const code = await main(argv, {
         env: { ...fake.env, ...options.env },
-        root: ROOT,
+        root: options.root ?? fixture.root,
         stdout: { write: (s: string) => (stdout += s) },
         stderr: { write: (s: string) => (stderr += s) },
         interactive: options.interactive ?? false,
@@ -68,7 +76,12 @@ const MANDATORY = {
 
 describe("deploy command against a stand-in Pulumi CLI", function () {
     this.timeout(60_000);
-    after(() => fakes.forEach((f) => f.cleanup()));
+    before(() => (fixture = deployableRoot()));
+    afterEach(() => ["dev", "staging", "prod"].forEach((stack) => fixture.reset(stack)));
+    after(() => {
+        fakes.forEach((f) => f.cleanup());
+        fixture.cleanup();
+    });
 
     it("up streams progress, ends with the summary and the outputs with secrets masked", async () => {
         const run = await deploy(["up", "--stack", "dev", "--parallel", "4"], {
@@ -86,7 +99,7 @@ describe("deploy command against a stand-in Pulumi CLI", function () {
         assert.match(run.stdout, /^Summary: 1 created, 0 updated, 0 deleted, 1 unchanged in 1m15s$/m);
         assert.match(run.stdout, /^ {2}database {2}\{"host":"db","password":"\[secret\]"\}$/m);
         assert.ok(!run.stdout.includes("hunter2"), "a nested secret must never be printed");
-        assert.deepStrictEqual(run.commands.slice(0, 2), ["stack select", "up --yes"]);
+        assert.deepStrictEqual(run.commands.slice(0, 3), ["stack select", "preview --policy-pack", "up --yes"]);
     });
 
     it("runs preview and up with the policy pack, the stack's policy config, the backend and --parallel", async () => {
@@ -96,8 +109,8 @@ describe("deploy command against a stand-in Pulumi CLI", function () {
         assert.strictEqual(run.code, EXIT.ok, run.stderr);
         const preview = run.fake.invocations().find((i) => i.args[0] === "preview")!;
         const flag = (name: string) => preview.args[preview.args.indexOf(name) + 1];
-        assert.strictEqual(flag("--policy-pack"), `${ROOT}/policies`);
-        assert.strictEqual(flag("--policy-pack-config"), `${ROOT}/policies/config/staging.json`);
+        assert.strictEqual(flag("--policy-pack"), `${fixture.root}/policies`);
+        assert.strictEqual(flag("--policy-pack-config"), `${fixture.root}/policies/config/staging.json`);
         assert.strictEqual(flag("--parallel"), "3");
         assert.strictEqual(flag("--stack"), "staging");
         assert.ok(preview.args.includes("--non-interactive"), "the CLI must never prompt");
@@ -277,5 +290,142 @@ describe("deploy command against a stand-in Pulumi CLI", function () {
             run.stderr,
             /^The up of stack dev failed: 1 error \(printed above\); the first: platform-dev-db: creating RDS instance/,
         );
+    });
+    // The Automation API's up() runs `pulumi up --yes --skip-preview` (node_modules/@pulumi/pulumi/automation/
+    // stack.js), and stack policies run only after every step (https://www.pulumi.com/docs/iac/using-pulumi/
+    // crossguard/core-concepts/): the preview in the same command is what stops a violation before any change.
+    it("runs a preview with the policy pack before every up, so that a violation stops it before any change", async () => {
+        for (const argv of [
+            ["up", "--stack", "dev"],
+            ["up", "--stack", "prod", "--yes"],
+        ]) {
+            const run = await deploy(argv, {
+                preview: { events: [summaryEvent({ update: 1 })] },
+                up: { events: [summaryEvent({ update: 1 })] },
+                ...OUTPUTS,
+            });
+            assert.strictEqual(run.code, EXIT.ok, run.stderr);
+            const calls = run.fake.invocations().map((i) => i.args);
+            const ups = calls.flatMap((args, i) => (args[0] === "up" ? [i] : []));
+            assert.strictEqual(ups.length, 1);
+            for (const at of ups) {
+                const before = calls.slice(0, at).filter((args) => args[0] === "preview");
+                assert.ok(
+                    before.some((args) => args[args.indexOf("--policy-pack") + 1] === `${fixture.root}/policies`),
+                    `${argv.join(" ")}: a preview with the policy pack precedes the up`,
+                );
+                assert.ok(calls[at].includes("--policy-pack"), "the up runs the policy pack too");
+            }
+        }
+    });
+
+    it("fails when the preview before an up finds a mandatory violation: the up never runs, exit 4", async () => {
+        const run = await deploy(["up", "--stack", "staging"], {
+            preview: { events: [MANDATORY], stderr: "error: preview failed\n", exit: 255 },
+            up: { events: [summaryEvent({ update: 1 })] },
+        });
+        assert.strictEqual(run.code, EXIT.policy, run.stderr);
+        assert.ok(!run.commands.some((c) => c.startsWith("up")), "up must not run");
+        assert.match(run.stderr, /^Policy violation: the policy pack stopped the preview of stack staging/);
+        assert.match(run.stderr, /, so nothing was changed\./);
+        assert.match(run.stderr, /The up did not start\.$/m);
+    });
+
+    it("says resources WERE changed (exit 6) when a stack policy fails an up after it changed them", async () => {
+        const stackUrn = "urn:pulumi:dev::platform::pulumi:pulumi:Stack::platform-dev";
+        const run = await deploy(["up", "--stack", "dev"], {
+            preview: { events: [summaryEvent({ create: 1 })] },
+            up: {
+                events: [
+                    ...resourceEvents("create", "aws:s3/bucket:Bucket", "platform-dev-assets"),
+                    policyEvent("required-tags", stackUrn, "Resources must carry the cost-center tag."),
+                    summaryEvent({ create: 1 }),
+                ],
+                stderr: "error: update failed\n",
+                exit: 255,
+            },
+        });
+        assert.strictEqual(run.code, EXIT.policyAfterChanges, run.stderr);
+        assert.match(run.stderr, /^Policy violation after changes: resources WERE changed\./);
+        assert.match(run.stderr, /changed 1 resource \(listed above\)/);
+        assert.doesNotMatch(run.stderr, /nothing was changed/);
+    });
+
+    it("says nothing was changed (exit 4) when a resource policy stops an up before its first change", async () => {
+        const run = await deploy(["up", "--stack", "staging"], {
+            preview: { events: [summaryEvent({ update: 1 })] },
+            up: { events: [MANDATORY, summaryEvent({})], stderr: "error: update failed\n", exit: 255 },
+        });
+        assert.strictEqual(run.code, EXIT.policy, run.stderr);
+        assert.match(run.stderr, /stopped the up of stack staging .*before any resource was changed/);
+    });
+
+    // RFC 5737 (documentation IPv4 ranges), RFC 2606 (example.com): values that cannot work in a deployment.
+    it("fails with exit 2 on the committed stack files' placeholders, naming every key, before the CLI runs", async () => {
+        for (const command of ["preview", "up"]) {
+            const run = await deploy([command, "--stack", "dev"], {}, { root: ROOT });
+            assert.strictEqual(run.code, EXIT.usage, run.stdout);
+            assert.match(run.stderr, new RegExp(`^Refusing to ${command} stack dev: Pulumi\\.dev\\.yaml still holds`));
+            for (const line of [
+                'platform:alertEmail = "platform-dev-alerts@example.com": example.com is reserved',
+                'platform:apiAllowedCidrs[0] = "203.0.113.0/24": 203.0.113.0/24 is a documentation range',
+                'platform:services[0].image = "ghcr.io/example-org/platform-api:1.4.2"',
+                'platform:services[0].expose.host = "api.dev.example.com"',
+                'platform:services[1].env.PUBLIC_API_URL = "https://api.dev.example.com"',
+            ]) {
+                assert.ok(run.stderr.includes(`  - ${line}`), `names ${line}`);
+            }
+            assert.match(run.stderr, /docs\/reaching-the-cluster-api\.md/);
+            assert.deepStrictEqual(run.commands, [], "nothing may run");
+        }
+        // Commands that do not run the program with the stack's configuration are not refused.
+        const outputs = await deploy(["outputs", "--stack", "dev"], OUTPUTS, { root: ROOT });
+        assert.strictEqual(outputs.code, EXIT.ok, outputs.stderr);
+    });
+
+    // A CI runner's Pulumi.<stack>.yaml is discarded with the runner; the CLI's fallback to the secrets
+    // manager in the state (PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER, pulumi/pulumi#17236) keeps the stack's
+    // KMS provider on the next run instead of making up a passphrase provider.
+    it("keeps the KMS secrets provider of a stack created in CI on the next run, and says what to commit", async () => {
+        const kms = "awskms://alias/platform-dev?region=eu-west-1";
+        const recorded = `secretsprovider: ${kms}\nencryptedkey: AQICAHh0ZXN0LWtleQ==\n`;
+        const env = {
+            CI: "true",
+            GITHUB_ACTIONS: "true",
+            PULUMI_CONFIG_PASSPHRASE: "",
+            PLATFORM_SECRETS_PROVIDER: kms,
+        };
+        const first = await deploy(
+            ["up", "--stack", "dev"],
+            {
+                "stack select": { stderr: "error: no stack named 'dev' found\n", exit: 255 },
+                "stack init": { appendToStackFile: recorded },
+                preview: { events: [summaryEvent({ create: 1 })] },
+                up: { events: [summaryEvent({ create: 1 })] },
+                ...OUTPUTS,
+            },
+            { env },
+        );
+        assert.strictEqual(first.code, EXIT.ok, first.stderr);
+        assert.match(first.stdout, /^::warning file=Pulumi\.dev\.yaml,title=Commit the secrets provider::/m);
+        assert.match(first.stdout, /Commit these lines \(they hold no secret\)/);
+        assert.match(first.stdout, new RegExp(`^ +secretsprovider: ${kms.replace(/[?.]/g, "\\$&")}$`, "m"));
+
+        fixture.reset("dev"); // the next run's checkout has no secretsprovider line
+        const next = await deploy(
+            ["up", "--stack", "dev"],
+            {
+                preview: { stateSecrets: recorded, events: [summaryEvent({ same: 1 })] },
+                up: { stateSecrets: recorded, events: [summaryEvent({ same: 1 })] },
+                ...OUTPUTS,
+            },
+            { env },
+        );
+        assert.strictEqual(next.code, EXIT.ok, next.stderr);
+        for (const call of next.fake.invocations()) {
+            assert.strictEqual(call.fallbackToState, "true", `${call.args[0]} falls back to the state's provider`);
+        }
+        assert.ok(fixture.read("dev").includes(recorded), "the state's provider is restored into the stack file");
+        assert.doesNotMatch(fixture.read("dev"), /encryptionsalt/, "no new passphrase provider is made up");
     });
 });

@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../../check/stack";
 import { EXIT } from "../../scripts/lib/exit-codes";
+import { DeployableRoot, deployableRoot } from "./deployable-root";
 import { fakePulumi, resourceEvents, summaryEvent } from "./fake-pulumi";
 
 interface Finished {
@@ -17,9 +18,26 @@ interface Finished {
     readonly stderr: string;
 }
 
-/** Starts `scripts/deploy.ts` as `npm run deploy` does, with exactly `env` and no terminal on stdin. */
-function start(argv: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<Finished> } {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/deploy.ts", ...argv], {
+/**
+ * Starts `scripts/deploy.ts` as `npm run deploy` does, with exactly `env` and no terminal on stdin. With
+ * `root`, the same process entry runs on that copy of the stack files (the committed ones hold documentation
+ * placeholders, which `preview` and `up` refuse).
+ */
+function start(
+    argv: string[],
+    env: Record<string, string>,
+    root?: string,
+): { child: ChildProcess; done: Promise<Finished> } {
+    const entry =
+        root === undefined
+            ? ["scripts/deploy.ts", ...argv]
+            : [
+                  "-e",
+                  'require("./scripts/deploy").runProcess(JSON.parse(process.argv[1]), process.argv[2])',
+                  JSON.stringify(argv),
+                  root,
+              ];
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", ...entry], {
         cwd: ROOT,
         env,
         stdio: ["ignore", "pipe", "pipe"],
@@ -38,10 +56,13 @@ function emptyDir(): string {
 
 describe("deploy command as a process", function () {
     this.timeout(60_000);
+    let fixture: DeployableRoot;
+    before(() => (fixture = deployableRoot()));
+    after(() => fixture.cleanup());
 
     it("exits 2 with how to install the CLI, and no stack trace, when there is no pulumi on PATH", async () => {
         const bare = emptyDir();
-        const { done } = start(["preview", "--stack", "dev"], { PATH: bare, HOME: bare });
+        const { done } = start(["preview", "--stack", "dev"], { PATH: bare, HOME: bare }, fixture.root);
         const run = await done;
         assert.strictEqual(run.code, EXIT.usage);
         assert.strictEqual(run.stdout, "");
@@ -59,8 +80,28 @@ describe("deploy command as a process", function () {
         assert.match(run.stderr, /npm run deploy -- up --stack prod --yes/);
     });
 
+    // RFC 5737 / RFC 2606: the committed stack files' documentation values cannot be deployed.
+    it("exits 2 on the committed stack files' placeholders, naming each key, before the CLI runs", async () => {
+        const fake = fakePulumi({ preview: { events: [summaryEvent({ create: 1 })] } });
+        try {
+            const run = await start(["preview", "--stack", "prod"], fake.env).done;
+            assert.strictEqual(run.code, EXIT.usage, run.stdout);
+            assert.strictEqual(run.stdout, "");
+            assert.match(
+                run.stderr,
+                /^Refusing to preview stack prod: Pulumi\.prod\.yaml still holds 9 documentation placeholders/,
+            );
+            assert.match(run.stderr, /^ {2}- platform:apiAllowedCidrs\[1\] = "198\.51\.100\.0\/24": /m);
+            assert.match(run.stderr, /^ {2}- platform:alertEmail = "platform-oncall@example\.com": /m);
+            assert.deepStrictEqual(fake.invocations(), [], "the CLI never runs");
+        } finally {
+            fake.cleanup();
+        }
+    });
+
     it("cancels cleanly on Ctrl-C: the engine is asked once, finishes what is in flight, exit 130", async () => {
         const fake = fakePulumi({
+            preview: { events: [summaryEvent({ create: 2 })] },
             up: {
                 events: [
                     ...resourceEvents("create", "aws:ec2/vpc:Vpc", "platform-dev-vpc"),
@@ -73,7 +114,7 @@ describe("deploy command as a process", function () {
             },
         });
         try {
-            const { child, done } = start(["up", "--stack", "dev"], fake.env);
+            const { child, done } = start(["up", "--stack", "dev"], fake.env, fixture.root);
             let seen = "";
             child.stdout!.on("data", (d) => {
                 seen += d;

@@ -18,6 +18,15 @@ export interface FakeStep {
     /** Keep running until SIGINT, then acknowledge it as the CLI does and finish with `afterInterrupt`. */
     readonly waitForInterrupt?: boolean;
     readonly afterInterrupt?: object[];
+    /** Appended to Pulumi.<stack>.yaml in the working directory, as `pulumi stack init` records its secrets settings. */
+    readonly appendToStackFile?: string;
+    /**
+     * The secrets settings this stack's state records (`secretsprovider: ...` lines). When Pulumi.<stack>.yaml
+     * records none, the command behaves as the real CLI's secrets manager loader: with
+     * PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER=true it restores these lines into the stack file; without it,
+     * it makes up a new passphrase provider and records its `encryptionsalt:` (pulumi/pulumi#17236).
+     */
+    readonly stateSecrets?: string;
 }
 
 /** Steps by command: `preview`, `up`, `stack select`, `stack output`, `stack output --show-secrets`, ... */
@@ -27,6 +36,8 @@ export interface Invocation {
     readonly args: string[];
     readonly backend?: string;
     readonly passphrase: boolean;
+    /** PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER as the CLI saw it. */
+    readonly fallbackToState?: string;
     /** Set when the process received SIGINT. */
     readonly signal?: string;
 }
@@ -46,12 +57,20 @@ const fs = require("fs");
 const scenario = JSON.parse(fs.readFileSync(${JSON.stringify(scenarioFile)}, "utf8"));
 const args = process.argv.slice(2);
 const record = (extra) => fs.appendFileSync(${JSON.stringify(logFile)}, JSON.stringify({
-    args, backend: process.env.PULUMI_BACKEND_URL, passphrase: process.env.PULUMI_CONFIG_PASSPHRASE !== undefined, ...extra,
+    args, backend: process.env.PULUMI_BACKEND_URL, passphrase: process.env.PULUMI_CONFIG_PASSPHRASE !== undefined,
+    fallbackToState: process.env.PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER, ...extra,
 }) + "\\n");
 if (args[0] === "version") { console.log("v3.200.0"); process.exit(0); }
 record({});
 const key = args[0] === "stack" ? "stack " + args[1] : args[0];
 const step = scenario[key + (args.includes("--show-secrets") ? " --show-secrets" : "")] || scenario[key] || {};
+const stackName = args[0] === "stack" && args[1] === "init" ? args[2] : args[args.indexOf("--stack") + 1];
+const stackFile = require("path").join(process.cwd(), "Pulumi." + stackName + ".yaml");
+if (step.appendToStackFile) fs.appendFileSync(stackFile, step.appendToStackFile);
+if (step.stateSecrets && !/^(secretsprovider|encryptionsalt):/m.test(fs.readFileSync(stackFile, "utf8"))) {
+    fs.appendFileSync(stackFile, process.env.PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER === "true"
+        ? step.stateSecrets : "encryptionsalt: v1:bmV3IHNhbHQ=:v1:made-up-by-this-run\\n");
+}
 const at = args.indexOf("--event-log");
 const log = at >= 0 ? args[at + 1] : undefined;
 let sequence = 0;
@@ -116,4 +135,25 @@ export function resourceEvents(op: string, type: string, name: string, stack = "
 
 export function summaryEvent(changes: Record<string, number>, durationSeconds = 12): object {
     return { summaryEvent: { maybeCorrupt: false, durationSeconds, resourceChanges: changes, policyPacks: {} } };
+}
+
+/** A policy finding, as the CLI streams it when the policy pack reports a violation. */
+export function policyEvent(
+    policyName: string,
+    urn: string,
+    message: string,
+    enforcementLevel: "mandatory" | "advisory" = "mandatory",
+): object {
+    return {
+        policyEvent: {
+            resourceUrn: urn,
+            message,
+            color: "never",
+            policyName,
+            policyPackName: "platform-policies",
+            policyPackVersion: "0.1.0",
+            policyPackVersionTag: "0.1.0",
+            enforcementLevel,
+        },
+    };
 }

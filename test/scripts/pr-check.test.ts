@@ -16,6 +16,7 @@ import {
     reportPassed,
 } from "../../scripts/lib/pr-report";
 import { main, parsePrCheckArgs, planChecks } from "../../scripts/pr-check";
+import { DeployableRoot, deployableRoot } from "./deployable-root";
 import { fakePulumi, summaryEvent } from "./fake-pulumi";
 
 function violation(level: Violation["enforcementLevel"], policy = "rds-backup-retention"): Violation {
@@ -167,6 +168,32 @@ describe("pr-check: summary and report", () => {
 
 describe("pr-check over the real stack files", function () {
     this.timeout(180_000);
+    let fixture: DeployableRoot;
+    before(() => (fixture = deployableRoot()));
+    after(() => fixture.cleanup());
+
+    // RFC 5737 / RFC 2606 values: a real preview of them is refused, as `npm run deploy` refuses them.
+    it("fails the real preview of a stack file with documentation placeholders, naming them, without running it", async () => {
+        const fake = fakePulumi({ preview: { events: [summaryEvent({ create: 3 })] } });
+        try {
+            let stdout = "";
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pr-check-report-"));
+            const code = await main(["--stack", "dev", "--cloud", "aws", "--report", path.join(dir, "r.md")], {
+                env: { ...fake.env, AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "example" },
+                root: ROOT,
+                stdout: { write: (s: string) => (stdout += s) },
+                stderr: { write: () => undefined },
+            });
+            assert.strictEqual(code, EXIT.failed);
+            assert.match(
+                stdout,
+                /failed +dev on aws: Pulumi\.dev\.yaml holds \d+ documentation placeholders \(platform:alertEmail,/,
+            );
+            assert.ok(!fake.invocations().some((i) => i.args[0] === "preview"), "no preview runs");
+        } finally {
+            fake.cleanup();
+        }
+    });
 
     it("prints the table for every stack on every cloud, previews where the CLI and credentials are, writes the report", async () => {
         // A stand-in CLI and AWS credentials: every stack file names aws, so each gets a real preview too.
@@ -176,9 +203,10 @@ describe("pr-check over the real stack files", function () {
             const reportFile = path.join(dir, "nested", "report.md");
             let stdout = "";
             let stderr = "";
+            // The copy without placeholders, so that the real previews run (the offline checks read the real files).
             const code = await main(["--report", reportFile], {
                 env: { ...fake.env, AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "example" },
-                root: ROOT,
+                root: fixture.root,
                 stdout: { write: (s: string) => (stdout += s) },
                 stderr: { write: (s: string) => (stderr += s) },
             });
@@ -200,7 +228,7 @@ describe("pr-check over the real stack files", function () {
             for (const stack of stackNames(ROOT)) {
                 const preview = fake.invocations().find((i) => i.args[0] === "preview" && i.args.includes(stack));
                 assert.ok(preview, `a real preview of ${stack} ran`);
-                assert.ok(preview.args.includes(`${ROOT}/policies/config/${stack}.json`));
+                assert.ok(preview.args.includes(`${fixture.root}/policies/config/${stack}.json`));
                 assert.match(stdout, new RegExp(`^${stack} +aws +3 +0 +0 +0 +2 +0 +0 +passed$`, "m"));
             }
             assert.match(md, /### Real previews/);

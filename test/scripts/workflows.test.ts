@@ -67,13 +67,18 @@ describe("GitHub workflows", () => {
         }
     });
 
-    it("pin every action to an exact release tag", () => {
+    it("pin every action to an exact release tag, or to a release's commit when it has no vX.Y.Z tag", () => {
         const uses = allSteps()
             .map(({ file, step }) => ({ file, uses: step.uses as string | undefined }))
             .filter((u): u is { file: string; uses: string } => u.uses !== undefined && !u.uses.startsWith("./"));
         assert.ok(uses.length > 0);
         for (const { file, uses: ref } of uses) {
-            assert.match(ref, /^[\w.-]+\/[\w./-]+@v\d+\.\d+\.\d+$/, `${file}: ${ref} is not pinned to vX.Y.Z`);
+            assert.match(ref, /^[\w.-]+\/[\w./-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/, `${file}: ${ref} is not pinned`);
+            if (/@[0-9a-f]{40}$/.test(ref)) {
+                // A commit pin names its release in a comment, so an update is a readable diff.
+                const source = fs.readFileSync(path.join(ROOT, file), "utf8");
+                assert.match(source, new RegExp(`uses: ${ref} # v\\d+(\\.\\d+)*`), `${file}: ${ref} names its release`);
+            }
         }
         // One version of each action everywhere.
         const versions = new Map<string, Set<string>>();
@@ -172,5 +177,52 @@ describe("GitHub workflows", () => {
         assert.match(runs(job), /npm run deploy -- up --stack "\$STACK" \$CONFIRM/);
         const confirm = job.steps.find((s: Yaml) => /npm run deploy/.test(s.run ?? ""));
         assert.strictEqual(confirm.env.CONFIRM, "${{ inputs.confirm && '--yes' || '' }}");
+    });
+
+    // AKS kubeconfigs run `kubelogin get-token` (components/cluster/azure.ts); the ubuntu runner images do not
+    // ship it (actions/runner-images images/ubuntu/scripts/build/install-kubernetes-tools.sh).
+    it("install a pinned kubelogin in every job that logs in to Azure, before Pulumi runs, so that AKS kubeconfigs work", () => {
+        let jobs = 0;
+        for (const [file, doc] of docs) {
+            for (const [name, job] of Object.entries<Yaml>(doc.jobs ?? {})) {
+                const steps: Yaml[] = job.steps ?? [];
+                if (!steps.some((s) => String(s.uses ?? "").startsWith("azure/login@"))) continue;
+                jobs++;
+                const at = steps.findIndex((s) => String(s.uses ?? "").startsWith("azure/use-kubelogin@"));
+                assert.ok(at >= 0, `${file} job ${name} installs kubelogin`);
+                assert.match(String(steps[at].with?.["kubelogin-version"]), /^v\d+\.\d+\.\d+$/, "a pinned kubelogin");
+                const pulumi = steps.findIndex(
+                    (s) => String(s.uses ?? "").startsWith("pulumi/actions@") && s.with?.command,
+                );
+                const deploy = steps.findIndex((s) => /npm run deploy/.test(String(s.run ?? "")));
+                assert.ok(at < Math.max(pulumi, deploy), `${file} job ${name}: kubelogin before Pulumi runs`);
+            }
+        }
+        assert.strictEqual(jobs, 2, "the deploy job and the PR preview job log in to Azure");
+    });
+
+    // Stack policies run only after every step (https://www.pulumi.com/docs/iac/using-pulumi/crossguard/
+    // core-concepts/): only `npm run deploy -- up`, which refuses placeholders and previews with the policy pack
+    // first, may change a stack; a real preview runs only after the placeholder check.
+    it("change stacks only through npm run deploy -- up, and preview only after refusing placeholders", () => {
+        for (const { file, step } of allSteps()) {
+            assert.doesNotMatch(String(step.run ?? ""), /\bpulumi (up|update|destroy)\b|--skip-preview/, file);
+            if (String(step.uses ?? "").startsWith("pulumi/actions@") && step.with?.command) {
+                assert.strictEqual(step.with.command, "preview", `${file}: the Pulumi action only previews`);
+            }
+        }
+        const preview = workflow("pull-request.yml").jobs.preview;
+        const steps: Yaml[] = preview.steps;
+        const guard = steps.findIndex((s) => /npm run --silent placeholders -- --stack "\$STACK"/.test(s.run ?? ""));
+        const real = steps.findIndex((s) => String(s.uses ?? "").startsWith("pulumi/actions@") && s.with?.command);
+        assert.ok(guard >= 0 && guard < real, "the placeholder check runs before the real preview");
+        assert.strictEqual(steps[guard].env.STACK, "${{ matrix.stack }}");
+    });
+
+    // pulumi/pulumi#17236: without it, a runner whose checkout lacks the stack's `secretsprovider:` line makes
+    // up a new secrets provider for the stack.
+    it("let the CLI fall back to the secrets provider in the state in every job that runs Pulumi", () => {
+        const jobs = [workflow("deploy-stack.yml").jobs.up, workflow("pull-request.yml").jobs.preview];
+        for (const job of jobs) assert.strictEqual(job.env.PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER, "true");
     });
 });
