@@ -227,12 +227,25 @@ export function createAzureAlertRoute(name: string, args: AlertRouteArgs, parent
     const tags = context.tags;
     const workspace = new monitor.AzureMonitorWorkspace(
         `${name}-workspace`,
-        { resourceGroupName, location, publicNetworkAccess: "Enabled", tags },
+        // Explicit short names: the auto-named ones would exceed the 44-character limits of these types.
+        {
+            resourceGroupName,
+            location,
+            azureMonitorWorkspaceName: `${context.namePrefix}-alerts`,
+            publicNetworkAccess: "Enabled",
+            tags,
+        },
         opts,
     );
     const endpoint = new monitor.DataCollectionEndpoint(
         `${name}-dce`,
-        { resourceGroupName, location, networkAcls: { publicNetworkAccess: "Enabled" }, tags },
+        {
+            resourceGroupName,
+            location,
+            dataCollectionEndpointName: `${context.namePrefix}-alerts-dce`,
+            networkAcls: { publicNetworkAccess: "Enabled" },
+            tags,
+        },
         opts,
     );
     const rule = new monitor.DataCollectionRule(
@@ -240,6 +253,7 @@ export function createAzureAlertRoute(name: string, args: AlertRouteArgs, parent
         {
             resourceGroupName,
             location,
+            dataCollectionRuleName: `${context.namePrefix}-alerts-dcr`,
             description: "Prometheus ALERTS series from the cluster, for the platform's alert rules",
             dataCollectionEndpointId: endpoint.id,
             dataSources: {
