@@ -133,15 +133,6 @@ const AZURE_SEVERITY = { critical: 1, warning: 2, info: 3 } as const;
 /** In-cluster alerts that never notify: Watchdog is the heartbeat (watched below), InfoInhibitor a helper. */
 const NEVER_NOTIFY = ["Watchdog", "InfoInhibitor"];
 
-/** A Prometheus duration ("5m", "1h") as the ISO 8601 duration Azure rules take ("PT5M", "PT1H"). */
-export function isoDuration(duration: string): string {
-    const match = /^(\d+)([smh])$/.exec(duration);
-    if (!match) {
-        throw new Error(`Alert rule duration "${duration}" is not a whole number of s, m or h.`);
-    }
-    return `PT${match[1]}${match[2].toUpperCase()}`;
-}
-
 /** The firing in-cluster alerts matching a selector, one series per alert across HA Prometheus replicas. */
 const firing = (selector: string) => `max without (prometheus_replica) (ALERTS{alertstate="firing", ${selector}})`;
 
@@ -157,11 +148,10 @@ export function azureAlertRules(
     const resolve = { autoResolved: true, timeToResolve: "PT10M" };
     const own = ruleGroups.flatMap((g) => g.rules.map((r) => r.alert));
     const others = [...NEVER_NOTIFY, ...own].join("|");
-    const rule = (alert: string, expression: string, severity: number, summary: string, forDuration?: string) => ({
+    const rule = (alert: string, expression: string, severity: number, summary: string) => ({
         alert,
         expression,
         severity,
-        for: forDuration,
         enabled: true,
         annotations: {
             summary,

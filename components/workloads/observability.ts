@@ -5,7 +5,14 @@ import { ConfigMap, Namespace, Secret } from "@pulumi/kubernetes/core/v1";
 import { Release } from "@pulumi/kubernetes/helm/v3";
 import { Ingress } from "@pulumi/kubernetes/networking/v1";
 import { Cloud, Environment } from "../shared/context";
-import { AlertRoute, AlertRouteOutputs, AlertRule, ClusterMonitoringArgs, ClusterMonitoringOutputs } from ".";
+import {
+    AlertRoute,
+    AlertRouteOutputs,
+    AlertRule,
+    AlertRuleGroup,
+    ClusterMonitoringArgs,
+    ClusterMonitoringOutputs,
+} from ".";
 import { CHART_PINS } from "./charts";
 import { createStorageClass } from "./storage-class";
 
@@ -517,6 +524,45 @@ function createGrafanaIngress(
     );
 }
 
+/** The services' Grafana dashboard (picked up by the sidecar) and the platform's PrometheusRules. */
+function createDashboardAndRules(
+    name: string,
+    args: ClusterMonitoringArgs,
+    ns: pulumi.Input<string>,
+    ruleGroups: AlertRuleGroup[],
+    stack: Release,
+    parent: pulumi.Resource,
+): void {
+    const opts = { parent };
+    new ConfigMap(
+        `${name}-services-dashboard`,
+        {
+            metadata: { name: "platform-services-dashboard", namespace: ns, labels: { grafana_dashboard: "1" } },
+            data: {
+                "platform-services.json": JSON.stringify(servicesDashboard(args.appNamespace, args.services), null, 2),
+            },
+        },
+        opts,
+    );
+    // Logical names kept from the single-rule days (`-service-alerts`), so the existing rule keeps its URN.
+    const ids: Record<string, string> = {
+        "platform-services": "service-alerts",
+        "platform-certificates": "certificate-alerts",
+    };
+    for (const group of ruleGroups) {
+        new CustomResource(
+            `${name}-${ids[group.name]}`,
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "PrometheusRule",
+                metadata: { name: group.name, namespace: ns },
+                spec: { groups: [group] },
+            },
+            { parent, dependsOn: [stack] },
+        );
+    }
+}
+
 /**
  * kube-prometheus-stack (pinned) picking up every ServiceMonitor and PrometheusRule, with persistent
  * volumes, the managed control plane's unscrapable targets turned off, Grafana with a generated admin
@@ -580,32 +626,7 @@ export function createClusterMonitoring(
     if (args.grafanaHost) {
         createGrafanaIngress(name, args, ns, args.grafanaHost, parent);
     }
-    new ConfigMap(
-        `${name}-services-dashboard`,
-        {
-            metadata: { name: "platform-services-dashboard", namespace: ns, labels: { grafana_dashboard: "1" } },
-            data: {
-                "platform-services.json": JSON.stringify(servicesDashboard(args.appNamespace, args.services), null, 2),
-            },
-        },
-        opts,
-    );
-    const [services, certificates] = ruleGroups;
-    for (const [id, group] of [
-        ["service-alerts", services],
-        ["certificate-alerts", certificates],
-    ] as const) {
-        new CustomResource(
-            `${name}-${id}`,
-            {
-                apiVersion: "monitoring.coreos.com/v1",
-                kind: "PrometheusRule",
-                metadata: { name: group.name, namespace: ns },
-                spec: { groups: [group] },
-            },
-            { parent, dependsOn: [stack] },
-        );
-    }
+    createDashboardAndRules(name, args, ns, ruleGroups, stack, parent);
 
     return {
         grafanaUrl: pulumi.output(

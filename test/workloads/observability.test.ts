@@ -15,7 +15,7 @@ import {
     mergeValues,
     serviceAlertRules,
 } from "../../components/workloads/observability";
-import { azureAlertRules, isoDuration } from "../../components/workloads/azure";
+import { azureAlertRules } from "../../components/workloads/azure";
 import { ProgramRun, ResourceRecord } from "../../check/runtime";
 import { CLOUDS, inputs, ofType, outputs, runStack } from "../harness";
 
@@ -347,12 +347,6 @@ describe("observability building blocks", () => {
                 `${pin.chart} says where its version comes from`,
             );
         }
-    });
-
-    it("converts rule durations to the ISO 8601 form Azure rules take, and rejects others", () => {
-        assert.strictEqual(isoDuration("5m"), "PT5M");
-        assert.strictEqual(isoDuration("1h"), "PT1H");
-        assert.throws(() => isoDuration("1h30m"), /whole number/);
     });
 
     it("counts an in-cluster alert once on Azure although every HA Prometheus replica writes it", () => {
