@@ -106,6 +106,18 @@ const types: Record<string, AzureType> = {
         nameInput: "dataCollectionRuleName",
         path: (_, n) => `Microsoft.Insights/dataCollectionRules/${n}`,
     },
+    "azure-native:monitor:DataCollectionEndpoint": {
+        nameInput: "dataCollectionEndpointName",
+        path: (_, n) => `Microsoft.Insights/dataCollectionEndpoints/${n}`,
+    },
+    "azure-native:monitor:AzureMonitorWorkspace": {
+        nameInput: "azureMonitorWorkspaceName",
+        path: (_, n) => `Microsoft.Monitor/accounts/${n}`,
+    },
+    "azure-native:alertsmanagement:PrometheusRuleGroup": {
+        nameInput: "ruleGroupName",
+        path: (_, n) => `Microsoft.AlertsManagement/prometheusRuleGroups/${n}`,
+    },
     "azure-native:monitor:DataCollectionRuleAssociation": {
         nameInput: "associationName",
         id: (i, n) => `${i.resourceUri}/providers/Microsoft.Insights/dataCollectionRuleAssociations/${n}`,
@@ -252,6 +264,21 @@ export const azureState: Record<string, StateFn> = {
             provisioningState: "Succeeded",
         };
     },
+    // A data collection endpoint's ingestion host and a rule's immutable id, as Azure Monitor assigns them.
+    "azure-native:monitor:DataCollectionEndpoint": (r, at) => {
+        const name = physicalName(r);
+        return {
+            name,
+            metricsIngestion: {
+                endpoint: `https://${name}-${hash(name, 4)}.${at.location}-1.metrics.ingest.monitor.azure.com`,
+            },
+            logsIngestion: { endpoint: `https://${name}-${hash(name, 4)}.${at.location}-1.ingest.monitor.azure.com` },
+        };
+    },
+    "azure-native:monitor:DataCollectionRule": (r) => ({
+        name: physicalName(r),
+        immutableId: `dcr-${hash(`dcr/${r.name}`, 32)}`,
+    }),
     "azure-native:containerregistry:Registry": (r) => {
         const name = physicalName(r);
         return { name, loginServer: `${name.toLowerCase()}.azurecr.io`, provisioningState: "Succeeded" };

@@ -27,6 +27,7 @@ export const BUILT_IN_ROLES = {
     acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
     acrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
     storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+    monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
 } as const;
 
 /** The full role definition id of a built-in role in the stack's subscription. */

@@ -1,11 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ecr from "@pulumi/aws/ecr";
+import * as sns from "@pulumi/aws/sns";
 import { podIdentityRole } from "../shared/aws";
 import { awsPlacement } from "../shared/context";
 import {
     AlertRouteArgs,
     AlertRouteOutputs,
     EgressDestination,
+    PrometheusRouteSettings,
     RegistryArgs,
     RegistryOutputs,
     WorkloadIdentityArgs,
@@ -135,23 +138,36 @@ export function createAwsIdentity(
 /**
  * Alertmanager publishes to the Monitoring component's SNS topic (SigV4, credentials from EKS Pod
  * Identity), so in-cluster alerts reach the same alert e-mail as the CloudWatch alarms.
+ *
+ * The always-firing Watchdog alert goes to a heartbeat topic of its own, with no subscribers, every
+ * `watchdogIntervalMinutes`: SNS counts every publish in CloudWatch (`AWS/SNS` `NumberOfMessagesPublished`
+ * per `TopicName`, https://docs.aws.amazon.com/sns/latest/dg/sns-monitoring-using-cloudwatch.html), and an
+ * alarm that treats missing data as breaching (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data)
+ * e-mails the alert address when three intervals pass without a heartbeat: Prometheus, Alertmanager, the
+ * cluster or the route itself is down. That is the dead man's switch the Watchdog alert exists for.
  */
 export function createAwsAlertRoute(name: string, args: AlertRouteArgs, parent: pulumi.Resource): AlertRouteOutputs {
     const { region } = awsPlacement(args.context);
     const opts = { parent };
+    const heartbeat = createHeartbeat(name, args, opts);
     podIdentityRole(
         name,
         {
-            description: "Pod Identity role of Alertmanager: publish to the platform's alert topic",
+            description: "Pod Identity role of Alertmanager: publish to the platform's alert and heartbeat topics",
             clusterName: args.cluster.clusterName,
             namespace: args.namespace,
             serviceAccount: args.serviceAccountName,
             policyName: "publish",
-            policy: pulumi.output(args.alertDestinationId).apply((topicArn) =>
+            policy: pulumi.all([args.alertDestinationId, heartbeat.arn]).apply(([topicArn, heartbeatArn]) =>
                 JSON.stringify({
                     Version: "2012-10-17",
                     Statement: [
-                        { Sid: "Publish", Effect: "Allow", Action: ["sns:Publish"], Resource: topicArn },
+                        {
+                            Sid: "Publish",
+                            Effect: "Allow",
+                            Action: ["sns:Publish"],
+                            Resource: [topicArn, heartbeatArn],
+                        },
                         {
                             Sid: "TopicKeyThroughSnsOnly",
                             Effect: "Allow",
@@ -165,22 +181,60 @@ export function createAwsAlertRoute(name: string, args: AlertRouteArgs, parent: 
         },
         opts,
     );
+    const snsReceiver =
+        (receiverName: string, subject: string, sendResolved: boolean) =>
+        (topicArn: string): Record<string, unknown> => ({
+            name: receiverName,
+            sns_configs: [{ topic_arn: topicArn, sigv4: { region }, subject, send_resolved: sendResolved }],
+        });
     return {
-        receiver: pulumi.output(args.alertDestinationId).apply(
-            (topicArn): Record<string, unknown> => ({
-                name: "platform",
-                sns_configs: [
-                    {
-                        topic_arn: topicArn,
-                        sigv4: { region },
-                        subject: "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} {{ .CommonLabels.service }}",
-                        send_resolved: true,
-                    },
-                ],
-            }),
-        ),
+        receiver: pulumi
+            .output(args.alertDestinationId)
+            .apply(
+                snsReceiver(
+                    "platform",
+                    "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} {{ .CommonLabels.service }}",
+                    true,
+                ),
+            ),
+        watchdogReceiver: heartbeat.arn.apply(snsReceiver("watchdog", "Watchdog heartbeat", false)),
         serviceAccountAnnotations: pulumi.output<Record<string, string>>({}),
+        // Prometheus needs nothing: on AWS the rules are evaluated in the cluster only.
+        prometheus: pulumi
+            .output(args.namespace)
+            .apply((): PrometheusRouteSettings => ({ remoteWrite: [], serviceAccountAnnotations: {}, podLabels: {} })),
     };
+}
+
+/**
+ * The heartbeat topic (encrypted with the AWS-managed SNS key; nobody subscribes) and the alarm on its
+ * publish count: one datapoint per heartbeat interval, alarming after three missed in a row.
+ */
+function createHeartbeat(name: string, args: AlertRouteArgs, opts: pulumi.CustomResourceOptions): sns.Topic {
+    const topic = new sns.Topic(`${name}-heartbeat`, { kmsMasterKeyId: "alias/aws/sns" }, opts);
+    new cloudwatch.MetricAlarm(
+        `${name}-heartbeat-missing`,
+        {
+            alarmDescription:
+                "No Watchdog heartbeat from the cluster's Alertmanager: in-cluster alerting is down " +
+                "(Prometheus, Alertmanager, the nodes or the SNS route).",
+            namespace: "AWS/SNS",
+            metricName: "NumberOfMessagesPublished",
+            dimensions: { TopicName: topic.name },
+            statistic: "Sum",
+            period: args.watchdogIntervalMinutes * 60,
+            evaluationPeriods: 3,
+            datapointsToAlarm: 3,
+            comparisonOperator: "LessThanThreshold",
+            threshold: 1,
+            // No publish at all produces no datapoint: silence must count as a missed heartbeat.
+            treatMissingData: "breaching",
+            alarmActions: [args.alertDestinationId],
+            okActions: [args.alertDestinationId],
+        },
+        opts,
+    );
+    return topic;
 }
 
 export const awsWorkloads: WorkloadsCloudImplementation = {

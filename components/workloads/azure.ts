@@ -1,13 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as alertsmanagement from "@pulumi/azure-native/alertsmanagement";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as monitor from "@pulumi/azure-native/monitor";
+import type * as azureInputs from "@pulumi/azure-native/types/input";
 import { compactGlobalName, roleDefinitionId } from "../shared/azure";
 import { azurePlacement } from "../shared/context";
 import {
     AlertRouteArgs,
     AlertRouteOutputs,
+    AlertRuleGroup,
     EgressDestination,
+    PrometheusRouteSettings,
     RegistryArgs,
     RegistryOutputs,
     WorkloadIdentityArgs,
@@ -125,34 +130,214 @@ export function createAzureIdentity(
     };
 }
 
+/** One rule of an Azure Monitor Prometheus rule group (without its actions). */
+type AzurePrometheusRule = Omit<azureInputs.alertsmanagement.PrometheusRuleArgs, "actions">;
+
+/** Azure alert severities (0 = critical ... 4 = verbose) for the rules' severity labels. */
+const AZURE_SEVERITY = { critical: 1, warning: 2, info: 3 } as const;
+
+/** In-cluster alerts that never notify: Watchdog is the heartbeat (watched below), InfoInhibitor a helper. */
+const NEVER_NOTIFY = ["Watchdog", "InfoInhibitor"];
+
+/** The firing in-cluster alerts matching a selector, one series per alert across HA Prometheus replicas. */
+const firing = (selector: string) => `max without (prometheus_replica) (ALERTS{alertstate="firing", ${selector}})`;
+
 /**
- * Azure Monitor action groups cannot receive from Alertmanager, so Alertmanager e-mails the alert address
- * itself through an SMTP relay in the cluster's reach (`smtp.<domain>` of the alert address, port 587,
- * STARTTLS). Replace the smarthost with the organisation's relay when it differs.
+ * The Azure Monitor rules that deliver the cluster's alerts to the action group: one rule per platform alert
+ * (same name, summary and severity), a catch-all for kube-prometheus-stack's own rules by severity, and the
+ * dead man's switch on the Watchdog series.
  */
-export function createAzureAlertRoute(
-    _name: string,
-    args: AlertRouteArgs,
-    _parent: pulumi.Resource,
-): AlertRouteOutputs {
-    const domain = args.alertEmail.split("@")[1] ?? "example.com";
+export function azureAlertRules(
+    ruleGroups: AlertRuleGroup[],
+    watchdogIntervalMinutes: number,
+): { name: string; rules: AzurePrometheusRule[] }[] {
+    const resolve = { autoResolved: true, timeToResolve: "PT10M" };
+    const own = ruleGroups.flatMap((g) => g.rules.map((r) => r.alert));
+    const others = [...NEVER_NOTIFY, ...own].join("|");
+    const rule = (alert: string, expression: string, severity: number, summary: string) => ({
+        alert,
+        expression,
+        severity,
+        enabled: true,
+        annotations: {
+            summary,
+            description: "Firing in the cluster's Prometheus; details in Grafana and Alertmanager.",
+        },
+        resolveConfiguration: resolve,
+    });
+    return [
+        // The platform's alerts keep their names: the in-cluster rule already waited for its `for`.
+        ...ruleGroups.map((group) => ({
+            name: group.name,
+            rules: group.rules.map((r) =>
+                rule(
+                    r.alert,
+                    firing(`alertname="${r.alert}"`),
+                    AZURE_SEVERITY[r.labels.severity],
+                    r.annotations.summary ?? r.alert,
+                ),
+            ),
+        })),
+        {
+            name: "platform-cluster",
+            rules: [
+                ...(["critical", "warning"] as const).map((severity) =>
+                    rule(
+                        `ClusterAlert${severity === "critical" ? "Critical" : "Warning"}`,
+                        firing(`severity="${severity}", alertname!~"${others}"`),
+                        AZURE_SEVERITY[severity],
+                        `{{ $labels.alertname }} (${severity}) in {{ $labels.namespace }}`,
+                    ),
+                ),
+                // Dead man's switch: Watchdog always fires, so its series stops only when Prometheus, its remote
+                // write or the cluster is down. Three heartbeat intervals of silence alert.
+                rule(
+                    "ClusterAlertingDown",
+                    `absent_over_time(ALERTS{alertname="Watchdog"}[${3 * watchdogIntervalMinutes}m])`,
+                    AZURE_SEVERITY.critical,
+                    "No Watchdog heartbeat from the cluster's Prometheus: in-cluster alerting is down.",
+                ),
+            ],
+        },
+    ];
+}
+
+/**
+ * In-cluster alerts reach the Monitoring component's action group through Azure Monitor, authenticated end
+ * to end with Microsoft Entra (no SMTP relay, no secret): Prometheus remote-writes only its `ALERTS` series
+ * (the synthetic series of every pending and firing alert,
+ * https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/#inspecting-alerts-during-runtime)
+ * to an Azure Monitor workspace through a data collection endpoint and rule, as a user-assigned identity
+ * federated with its ServiceAccount (Workload ID) holding Monitoring Metrics Publisher on the rule
+ * (https://learn.microsoft.com/azure/azure-monitor/containers/prometheus-remote-write-azure-workload-identity;
+ * prometheus-operator's `azureAd.workloadIdentity`, Prometheus >= 3.7, kube-prometheus-stack-88.5.3 ships
+ * 3.14). Prometheus rule groups in that workspace (`Microsoft.AlertsManagement/prometheusRuleGroups`) notify
+ * the action group for each firing alert and when the Watchdog series goes silent. Alertmanager keeps its
+ * UI and silences, but its "platform" receiver has no integration on Azure: notifications leave only once,
+ * through Azure Monitor. Only ALERTS are written, so ingestion stays a few series per alert, not the cluster.
+ */
+export function createAzureAlertRoute(name: string, args: AlertRouteArgs, parent: pulumi.Resource): AlertRouteOutputs {
+    const { context } = args;
+    const { resourceGroupName, location, tenantId } = azurePlacement(context);
+    const opts = { parent };
+    const tags = context.tags;
+    const workspace = new monitor.AzureMonitorWorkspace(
+        `${name}-workspace`,
+        // Explicit short names: the auto-named ones would exceed the 44-character limits of these types.
+        {
+            resourceGroupName,
+            location,
+            azureMonitorWorkspaceName: `${context.namePrefix}-alerts`,
+            publicNetworkAccess: "Enabled",
+            tags,
+        },
+        opts,
+    );
+    const endpoint = new monitor.DataCollectionEndpoint(
+        `${name}-dce`,
+        {
+            resourceGroupName,
+            location,
+            dataCollectionEndpointName: `${context.namePrefix}-alerts-dce`,
+            networkAcls: { publicNetworkAccess: "Enabled" },
+            tags,
+        },
+        opts,
+    );
+    const rule = new monitor.DataCollectionRule(
+        `${name}-dcr`,
+        {
+            resourceGroupName,
+            location,
+            dataCollectionRuleName: `${context.namePrefix}-alerts-dcr`,
+            description: "Prometheus ALERTS series from the cluster, for the platform's alert rules",
+            dataCollectionEndpointId: endpoint.id,
+            dataSources: {
+                prometheusForwarder: [{ name: "cluster-alerts", streams: ["Microsoft-PrometheusMetrics"] }],
+            },
+            destinations: { monitoringAccounts: [{ name: "workspace", accountResourceId: workspace.id }] },
+            dataFlows: [{ streams: ["Microsoft-PrometheusMetrics"], destinations: ["workspace"] }],
+            tags,
+        },
+        opts,
+    );
+    const identity = createPrometheusIdentity(name, args, rule, opts);
+
+    for (const group of azureAlertRules(args.ruleGroups ?? [], args.watchdogIntervalMinutes)) {
+        new alertsmanagement.PrometheusRuleGroup(
+            `${name}-${group.name}`,
+            {
+                resourceGroupName,
+                location,
+                ruleGroupName: `${context.namePrefix}-${group.name}`,
+                description: `In-cluster alerts (${group.name}) to the platform's action group`,
+                scopes: [workspace.id],
+                enabled: true,
+                interval: "PT1M",
+                rules: group.rules.map((r) => ({ ...r, actions: [{ actionGroupId: args.alertDestinationId }] })),
+                tags,
+            },
+            opts,
+        );
+    }
+
+    const url = pulumi.interpolate`${endpoint.metricsIngestion.apply((m) => m?.endpoint ?? "")}/dataCollectionRules/${rule.immutableId}/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24`;
     return {
-        receiver: pulumi.output(args.alertEmail).apply(
-            (to): Record<string, unknown> => ({
-                name: "platform",
-                email_configs: [
+        receiver: pulumi.output(args.namespace).apply((): Record<string, unknown> => ({ name: "platform" })),
+        watchdogReceiver: pulumi.output(args.namespace).apply((): Record<string, unknown> => ({ name: "watchdog" })),
+        serviceAccountAnnotations: pulumi.output<Record<string, string>>({}),
+        prometheus: pulumi.all([url, identity.clientId, tenantId]).apply(
+            ([writeUrl, clientId, tenant]): PrometheusRouteSettings => ({
+                remoteWrite: [
                     {
-                        to,
-                        from: `alertmanager@${domain}`,
-                        smarthost: `smtp.${domain}:587`,
-                        require_tls: true,
-                        send_resolved: true,
+                        url: writeUrl,
+                        azureAd: { cloud: "AzurePublic", workloadIdentity: { clientId, tenantId: tenant } },
+                        writeRelabelConfigs: [{ sourceLabels: ["__name__"], regex: "ALERTS", action: "keep" }],
                     },
                 ],
+                serviceAccountAnnotations: { "azure.workload.identity/client-id": clientId },
+                podLabels: { "azure.workload.identity/use": "true" },
             }),
         ),
-        serviceAccountAnnotations: pulumi.output<Record<string, string>>({}),
     };
+}
+
+/** Prometheus' identity: federated with its ServiceAccount, allowed to publish to the alert rule only. */
+function createPrometheusIdentity(
+    name: string,
+    args: AlertRouteArgs,
+    rule: monitor.DataCollectionRule,
+    opts: pulumi.CustomResourceOptions,
+): managedidentity.UserAssignedIdentity {
+    const { resourceGroupName, location } = azurePlacement(args.context);
+    const identity = new managedidentity.UserAssignedIdentity(
+        `${name}-prometheus-identity`,
+        { resourceGroupName, location, tags: args.context.tags },
+        opts,
+    );
+    new managedidentity.FederatedIdentityCredential(
+        `${name}-prometheus-federation`,
+        {
+            resourceGroupName,
+            resourceName: identity.name,
+            issuer: args.cluster.oidcIssuerUrl,
+            subject: `system:serviceaccount:${args.namespace}:${args.prometheusServiceAccountName}`,
+            audiences: ["api://AzureADTokenExchange"],
+        },
+        opts,
+    );
+    new authorization.RoleAssignment(
+        `${name}-prometheus-publisher`,
+        {
+            scope: rule.id,
+            principalId: identity.principalId,
+            principalType: "ServicePrincipal",
+            roleDefinitionId: roleDefinitionId(args.context, "monitoringMetricsPublisher"),
+            description: "Prometheus writes its ALERTS series to the platform's Azure Monitor workspace",
+        },
+        opts,
+    );
+    return identity;
 }
 
 export const azureWorkloads: WorkloadsCloudImplementation = {

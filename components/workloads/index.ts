@@ -401,14 +401,59 @@ export interface AlertRouteArgs {
     /** Namespace and service account Alertmanager runs as. */
     readonly namespace: string;
     readonly serviceAccountName: string;
+    /** Service account the Prometheus servers run as (in the same namespace). */
+    readonly prometheusServiceAccountName: string;
+    /**
+     * The platform's own alert rules (services, certificates), for a cloud that evaluates them itself.
+     * @default [] (nothing evaluated outside the cluster)
+     */
+    readonly ruleGroups?: AlertRuleGroup[];
+    /**
+     * How often Alertmanager re-sends the always-firing Watchdog alert, minutes: a dead man's switch that
+     * notices the heartbeat stopping must allow for this interval.
+     */
+    readonly watchdogIntervalMinutes: number;
+}
+
+/** A Prometheus alerting rule, in the rule-file format (`for` as a Prometheus duration such as "5m"). */
+export interface AlertRule {
+    readonly alert: string;
+    readonly expr: string;
+    readonly for: string;
+    readonly labels: { readonly severity: "critical" | "warning" | "info" } & Record<string, string>;
+    readonly annotations: Record<string, string>;
+}
+
+/** A named group of alert rules. */
+export interface AlertRuleGroup {
+    readonly name: string;
+    readonly rules: AlertRule[];
 }
 
 /** An Alertmanager receiver, and the identity Alertmanager needs to use it. */
 export interface AlertRouteOutputs {
     /** The receiver, in Alertmanager's configuration format, named "platform". */
     readonly receiver: pulumi.Output<Record<string, unknown>>;
+    /**
+     * The receiver of the always-firing Watchdog alert, named "watchdog": the heartbeat a dead man's switch
+     * outside the cluster watches (AWS), or a receiver without integrations where the cloud watches the
+     * Watchdog series itself (Azure).
+     */
+    readonly watchdogReceiver: pulumi.Output<Record<string, unknown>>;
     /** Annotations on Alertmanager's ServiceAccount. */
     readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
+    /**
+     * What Prometheus needs for the route: remote-write targets (prometheus-operator `RemoteWriteSpec`),
+     * annotations on its ServiceAccount and labels on its pods (Azure: the workload identity).
+     */
+    readonly prometheus: pulumi.Output<PrometheusRouteSettings>;
+}
+
+/** Prometheus settings an alert route asks for. */
+export interface PrometheusRouteSettings {
+    readonly remoteWrite: Record<string, unknown>[];
+    readonly serviceAccountAnnotations: Record<string, string>;
+    readonly podLabels: Record<string, string>;
 }
 
 /** A NetworkPolicy egress destination outside the cluster. */
@@ -481,7 +526,9 @@ export class WorkloadIdentity
 /** Alertmanager's route to the platform's alert destination. */
 export class AlertRoute extends CapabilityComponent<AlertRouteArgs, AlertRouteOutputs> implements AlertRouteOutputs {
     declare public readonly receiver: pulumi.Output<Record<string, unknown>>;
+    declare public readonly watchdogReceiver: pulumi.Output<Record<string, unknown>>;
     declare public readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
+    declare public readonly prometheus: pulumi.Output<PrometheusRouteSettings>;
 
     constructor(name: string, args: AlertRouteArgs, opts?: pulumi.ComponentResourceOptions) {
         super(
@@ -651,6 +698,8 @@ export interface IngressControllerArgs {
     readonly highAvailability: boolean;
     /** Annotations of the controller's LoadBalancer Service (per cloud). */
     readonly loadBalancerAnnotations: Record<string, string>;
+    /** The Prometheus operator's CRDs, which cert-manager's ServiceMonitor needs before it installs. */
+    readonly monitoringCrds: pulumi.Resource[];
 }
 
 /** What exposed services need from the ingress layer. */
@@ -704,6 +753,8 @@ export interface ClusterMonitoringArgs {
     /** Ingress class and ClusterIssuer for Grafana's ingress. */
     readonly ingress: { readonly className: string; readonly clusterIssuer: string };
     readonly ingressDependsOn: pulumi.Resource[];
+    /** The Prometheus operator's CRDs (installed before the stack, see `createMonitoringCrds`). */
+    readonly crds: pulumi.Resource[];
 }
 
 /** What the monitoring stack offers. */

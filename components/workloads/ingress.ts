@@ -3,6 +3,7 @@ import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { Namespace } from "@pulumi/kubernetes/core/v1";
 import { Release } from "@pulumi/kubernetes/helm/v3";
 import { IngressControllerArgs, IngressControllerOutputs } from ".";
+import { CHART_PINS } from "./charts";
 
 /**
  * Pinned Helm charts. Bump deliberately (read the chart's changelog), never float: an unpinned chart makes
@@ -14,12 +15,8 @@ export const CHARTS = {
         version: "4.14.1",
         repo: "https://kubernetes.github.io/ingress-nginx",
     },
-    certManager: { chart: "cert-manager", version: "v1.18.2", repo: "https://charts.jetstack.io" },
-    kubePrometheusStack: {
-        chart: "kube-prometheus-stack",
-        version: "75.15.0",
-        repo: "https://prometheus-community.github.io/helm-charts",
-    },
+    // cert-manager and the monitoring charts: dated pins with their sources (charts.ts).
+    ...CHART_PINS,
 } as const;
 
 /** The ingress controller's namespace, and how network policy selects it. */
@@ -34,6 +31,22 @@ export const INGRESS_POD_SELECTOR = {
 export const INGRESS_CLASS = "nginx";
 export const CLUSTER_ISSUER = "letsencrypt";
 export const ACME_SERVER = "https://acme-v02.api.letsencrypt.org/directory";
+
+/**
+ * cert-manager's chart values: CRDs installed and kept by the chart (`crds.enabled`, the current name of
+ * `installCRDs`), and its metrics scraped through the chart's own ServiceMonitor so certificate expiry and
+ * readiness alert (observability.ts, `certificateAlertRules`). Prometheus selects every ServiceMonitor in the
+ * cluster (`serviceMonitorSelectorNilUsesHelmValues: false`), so the monitor needs no release label.
+ * Source: cert-manager@v1.21.1:deploy/charts/cert-manager/values.yaml (`prometheus.servicemonitor`).
+ */
+export function certManagerValues(highAvailability: boolean): Record<string, unknown> {
+    return {
+        crds: { enabled: true, keep: true },
+        replicaCount: highAvailability ? 2 : 1,
+        podDisruptionBudget: { enabled: highAvailability },
+        prometheus: { enabled: true, servicemonitor: { enabled: true, interval: "60s" } },
+    };
+}
 
 /**
  * ingress-nginx behind the cloud's load balancer (HTTP redirected to HTTPS, HSTS, snippets disabled),
@@ -119,14 +132,10 @@ export function createIngressController(
             namespace: certManagerNamespace.metadata.name,
             atomic: true,
             cleanupOnFail: true,
-            values: {
-                crds: { enabled: true, keep: true },
-                replicaCount: args.highAvailability ? 2 : 1,
-                podDisruptionBudget: { enabled: args.highAvailability },
-                prometheus: { enabled: true },
-            },
+            values: certManagerValues(args.highAvailability),
         },
-        opts,
+        // The chart's ServiceMonitor needs the Prometheus operator's CRDs in place before it installs.
+        { parent, dependsOn: args.monitoringCrds },
     );
 
     const issuer = new CustomResource(

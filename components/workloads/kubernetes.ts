@@ -12,6 +12,7 @@ import {
     workloadsCloud,
 } from ".";
 import { INGRESS_NAMESPACE, INGRESS_POD_SELECTOR } from "./ingress";
+import { createMonitoringCrds } from "./observability";
 
 /** Labels that select the cluster DNS pods (CoreDNS on EKS and AKS alike). */
 export const DNS_SELECTOR = {
@@ -114,6 +115,8 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
         opts,
     );
 
+    // The Prometheus operator's CRDs come first: cert-manager's chart and the monitoring stack create monitors.
+    const monitoringCrds = createMonitoringCrds(`${name}-monitoring`, parent);
     const ingress = new IngressController(
         `${name}-ingress`,
         {
@@ -121,6 +124,7 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
             alertEmail: args.alertEmail,
             highAvailability,
             loadBalancerAnnotations: cloud.loadBalancerAnnotations(highAvailability),
+            monitoringCrds: [monitoringCrds],
         },
         opts,
     );
@@ -147,6 +151,7 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
             adminAllowedCidrs,
             ingress: { className: ingress.className, clusterIssuer: ingress.clusterIssuer },
             ingressDependsOn: ingress.ready,
+            crds: [monitoringCrds],
         },
         opts,
     );

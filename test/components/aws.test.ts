@@ -311,12 +311,20 @@ for (const stack of STACKS) {
             it("e-mails alerts to the configured address", () => {
                 const sub = inputs(one(run, "aws:sns/topicSubscription:TopicSubscription"));
                 assert.deepStrictEqual([sub.protocol, sub.endpoint], ["email", config.alertEmail]);
-                assert.ok(inputs(one(run, "aws:sns/topic:Topic")).kmsMasterKeyId, "the topic is encrypted");
+                // Every SNS topic is encrypted: the alert topic and the Watchdog heartbeat topic of the workloads.
+                const topics = ofType(run, "aws:sns/topic:Topic");
+                assert.ok(
+                    topics.length > 0 && topics.every((t) => inputs(t).kmsMasterKeyId),
+                    "the topics are encrypted",
+                );
             });
             it("alarms on database, cache and cluster health", () => {
-                const metrics = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").map(
-                    (a) => `${inputs(a).namespace}/${inputs(a).metricName}`,
-                );
+                // The Monitoring component's alarms (the workloads add the Watchdog heartbeat alarm, tested in
+                // test/workloads/observability.test.ts).
+                const monitoring = one(run, "platform:monitoring:Monitoring").urn;
+                const metrics = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm")
+                    .filter((a) => a.parent === monitoring)
+                    .map((a) => `${inputs(a).namespace}/${inputs(a).metricName}`);
                 assert.deepStrictEqual(metrics.sort(), [
                     "AWS/ElastiCache/DatabaseMemoryUsagePercentage",
                     "AWS/ElastiCache/EngineCPUUtilization",

@@ -313,6 +313,7 @@ describe("platform:services validation", () => {
     it("accepts no services at all: the registry, ingress and monitoring still install", async () => {
         const run = await runStack("dev", "aws", ["platform:services=[]"]);
         assert.strictEqual(ofType(run, "kubernetes:apps/v1:Deployment").length, 0);
-        assert.strictEqual(ofType(run, "kubernetes:helm.sh/v3:Release").length, 3);
+        // ingress-nginx, cert-manager, the Prometheus operator CRDs and kube-prometheus-stack.
+        assert.strictEqual(ofType(run, "kubernetes:helm.sh/v3:Release").length, 4);
     });
 });

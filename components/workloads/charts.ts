@@ -1,0 +1,69 @@
+/**
+ * The Helm charts of the cluster's monitoring and certificate layers, as dated data: each pin says when it was
+ * checked, where the version comes from and how long its line is supported. Bump deliberately (read the
+ * chart's UPGRADE notes), never float: an unpinned chart makes two deployments of the same commit differ.
+ *
+ * Kept next to the charts rather than in `components/shared/facts/` because only the workloads use them; the
+ * shape matches a facts table (value, source, checked date) so it can move there unchanged.
+ */
+
+/** One pinned chart and the evidence for it. */
+export interface ChartPin {
+    /** Chart name in its repository. */
+    readonly chart: string;
+    /** Exact chart version. */
+    readonly version: string;
+    /** Helm repository URL. */
+    readonly repo: string;
+    /** The application version the chart ships (the operator/controller release). */
+    readonly appVersion: string;
+    /** Date the chart version was published (its release tag). */
+    readonly released: string;
+    /** Date this pin was last checked against the upstream releases. */
+    readonly checked: string;
+    /** Where the version and its support window were read. */
+    readonly source: string;
+    /** How long this line receives fixes, in upstream's own terms. */
+    readonly support: string;
+}
+
+/** The dated pins, one per chart. */
+export const CHART_PINS = {
+    certManager: {
+        chart: "cert-manager",
+        version: "v1.21.1",
+        repo: "https://charts.jetstack.io",
+        appVersion: "v1.21.1",
+        released: "2026-08",
+        checked: "2026-12-01",
+        // Tags v1.21.0 (2026-07-08) and v1.21.1 in github:cert-manager/cert-manager; the releases table
+        // (https://cert-manager.io/docs/releases/) gives every minor "End of Life: Release of <minor + 2>", so
+        // 1.21 is supported until 1.23 ships. `crds.enabled` replaces `installCRDs`
+        // (cert-manager@v1.21.1:deploy/charts/cert-manager/values.yaml).
+        source: "https://cert-manager.io/docs/releases/ ; github:cert-manager/cert-manager@v1.21.1",
+        support: "until cert-manager 1.23 is released",
+    },
+    kubePrometheusStack: {
+        chart: "kube-prometheus-stack",
+        version: "88.5.3",
+        repo: "https://prometheus-community.github.io/helm-charts",
+        appVersion: "v0.93.1",
+        released: "2026-08-21",
+        checked: "2026-12-01",
+        // prometheus-community/helm-charts@kube-prometheus-stack-88.5.3:charts/kube-prometheus-stack/Chart.yaml
+        // (appVersion = the prometheus-operator release whose CRDs it needs); UPGRADE.md lists 75.x -> 88.x.
+        source: "github:prometheus-community/helm-charts@kube-prometheus-stack-88.5.3",
+        support: "latest major; the community supports only the newest chart version",
+    },
+    prometheusOperatorCrds: {
+        chart: "prometheus-operator-crds",
+        version: "31.0.1",
+        repo: "https://prometheus-community.github.io/helm-charts",
+        // Must equal kubePrometheusStack.appVersion: the operator and its CRDs move together.
+        appVersion: "v0.93.1",
+        released: "2026-08-10",
+        checked: "2026-12-01",
+        source: "github:prometheus-community/helm-charts@prometheus-operator-crds-31.0.1",
+        support: "follows kube-prometheus-stack (same prometheus-operator release)",
+    },
+} as const satisfies Record<string, ChartPin>;
