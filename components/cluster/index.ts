@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { catalog } from "../shared/catalog";
+import { DEFAULT_KUBERNETES_VERSION } from "../shared/facts/kubernetes";
 import { CapabilityComponent, PlatformContext, SizeProfile } from "../shared/context";
 import { NetworkOutputs } from "../network";
 
@@ -49,8 +50,9 @@ export interface ClusterArgs {
      */
     readonly size?: SizeProfile;
     /**
-     * Kubernetes minor version, e.g. "1.33".
-     * @default "1.33"
+     * Kubernetes minor version, e.g. "1.36". Must be in standard support on the cloud (checked against the
+     * dated sheet in components/shared/facts/kubernetes.ts when the configuration is read).
+     * @default DEFAULT_KUBERNETES_VERSION ("1.36")
      */
     readonly kubernetesVersion?: string;
     /**
@@ -157,7 +159,7 @@ export function clusterSettings(args: ClusterArgs) {
     const size = args.size ?? "small";
     return {
         size,
-        kubernetesVersion: args.kubernetesVersion ?? "1.33",
+        kubernetesVersion: args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
         apiAllowedCidrs: args.apiAllowedCidrs ?? [],
         highAvailability: args.highAvailability ?? false,
         logRetentionDays: args.logRetentionDays ?? 30,
