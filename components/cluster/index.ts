@@ -56,17 +56,19 @@ export interface ClusterArgs {
      */
     readonly kubernetesVersion?: string;
     /**
-     * Fewest nodes the autoscaler keeps.
+     * Fewest nodes the autoscaler keeps (AKS cluster autoscaler; on EKS the managed node group's minimum).
      * @default the size profile's minimum
      */
     readonly minNodes?: number;
     /**
-     * Nodes at creation.
+     * Nodes at creation. On EKS the managed node group keeps this many nodes for the system add-ons and the
+     * Karpenter controller, and Karpenter adds the rest on demand.
      * @default the size profile's desired count
      */
     readonly desiredNodes?: number;
     /**
-     * Most nodes the autoscaler adds.
+     * Most nodes the cluster runs: the AKS cluster autoscaler's maximum; on EKS the managed node group's
+     * nodes plus Karpenter's NodePool limit (`limits.nodes`).
      * @default the size profile's maximum
      */
     readonly maxNodes?: number;
