@@ -162,7 +162,8 @@ function controllerIdentity(
                         Version: "2012-10-17",
                         Statement: [
                             ...ec2Statements(clusterName, region),
-                            ...integrationStatements({ clusterName, region, account, nodeRoleArn, queueArn }),
+                            ...instanceProfileStatements({ clusterName, region, account, nodeRoleArn }),
+                            ...discoveryStatements({ clusterName, region, account, queueArn }),
                         ],
                     }),
                 ),
@@ -260,14 +261,8 @@ function ec2Statements(clusterName: string, region: string) {
     ];
 }
 
-/** Passing the node role, managing its instance profiles, discovering the cluster, reading the queue. */
-function integrationStatements(o: {
-    clusterName: string;
-    region: string;
-    account: string;
-    nodeRoleArn: string;
-    queueArn: string;
-}) {
+/** Passing the node role and managing the instance profiles Karpenter creates for it. */
+function instanceProfileStatements(o: { clusterName: string; region: string; account: string; nodeRoleArn: string }) {
     const profiles = `arn:aws:iam::${o.account}:instance-profile/*`;
     const clusterTag = `kubernetes.io/cluster/${o.clusterName}`;
     const resourceScope = {
@@ -279,7 +274,6 @@ function integrationStatements(o: {
         "aws:RequestTag/eks:eks-cluster-name": o.clusterName,
         "aws:RequestTag/topology.kubernetes.io/region": o.region,
     };
-    const clusterArn = `arn:aws:eks:${o.region}:${o.account}:cluster/${o.clusterName}`;
     return [
         {
             Sid: "AllowPassingInstanceRole",
@@ -321,6 +315,14 @@ function integrationStatements(o: {
                 StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*" },
             },
         },
+    ];
+}
+
+/** Discovering the cluster, images, prices and subnets, and reading the interruption queue. */
+function discoveryStatements(o: { clusterName: string; region: string; account: string; queueArn: string }) {
+    const profiles = `arn:aws:iam::${o.account}:instance-profile/*`;
+    const clusterArn = `arn:aws:eks:${o.region}:${o.account}:cluster/${o.clusterName}`;
+    return [
         {
             Sid: "AllowAPIServerEndpointDiscovery",
             Effect: "Allow",

@@ -365,6 +365,24 @@ for (const stack of STACKS) {
                     assert.ok(controller.dependencies.includes(association.urn));
                     assert.ok(controller.dependencies.includes(crds.urn));
                 });
+                // The statements of Karpenter's getting-started CloudFormation template (aws/karpenter-provider-aws@v1.14.1).
+                it("lets the controller terminate only this cluster's Karpenter instances and pass only its node role", () => {
+                    const policy = ofType(run, "aws:iam/rolePolicy:RolePolicy").find((p) =>
+                        p.name.endsWith("-karpenter-controller"),
+                    )!;
+                    const statements = JSON.parse(inputs(policy).policy).Statement;
+                    const sid = (id: string) => statements.find((st: { Sid: string }) => st.Sid === id);
+                    const clusterName = inputs(eks).name;
+                    assert.deepStrictEqual(sid("AllowScopedDeletion").Condition.StringEquals, {
+                        [`aws:ResourceTag/kubernetes.io/cluster/${clusterName}`]: "owned",
+                    });
+                    const nodeRole = one(run, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass");
+                    assert.match(
+                        sid("AllowPassingInstanceRole").Resource,
+                        new RegExp(`:role/${inputs(nodeRole).spec.role}$`),
+                    );
+                    assert.ok(statements.every((st: { Effect: string }) => st.Effect === "Allow"));
+                });
                 it("admits Karpenter's nodes through an EC2_LINUX access entry for their own role", () => {
                     const entry = ofType(run, "aws:eks/accessEntry:AccessEntry").find(
                         (e) => inputs(e).type === "EC2_LINUX",
