@@ -1,20 +1,24 @@
 /**
- * `npm run check -- --stack <dev|staging|prod> [-c <key>=<value> ...] [--policy-config <file>] [--json]`
+ * `npm run check -- --stack <dev|staging|prod> [-c <key>=<value> ...] [--policy-config <file>] [--today <YYYY-MM-DD>] [--json]`
  *
  * Runs the program for a stack offline (no CLI, no credentials), prints the desired resource graph and
  * evaluates the policy pack (policies/) over it with the stack's policy config
- * (policies/config/<stack>.json, or --policy-config), printing every violation.
+ * (policies/config/<stack>.json, or --policy-config), printing every violation. `--today` judges dated facts
+ * (Kubernetes support windows) as of another day, e.g. to see whether a stack still passes next month.
+ * Warnings (a Kubernetes version close to its end of standard support) go to stderr, one line each.
  * Exit codes: 0 success; 1 a mandatory policy violation (the graph is still printed); 2 bad
  * configuration or arguments (message on stderr, nothing on stdout); 3 the program or the policy pack
  * itself failed.
  */
 import { ConfigError } from "../components/shared/config";
+import { isIsoDate } from "../components/shared/facts";
 import { checkJson, renderTree, runCheck } from ".";
 import { PolicyPackError, hasMandatoryViolations, renderViolations } from "./policy";
 import { UsageError, loadStackConfig, stackNames } from "./stack";
 import { findPlaceholders, placeholderWarning } from "../scripts/lib/placeholders";
 
-export const USAGE = "usage: npm run check -- --stack <stack> [-c <key>=<value> ...] [--policy-config <file>] [--json]";
+export const USAGE =
+    "usage: npm run check -- --stack <stack> [-c <key>=<value> ...] [--policy-config <file>] [--today <YYYY-MM-DD>] [--json]";
 
 export interface CliArgs {
     readonly stack: string;
@@ -22,6 +26,8 @@ export interface CliArgs {
     readonly json: boolean;
     /** Policy config file replacing policies/config/<stack>.json. */
     readonly policyConfig?: string;
+    /** The day dated facts are judged on. */
+    readonly today?: string;
 }
 
 export function parseArgs(argv: string[]): CliArgs {
@@ -29,6 +35,7 @@ export function parseArgs(argv: string[]): CliArgs {
     const overrides: string[] = [];
     let json = false;
     let policyConfig: string | undefined;
+    let today: string | undefined;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -44,12 +51,17 @@ export function parseArgs(argv: string[]): CliArgs {
         else if (arg === "--json") json = true;
         else if (arg === "--policy-config") policyConfig = value();
         else if (arg.startsWith("--policy-config=")) policyConfig = arg.slice("--policy-config=".length);
+        else if (arg === "--today") today = value();
+        else if (arg.startsWith("--today=")) today = arg.slice("--today=".length);
         else throw new UsageError(`Unknown argument "${arg}".\n${USAGE}`);
     }
     if (!stack) {
         throw new UsageError(`--stack is required (one of ${stackNames().join(", ")}).\n${USAGE}`);
     }
-    return { stack, overrides, json, policyConfig };
+    if (today !== undefined && !isIsoDate(today)) {
+        throw new UsageError(`--today needs a calendar date such as 2027-01-31, got "${today}".\n${USAGE}`);
+    }
+    return { stack, overrides, json, policyConfig, today };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -59,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
             stack: args.stack,
             overrides: args.overrides,
             policyConfig: args.policyConfig,
+            today: args.today,
         });
         process.stdout.write(
             args.json

@@ -19,6 +19,8 @@ export interface CheckOptions {
     readonly policies?: boolean;
     /** Policy config file. @default policies/config/<stack>.json */
     readonly policyConfig?: string;
+    /** Judge dated facts (Kubernetes support windows) as of this day, YYYY-MM-DD. @default today */
+    readonly today?: string;
 }
 
 /** A policy violation found by the policy pack over the graph. */
@@ -46,7 +48,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     const cloud = config[`${project}:cloud`] ?? "aws";
     // A bad policy config file is bad input: read it before any work is done.
     const policyConfig = options.policies === false ? null : loadPolicyConfig(stack, options.policyConfig);
-    const run = await runProgram({ project, stack, config });
+    const run = await runProgram({ project, stack, config, today: options.today });
     if (options.policies === false) {
         return { stack, cloud, run, violations: [] };
     }

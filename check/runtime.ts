@@ -8,6 +8,7 @@ import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as path from "path";
+import { setEvaluationDate } from "../components/shared/facts";
 import { answerInvoke } from "./invokes";
 import { mockResourceState } from "./state";
 
@@ -61,6 +62,11 @@ export interface RunOptions {
     readonly program?: string;
     /** Called for every registered resource as it is registered (also when the program later fails). */
     readonly observe?: (record: ResourceRecord) => void;
+    /**
+     * The day (YYYY-MM-DD) dated facts such as Kubernetes support windows are judged on.
+     * @default today
+     */
+    readonly today?: string;
 }
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
@@ -172,6 +178,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
 
     const onFailure = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onFailure);
+    setEvaluationDate(options.today);
     try {
         await pulumi.runtime.runInPulumiStack(async () => {
             // A fresh module instance per run: the program registers its resources when it is loaded.
@@ -184,6 +191,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     } finally {
         process.off("unhandledRejection", onFailure);
+        setEvaluationDate(undefined);
     }
     if (failures.length > 0) {
         throw failures[0] instanceof Error ? failures[0] : new Error(String(failures[0]));

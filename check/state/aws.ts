@@ -28,9 +28,15 @@ export const awsState: Record<string, StateFn> = {
             arn: awsArn("eks", `cluster/${name}`, at),
             endpoint: `https://${oidc}.gr7.${at.region}.eks.amazonaws.com`,
             certificateAuthority: { data: Buffer.from(`mock CA for ${name}`).toString("base64") },
+            // EKS creates a cluster security group that the control plane and managed nodes share.
+            vpcConfig: { ...(r.inputs.vpcConfig as object), clusterSecurityGroupId: `sg-${hash(`eks/${name}`, 17)}` },
             identities: [{ oidcs: [{ issuer: `https://oidc.eks.${at.region}.amazonaws.com/id/${oidc}` }] }],
         };
     },
+    // Managed nodes carry the group's name as the label eks.amazonaws.com/nodegroup.
+    "aws:eks/nodeGroup:NodeGroup": (r) => ({
+        nodeGroupName: String(r.inputs.nodeGroupName ?? `${r.name}-${hash(r.name)}`),
+    }),
     "aws:s3/bucket:Bucket": (r, at) => {
         const bucket = String(r.inputs.bucket ?? `${r.name}-${hash(r.name)}`);
         return {

@@ -1,3 +1,4 @@
+import { DEFAULT_KUBERNETES_VERSION } from "../../components/shared/facts/kubernetes";
 import { SUBSCRIPTION_ID, TENANT_ID } from "../invokes";
 import { NewResource, StateFn, hash } from "./common";
 
@@ -248,7 +249,8 @@ export const azureState: Record<string, StateFn> = {
                 ? `${dnsPrefix}-${suffix}.${guid(`dns/${name}`)}.privatelink.${at.location}.azmk8s.io`
                 : "",
             azurePortalFQDN: `${dnsPrefix}-${suffix}.portal.hcp.${at.location}.azmk8s.io`,
-            currentKubernetesVersion: `${r.inputs.kubernetesVersion ?? "1.33"}.3`,
+            // AKS reports the full patch version it runs for the requested minor.
+            currentKubernetesVersion: `${r.inputs.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION}.3`,
             nodeResourceGroup,
             oidcIssuerProfile: {
                 enabled: true,

@@ -2,57 +2,96 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
+import * as kms from "@pulumi/aws/kms";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { catalog } from "../shared/catalog";
-import { POD_IDENTITY_ACTIONS, assumeRolePolicyFor, customerManagedKey } from "../shared/aws";
+import { assumeRolePolicyFor, customerManagedKey } from "../shared/aws";
 import { awsPlacement, statefulOptions } from "../shared/context";
-import { iamRoleName } from "../shared/names";
 import { securityOptOuts } from "../shared/security";
 import { ClusterArgs, ClusterImplementationResult, clusterSettings, execKubeconfig } from ".";
+import { managedPolicies, podIdentityServiceRole } from "./aws-iam";
+import { createKarpenter } from "./karpenter";
 
 const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
-function managedPolicies(name: string, role: iam.Role, policies: string[], parent: pulumi.Resource) {
-    return policies.map(
-        (policy) =>
-            new iam.RolePolicyAttachment(
-                `${name}-${policy.split("/").pop()}`,
-                { role: role.name, policyArn: `arn:aws:iam::aws:policy/${policy}` },
-                { parent },
-            ),
-    );
-}
+type Settings = ReturnType<typeof clusterSettings>;
 
 /**
  * EKS: secrets envelope-encrypted with a customer-managed KMS key, control-plane logs (api, audit,
  * authenticator, controller manager, scheduler) to a log group with retention, a private API endpoint with
- * public access only from the configured CIDRs, access entries (API authentication mode), a managed node
- * group in the private node subnets, and EKS Pod Identity (agent add-on) for workload identity.
+ * public access only from the configured CIDRs, access entries (API authentication mode), deletion
+ * protection when the stack is protected, a managed node group in the private node subnets for the system
+ * add-ons and Karpenter, Karpenter adding nodes up to the size profile's maximum, the EKS add-ons workloads
+ * rely on (VPC CNI with network policy, kube-proxy, CoreDNS, Pod Identity agent, metrics-server, EBS CSI
+ * driver) and Container Insights. Every Kubernetes resource waits for those add-ons through the provider.
  */
 export function createAwsCluster(
     name: string,
     args: ClusterArgs,
     parent: pulumi.Resource,
 ): ClusterImplementationResult {
-    const { region } = awsPlacement(args.context);
     const aws = args.aws ?? {};
     const settings = clusterSettings(args);
-    const { size, apiAllowedCidrs, kubernetesVersion: version } = settings;
-    const secretsEncryption = aws.secretsEncryption ?? true;
-    const opts = { parent };
-    const clusterName = name;
+    const instanceTypes = aws.instanceTypes ?? [...catalog.cluster[settings.size].aws];
+    const key = secretsKey(name, args, parent);
+    const cluster = controlPlane(name, args, settings, key, parent);
+    const nodes = systemNodes(name, args, settings, cluster, instanceTypes, parent);
+    const addons = coreAddons(name, cluster, nodes.nodeGroup, parent);
+    containerInsights(name, settings, cluster, nodes.nodeGroup, parent);
+    adminAccess(name, args, cluster, parent);
+    const { kubeconfig, provider } = kubernetesProvider(name, args, cluster, [nodes.nodeGroup, ...addons], parent);
+    createKarpenter(
+        name,
+        {
+            context: args.context,
+            cluster,
+            nodeGroup: nodes.nodeGroup,
+            nodeSubnetIds: args.network.nodeSubnetIds,
+            instanceTypes,
+            maxNodes: settings.maxNodes - settings.desiredNodes,
+            controllerReplicas: Math.min(2, settings.desiredNodes),
+            provider,
+        },
+        parent,
+    );
 
+    return {
+        clusterName: cluster.name,
+        kubeconfig,
+        endpoint: cluster.endpoint,
+        oidcIssuerUrl: cluster.identities.apply((ids) => ids?.[0]?.oidcs?.[0]?.issuer ?? ""),
+        kubernetesVersion: cluster.version,
+        resourceId: cluster.arn,
+        nodeIdentityId: nodes.nodeRole.arn,
+        securityOptOuts: pulumi.output(securityOptOuts("aws", aws, ["secretsEncryption"])),
+        provider,
+    };
+}
+
+/** The key that envelope-encrypts Kubernetes secrets. */
+function secretsKey(name: string, args: ClusterArgs, parent: pulumi.Resource): kms.Key {
     // Losing this key makes every Kubernetes secret unreadable: protected like the data stores' keys.
-    const key = customerManagedKey(name, `Envelope-encrypts Kubernetes secrets of ${name}`, {
+    return customerManagedKey(name, `Envelope-encrypts Kubernetes secrets of ${name}`, {
         parent,
         ...statefulOptions(args.context),
     });
+}
+
+/** The EKS control plane, its IAM role and its log group. */
+function controlPlane(
+    name: string,
+    args: ClusterArgs,
+    settings: Settings,
+    key: kms.Key,
+    parent: pulumi.Resource,
+): eks.Cluster {
+    const opts = { parent };
+    const { apiAllowedCidrs } = settings;
     const logGroup = new cloudwatch.LogGroup(
         `${name}-control-plane-logs`,
-        { name: `/aws/eks/${clusterName}/cluster`, retentionInDays: settings.logRetentionDays },
+        { name: `/aws/eks/${name}/cluster`, retentionInDays: settings.logRetentionDays },
         opts,
     );
-
     const clusterRole = new iam.Role(
         `${name}-cluster-role`,
         { assumeRolePolicy: assumeRolePolicyFor("eks.amazonaws.com") },
@@ -78,12 +117,12 @@ export function createAwsCluster(
         },
         opts,
     );
-
-    const cluster = new eks.Cluster(
+    const secretsEncryption = args.aws?.secretsEncryption ?? true;
+    return new eks.Cluster(
         `${name}-eks`,
         {
-            name: clusterName,
-            version,
+            name,
+            version: settings.kubernetesVersion,
             roleArn: clusterRole.arn,
             vpcConfig: {
                 subnetIds: args.network.nodeSubnetIds,
@@ -94,15 +133,36 @@ export function createAwsCluster(
             accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
             encryptionConfig: secretsEncryption ? { provider: { keyArn: key.arn }, resources: ["secrets"] } : undefined,
             enabledClusterLogTypes: EKS_LOG_TYPES,
-            upgradePolicy: { supportType: "STANDARD" },
+            // STANDARD makes EKS upgrade the control plane itself the day standard support ends
+            // (https://docs.aws.amazon.com/eks/latest/userguide/extended-support-control.html): a minor upgrade
+            // the program did not ask for, after which `version` no longer matches and the nodes lag behind.
+            // EXTENDED never moves the version under the program; it only costs extra if a cluster is left past
+            // its end of standard support, which the configuration check warns about 60 days ahead and then
+            // refuses, so an operator upgrades deliberately before any extended-support hour is billed.
+            upgradePolicy: { supportType: "EXTENDED" },
+            // Deleting the cluster deletes every volume claim and Kubernetes secret with it.
+            deletionProtection: args.context.protect,
         },
         { parent, dependsOn: [logGroup, keyAccess, ...clusterPolicies] },
     );
+}
 
+/**
+ * The managed node group: a fixed group of `desiredNodes` nodes that runs the system add-ons and the
+ * Karpenter controller (which must not run on nodes it manages). Karpenter adds the rest.
+ */
+function systemNodes(
+    name: string,
+    args: ClusterArgs,
+    settings: Settings,
+    cluster: eks.Cluster,
+    instanceTypes: string[],
+    parent: pulumi.Resource,
+) {
     const nodeRole = new iam.Role(
         `${name}-node-role`,
         { assumeRolePolicy: assumeRolePolicyFor("ec2.amazonaws.com") },
-        opts,
+        { parent },
     );
     const nodePolicies = managedPolicies(
         `${name}-node`,
@@ -116,70 +176,92 @@ export function createAwsCluster(
             clusterName: cluster.name,
             nodeRoleArn: nodeRole.arn,
             subnetIds: args.network.nodeSubnetIds,
-            instanceTypes: aws.instanceTypes ?? [...catalog.cluster[size].aws],
+            instanceTypes,
             amiType: "AL2023_x86_64_STANDARD",
             capacityType: "ON_DEMAND",
+            // Nothing resizes this group (Karpenter launches its own nodes), so Pulumi owns its size.
             scalingConfig: {
                 minSize: settings.minNodes,
                 desiredSize: settings.desiredNodes,
-                maxSize: settings.maxNodes,
+                maxSize: settings.desiredNodes,
             },
             updateConfig: { maxUnavailable: 1 },
         },
-        // The autoscaler changes the desired size; Pulumi must not fight it.
-        { parent, dependsOn: nodePolicies, ignoreChanges: ["scalingConfig.desiredSize"] },
+        { parent, dependsOn: nodePolicies },
     );
+    return { nodeRole, nodeGroup };
+}
 
+/**
+ * The EKS add-ons workloads rely on. EKS installs self-managed vpc-cni, kube-proxy and CoreDNS when it
+ * creates a cluster (bootstrapSelfManagedAddons defaults to true), so creating them as EKS add-ons meets
+ * existing objects: `resolveConflictsOnCreate: "OVERWRITE"` lets EKS take them over instead of failing
+ * (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAddon.html, resolveConflicts). Turning
+ * bootstrapSelfManagedAddons off instead would replace every existing cluster (it forces a new cluster,
+ * @pulumi/aws eks/cluster.d.ts).
+ */
+function coreAddons(name: string, cluster: eks.Cluster, nodeGroup: eks.NodeGroup, parent: pulumi.Resource) {
+    const addon = (addonName: string, extra: Partial<eks.AddonArgs>, dependsOn: pulumi.Resource[] = []) =>
+        new eks.Addon(
+            `${name}-${addonName}`,
+            { clusterName: cluster.name, addonName, resolveConflictsOnUpdate: "OVERWRITE", ...extra },
+            { parent, dependsOn },
+        );
+    const takeOver = { resolveConflictsOnCreate: "OVERWRITE" };
     // The VPC CNI's network policy agent enforces Kubernetes NetworkPolicies (off unless asked for).
-    new eks.Addon(
-        `${name}-vpc-cni`,
+    const vpcCni = addon("vpc-cni", {
+        ...takeOver,
+        configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+    });
+    const kubeProxy = addon("kube-proxy", takeOver);
+    const podIdentityAgent = addon("eks-pod-identity-agent", {});
+    // These run as Deployments and need nodes to become healthy.
+    const coredns = addon("coredns", takeOver, [nodeGroup]);
+    // HPAs read the resource metrics API that metrics-server serves; EKS has none by default. It is an EKS
+    // community add-on (https://docs.aws.amazon.com/eks/latest/userguide/community-addons.html).
+    const metricsServer = addon("metrics-server", {}, [nodeGroup]);
+    const ebsCsi = ebsCsiDriver(name, cluster, nodeGroup, parent);
+    return [vpcCni, kubeProxy, podIdentityAgent, coredns, metricsServer, ebsCsi];
+}
+
+/**
+ * The EBS CSI driver provisions PersistentVolumes (StorageClass provisioner `ebs.csi.aws.com`), with AWS's
+ * managed policy through Pod Identity (https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html).
+ * Volumes are encrypted with the account's EBS key (StorageClass `encrypted: "true"`); a customer-managed
+ * key would also need kms:CreateGrant on that key for this role.
+ */
+function ebsCsiDriver(name: string, cluster: eks.Cluster, nodeGroup: eks.NodeGroup, parent: pulumi.Resource) {
+    const role = podIdentityServiceRole(`${name}-ebs-csi-role`, `EBS CSI controller of ${name}`, parent);
+    const policies = managedPolicies(`${name}-ebs-csi`, role, ["service-role/AmazonEBSCSIDriverPolicy"], parent);
+    return new eks.Addon(
+        `${name}-aws-ebs-csi-driver`,
         {
             clusterName: cluster.name,
-            addonName: "vpc-cni",
+            addonName: "aws-ebs-csi-driver",
             resolveConflictsOnUpdate: "OVERWRITE",
-            configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+            podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: "ebs-csi-controller-sa" }],
         },
-        opts,
+        { parent, dependsOn: [nodeGroup, ...policies] },
     );
-    for (const addon of ["kube-proxy", "eks-pod-identity-agent"]) {
-        new eks.Addon(
-            `${name}-${addon}`,
-            { clusterName: cluster.name, addonName: addon, resolveConflictsOnUpdate: "OVERWRITE" },
-            opts,
-        );
-    }
-    // CoreDNS needs nodes to become healthy.
-    new eks.Addon(
-        `${name}-coredns`,
-        { clusterName: cluster.name, addonName: "coredns", resolveConflictsOnUpdate: "OVERWRITE" },
-        { parent, dependsOn: [nodeGroup] },
-    );
+}
 
-    // Container Insights (node health metrics for the alarms), credentials through Pod Identity.
-    const observabilityRole = new iam.Role(
-        `${name}-cloudwatch-agent-role`,
-        {
-            ...iamRoleName(`${name}-cloudwatch-agent-role`),
-            assumeRolePolicy: assumeRolePolicyFor("pods.eks.amazonaws.com", POD_IDENTITY_ACTIONS),
-        },
-        opts,
-    );
-    const observabilityPolicies = managedPolicies(
-        `${name}-cloudwatch-agent`,
-        observabilityRole,
-        ["CloudWatchAgentServerPolicy"],
-        parent,
-    );
+/** Container Insights (node health metrics for the alarms), credentials through Pod Identity. */
+function containerInsights(
+    name: string,
+    settings: Settings,
+    cluster: eks.Cluster,
+    nodeGroup: eks.NodeGroup,
+    parent: pulumi.Resource,
+) {
+    const role = podIdentityServiceRole(`${name}-cloudwatch-agent-role`, undefined, parent);
+    const policies = managedPolicies(`${name}-cloudwatch-agent`, role, ["CloudWatchAgentServerPolicy"], parent);
     // The agent writes to these groups; created here so they have a retention (it would create them without).
-    const insightsLogGroups = ["application", "dataplane", "host", "performance"].map(
+    const logGroups = ["application", "dataplane", "host", "performance"].map(
         (group) =>
             new cloudwatch.LogGroup(
                 `${name}-insights-${group}`,
-                {
-                    name: `/aws/containerinsights/${clusterName}/${group}`,
-                    retentionInDays: settings.logRetentionDays,
-                },
-                opts,
+                { name: `/aws/containerinsights/${name}/${group}`, retentionInDays: settings.logRetentionDays },
+                { parent },
             ),
     );
     new eks.Addon(
@@ -188,13 +270,20 @@ export function createAwsCluster(
             clusterName: cluster.name,
             addonName: "amazon-cloudwatch-observability",
             resolveConflictsOnUpdate: "OVERWRITE",
-            podIdentityAssociations: [{ roleArn: observabilityRole.arn, serviceAccount: "cloudwatch-agent" }],
+            podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: "cloudwatch-agent" }],
         },
-        { parent, dependsOn: [nodeGroup, ...observabilityPolicies, ...insightsLogGroups] },
+        { parent, dependsOn: [nodeGroup, ...policies, ...logGroups] },
     );
+}
 
-    for (const [i, principalArn] of (aws.adminPrincipalArns ?? []).entries()) {
-        const entry = new eks.AccessEntry(`${name}-admin-${i + 1}`, { clusterName: cluster.name, principalArn }, opts);
+/** Cluster-admin access entries for the configured principals. */
+function adminAccess(name: string, args: ClusterArgs, cluster: eks.Cluster, parent: pulumi.Resource) {
+    for (const [i, principalArn] of (args.aws?.adminPrincipalArns ?? []).entries()) {
+        const entry = new eks.AccessEntry(
+            `${name}-admin-${i + 1}`,
+            { clusterName: cluster.name, principalArn },
+            { parent },
+        );
         new eks.AccessPolicyAssociation(
             `${name}-admin-${i + 1}-policy`,
             {
@@ -206,7 +295,22 @@ export function createAwsCluster(
             { parent, dependsOn: [entry] },
         );
     }
+}
 
+/**
+ * The kubeconfig (exec plugin, no stored credential) and the Kubernetes provider. The provider depends on
+ * the nodes and on every add-on workloads rely on, so each Kubernetes resource (which waits for its
+ * provider) starts only once Pod Identity, networking with network policy, DNS, metrics and volumes work:
+ * a pod started before the Pod Identity agent is active gets no credentials.
+ */
+function kubernetesProvider(
+    name: string,
+    args: ClusterArgs,
+    cluster: eks.Cluster,
+    ready: pulumi.Resource[],
+    parent: pulumi.Resource,
+) {
+    const { region } = awsPlacement(args.context);
     const kubeconfig = pulumi.secret(
         pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data]).apply(([n, server, caData]) =>
             execKubeconfig({
@@ -221,18 +325,7 @@ export function createAwsCluster(
     const provider = new KubernetesProvider(
         `${name}-k8s`,
         { kubeconfig, enableServerSideApply: true, deleteUnreachable: !args.context.protect },
-        { parent, dependsOn: [nodeGroup] },
+        { parent, dependsOn: ready },
     );
-
-    return {
-        clusterName: cluster.name,
-        kubeconfig,
-        endpoint: cluster.endpoint,
-        oidcIssuerUrl: cluster.identities.apply((ids) => ids?.[0]?.oidcs?.[0]?.issuer ?? ""),
-        kubernetesVersion: cluster.version,
-        resourceId: cluster.arn,
-        nodeIdentityId: nodeRole.arn,
-        securityOptOuts: pulumi.output(securityOptOuts("aws", aws, ["secretsEncryption"])),
-        provider,
-    };
+    return { kubeconfig, provider };
 }

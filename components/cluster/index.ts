@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { catalog } from "../shared/catalog";
+import { DEFAULT_KUBERNETES_VERSION } from "../shared/facts/kubernetes";
 import { CapabilityComponent, PlatformContext, SizeProfile } from "../shared/context";
 import { NetworkOutputs } from "../network";
 
@@ -58,22 +59,25 @@ export interface ClusterArgs {
      */
     readonly size?: SizeProfile;
     /**
-     * Kubernetes minor version, e.g. "1.33".
-     * @default "1.33"
+     * Kubernetes minor version, e.g. "1.36". Must be in standard support on the cloud (checked against the
+     * dated sheet in components/shared/facts/kubernetes.ts when the configuration is read).
+     * @default DEFAULT_KUBERNETES_VERSION ("1.36")
      */
     readonly kubernetesVersion?: string;
     /**
-     * Fewest nodes the autoscaler keeps.
+     * Fewest nodes the autoscaler keeps (AKS cluster autoscaler; on EKS the managed node group's minimum).
      * @default the size profile's minimum
      */
     readonly minNodes?: number;
     /**
-     * Nodes at creation.
+     * Nodes at creation. On EKS the managed node group keeps this many nodes for the system add-ons and the
+     * Karpenter controller, and Karpenter adds the rest on demand.
      * @default the size profile's desired count
      */
     readonly desiredNodes?: number;
     /**
-     * Most nodes the autoscaler adds.
+     * Most nodes the cluster runs: the AKS cluster autoscaler's maximum; on EKS the managed node group's
+     * nodes plus Karpenter's NodePool limit (`limits.nodes`).
      * @default the size profile's maximum
      */
     readonly maxNodes?: number;
@@ -166,7 +170,7 @@ export function clusterSettings(args: ClusterArgs) {
     const size = args.size ?? "small";
     return {
         size,
-        kubernetesVersion: args.kubernetesVersion ?? "1.33",
+        kubernetesVersion: args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
         apiAllowedCidrs: args.apiAllowedCidrs ?? [],
         highAvailability: args.highAvailability ?? false,
         logRetentionDays: args.logRetentionDays ?? 30,

@@ -1,5 +1,6 @@
 import { SizeProfile } from "./context";
 import { POSTGRES_VERSIONS } from "./facts/engines";
+import { KNOWN_KUBERNETES_VERSIONS } from "./facts/kubernetes";
 
 /**
  * The one place where neutral size profiles become concrete SKUs. Everything cloud-specific about size
@@ -77,7 +78,7 @@ export const awsBackupRegionPairs: Record<string, string> = {
 };
 
 /**
- * Kubernetes minor versions offered for new clusters on both EKS and AKS (standard support). Update as the
- * clouds add and retire versions.
+ * Kubernetes minor versions the program knows, with their support windows per cloud in the dated sheet
+ * (components/shared/facts/kubernetes.ts). Which of them a stack may use depends on its cloud and the day.
  */
-export const KUBERNETES_VERSIONS = ["1.31", "1.32", "1.33", "1.34"] as const;
+export const KUBERNETES_VERSIONS = KNOWN_KUBERNETES_VERSIONS;

@@ -5,7 +5,6 @@ import {
     AZURE_POSTGRES_STORAGE_GIB,
     awsBackupRegionPairs,
     CLOUDWATCH_RETENTION_DAYS,
-    KUBERNETES_VERSIONS,
     POSTGRES_VERSIONS,
     catalog,
     isBurstableDatabaseSku,
@@ -28,6 +27,9 @@ import {
 } from "./schema";
 import type { AwsCacheOptions, AzureCacheOptions } from "../cache";
 import { nodeCounts } from "../cluster";
+import { reviewKubernetesVersion } from "../cluster/versions";
+import { evaluationDay } from "./facts";
+import { DEFAULT_KUBERNETES_VERSION } from "./facts/kubernetes";
 import type { AwsClusterOptions, AzureClusterOptions } from "../cluster";
 import type { AwsDatabaseOptions, AzureDatabaseOptions } from "../database";
 import type { AwsStorageOptions, AzureStorageOptions } from "../storage";
@@ -375,7 +377,11 @@ export const CONFIG_KEYS = {
     cluster: key(
         obj({
             size: oneOf(SIZES),
-            kubernetesVersion: oneOf(KUBERNETES_VERSIONS),
+            // Which versions are allowed depends on the cloud and the day: checked against the dated sheet in crossCheck.
+            kubernetesVersion: str({
+                pattern: /^1\.\d{1,2}$/,
+                allowed: 'a Kubernetes minor version such as "1.36" (major.minor, no patch)',
+            }),
             minNodes: int(1, 100, "nodes"),
             desiredNodes: int(1, 100, "nodes"),
             maxNodes: int(1, 100, "nodes"),
@@ -449,7 +455,13 @@ export function pulumiTypeOf(kind: ConfigKind): "string" | "integer" | "boolean"
  * Validates raw config (`{"platform:cloud": "aws", ...}`, every value a string as the engine passes it)
  * for a stack. Pure: tests call it directly. Throws `ConfigError` listing every problem.
  */
-export function parseConfig(raw: Record<string, string>, project: string, stack: string): PlatformConfig {
+export function parseConfig(
+    raw: Record<string, string>,
+    project: string,
+    stack: string,
+    /** The day dated facts (Kubernetes support windows) are judged on, YYYY-MM-DD. @default today */
+    today: string = evaluationDay(),
+): PlatformConfig {
     const stackFile = `Pulumi.${stack}.yaml`;
     const problems: ConfigProblem[] = [];
     const known = new Set(Object.keys(CONFIG_KEYS).map((k) => `${NAMESPACE}:${k}`));
@@ -497,10 +509,20 @@ export function parseConfig(raw: Record<string, string>, project: string, stack:
         tags: Object.fromEntries(v.tags.map((t) => t.split("=", 2) as [string, string])),
     };
     crossCheck(config, stackFile, problems);
+    const kubernetes = reviewClusterVersion(config, today);
+    if (kubernetes.problem) problems.push(kubernetes.problem);
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }
     return config;
+}
+
+/** The effective Kubernetes version of a stack judged against the dated support sheet on `today`. */
+export function reviewClusterVersion(c: PlatformConfig, today: string = evaluationDay()) {
+    return reviewKubernetesVersion(c.cluster.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, c.cloud, today, {
+        stackFile: `Pulumi.${c.stack}.yaml`,
+        explicit: c.cluster.kubernetesVersion !== undefined,
+    });
 }
 
 /** Rules that involve several keys or the selected cloud's own limits. */
@@ -753,7 +775,11 @@ function editDistance(a: string, b: string): number {
  * Reads the running stack's configuration. The only place in the program that touches Pulumi config.
  */
 export function loadConfig(): PlatformConfig {
-    return parseConfig(pulumi.runtime.allConfig(), pulumi.getProject(), pulumi.getStack());
+    const config = parseConfig(pulumi.runtime.allConfig(), pulumi.getProject(), pulumi.getStack());
+    // A version close to its end of standard support deploys, with one warning line (`pulumi up`, `npm run check`).
+    const { warning } = reviewClusterVersion(config);
+    if (warning) void pulumi.log.warn(warning);
+    return config;
 }
 
 /** CPU quantity in cores, memory in bytes: enough to compare requests with limits. */

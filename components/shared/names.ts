@@ -38,13 +38,19 @@ export function fitName(name: string, max: number): string {
 }
 
 /**
- * The IAM role naming inputs for a role whose logical name is `logical`: nothing (auto-naming, as before)
- * when the generated name fits IAM's 64 characters, otherwise a `namePrefix` (at most 38 characters; IAM
- * appends a 26-character unique suffix, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_role#name_prefix).
- * Both are generated names, so a replacement creates the new role before deleting the old.
+ * Naming inputs for an AWS resource whose provider auto-names it from the logical name (`logical`) and also
+ * takes a `namePrefix`: nothing (auto-naming, as before) when the generated name fits the service's `max`
+ * characters, otherwise a `namePrefix` short enough for the 26-character unique suffix the provider appends
+ * (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_role#name_prefix).
+ * Both are generated names, so a replacement creates the new resource before deleting the old.
  */
+export function prefixedName(logical: string, max: number): { namePrefix?: string } {
+    return autonameFits(logical, max) ? {} : { namePrefix: `${fitName(logical, max - 27)}-` };
+}
+
+/** IAM role names: 64 characters, so a `namePrefix` of at most 38 (IAM quotas, role name). */
 export function iamRoleName(logical: string): { namePrefix?: string } {
-    return autonameFits(logical, 64) ? {} : { namePrefix: `${fitName(logical, 37)}-` };
+    return prefixedName(logical, 64);
 }
 
 /**

@@ -4,7 +4,9 @@
  */
 import * as assert from "assert";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { catalog } from "../../components/shared/catalog";
 import { PlatformConfig, parseConfig } from "../../components/shared/config";
+import { DEFAULT_KUBERNETES_VERSION, KARPENTER } from "../../components/shared/facts/kubernetes";
 import { ProgramRun, ResourceRecord } from "../../check/runtime";
 import { loadStackConfig } from "../../check/stack";
 import { STACKS, inputs, ofType, one, outputs, runStack } from "../harness";
@@ -12,6 +14,20 @@ import { STACKS, inputs, ofType, one, outputs, runStack } from "../harness";
 function configOf(stack: string): PlatformConfig {
     const { project, config } = loadStackConfig(stack, ["platform:cloud=aws"]);
     return parseConfig(config, project, stack);
+}
+
+/** The EKS add-on of a given name. */
+function addon(run: ProgramRun, name: string): ResourceRecord {
+    const found = ofType(run, "aws:eks/addon:Addon").find((a) => inputs(a).addonName === name);
+    assert.ok(found, `no ${name} add-on`);
+    return found;
+}
+
+/** The Helm release of a given release name. */
+function release(run: ProgramRun, name: string): ResourceRecord {
+    const found = ofType(run, "kubernetes:helm.sh/v3:Release").find((r) => inputs(r).name === name);
+    assert.ok(found, `no ${name} release`);
+    return found;
 }
 
 /** The resource (in `run`) whose URN is `urn`. */
@@ -261,6 +277,167 @@ for (const stack of STACKS) {
             it("hands workloads a Kubernetes provider whose kubeconfig is secret", () => {
                 const provider = one(run, "pulumi:providers:kubernetes");
                 assert.ok(rpc.isRpcSecret(provider.inputs.kubeconfig));
+            });
+            it("runs the stack's Kubernetes version, which is in standard support", () => {
+                assert.strictEqual(inputs(eks).version, config.cluster.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
+            });
+            // STANDARD: "automatically upgraded at the end of standard support" (@pulumi/aws ClusterUpgradePolicy;
+            // https://docs.aws.amazon.com/eks/latest/userguide/extended-support-control.html). EXTENDED never
+            // changes the version behind the program; the config check refuses versions past standard support.
+            it("never lets EKS upgrade the control plane behind the program (upgrade policy EXTENDED)", () => {
+                assert.deepStrictEqual(inputs(eks).upgradePolicy, { supportType: "EXTENDED" });
+            });
+            it(`${config.deletionProtection ? "turns on" : "leaves off"} EKS deletion protection`, () => {
+                assert.strictEqual(inputs(eks).deletionProtection, config.deletionProtection);
+            });
+            // EKS installs self-managed vpc-cni, kube-proxy and CoreDNS at creation; CreateAddon without
+            // OVERWRITE "might fail" on them (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAddon.html).
+            it("takes over the vpc-cni, kube-proxy and CoreDNS that EKS bootstraps, so creating the add-ons cannot collide", () => {
+                for (const name of ["vpc-cni", "kube-proxy", "coredns"]) {
+                    assert.strictEqual(inputs(addon(run, name)).resolveConflictsOnCreate, "OVERWRITE", name);
+                }
+                assert.notStrictEqual(
+                    inputs(eks).bootstrapSelfManagedAddons,
+                    false,
+                    "turning it off replaces the cluster",
+                );
+            });
+            it("serves the resource metrics API that HorizontalPodAutoscalers read (metrics-server add-on)", () => {
+                assert.ok(addon(run, "metrics-server"));
+            });
+            it("provisions PersistentVolumes through the EBS CSI driver, with AWS's policy through Pod Identity", () => {
+                const ebs = addon(run, "aws-ebs-csi-driver");
+                const [association] = inputs(ebs).podIdentityAssociations;
+                assert.strictEqual(association.serviceAccount, "ebs-csi-controller-sa");
+                const role = byUrn(run, ebs.propertyDependencies.podIdentityAssociations[0]);
+                assert.match(inputs(role).assumeRolePolicy, /pods\.eks\.amazonaws\.com/);
+                assert.ok(
+                    ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").some(
+                        (a) =>
+                            a.propertyDependencies.role?.includes(role.urn) &&
+                            inputs(a).policyArn === "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
+                    ),
+                );
+            });
+            it("starts no Kubernetes resource before Pod Identity, the CNI, CoreDNS, EBS CSI and metrics-server are active", () => {
+                const provider = one(run, "pulumi:providers:kubernetes");
+                for (const name of [
+                    "eks-pod-identity-agent",
+                    "vpc-cni",
+                    "coredns",
+                    "aws-ebs-csi-driver",
+                    "metrics-server",
+                ]) {
+                    assert.ok(provider.dependencies.includes(addon(run, name).urn), `the provider waits for ${name}`);
+                }
+                for (const r of run.resources.filter((x) => x.custom && x.type.startsWith("kubernetes:"))) {
+                    assert.ok(r.provider?.startsWith(`${provider.urn}::`), `${r.name} uses the cluster's provider`);
+                }
+            });
+
+            describe("node autoscaling (Karpenter)", () => {
+                const profile = catalog.cluster[config.cluster.size ?? config.size];
+                const maxNodes = config.cluster.maxNodes ?? profile.maxNodes;
+                it(`runs at most ${maxNodes} nodes: the managed group's fixed size plus the NodePool's node limit`, () => {
+                    const scaling = inputs(one(run, "aws:eks/nodeGroup:NodeGroup")).scalingConfig;
+                    assert.strictEqual(scaling.desiredSize, scaling.maxSize, "nothing resizes the managed group");
+                    const pool = inputs(one(run, "kubernetes:karpenter.sh/v1:NodePool")).spec;
+                    assert.strictEqual(scaling.maxSize + Number(pool.limits.nodes), maxNodes);
+                    const types = pool.template.spec.requirements.find(
+                        (r: { key: string }) => r.key === "node.kubernetes.io/instance-type",
+                    );
+                    assert.deepStrictEqual(types.values, [...profile.aws]);
+                });
+                it("runs the controller only on the managed node group, never on nodes it manages", () => {
+                    const karpenter = release(run, "karpenter");
+                    const values = inputs(karpenter).values;
+                    const [term] =
+                        values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+                    const group = one(run, "aws:eks/nodeGroup:NodeGroup");
+                    // Managed nodes carry eks.amazonaws.com/nodegroup=<the group's name> (the mock names it after the group).
+                    assert.deepStrictEqual(term.matchExpressions[0].key, "eks.amazonaws.com/nodegroup");
+                    assert.deepStrictEqual(term.matchExpressions[0].operator, "In");
+                    assert.match(term.matchExpressions[0].values[0], new RegExp(`^${group.name}-`));
+                    assert.ok(karpenter.dependencies.includes(group.urn));
+                    assert.deepStrictEqual(term.matchExpressions[1], {
+                        key: "karpenter.sh/nodepool",
+                        operator: "DoesNotExist",
+                    });
+                });
+                it("installs the pinned Karpenter chart, its CRDs as their own release, and waits for its Pod Identity association", () => {
+                    const crds = release(run, "karpenter-crd");
+                    const controller = release(run, "karpenter");
+                    assert.deepStrictEqual(
+                        [
+                            inputs(crds).chart,
+                            inputs(crds).version,
+                            inputs(controller).chart,
+                            inputs(controller).version,
+                        ],
+                        [KARPENTER.crdChart, KARPENTER.version, KARPENTER.chart, KARPENTER.version],
+                    );
+                    assert.strictEqual(inputs(controller).skipCrds, true);
+                    const association = ofType(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation").find(
+                        (a) => inputs(a).serviceAccount === "karpenter",
+                    )!;
+                    assert.strictEqual(inputs(association).namespace, inputs(controller).namespace);
+                    assert.ok(controller.dependencies.includes(association.urn));
+                    assert.ok(controller.dependencies.includes(crds.urn));
+                });
+                // The statements of Karpenter's getting-started CloudFormation template (aws/karpenter-provider-aws@v1.14.1).
+                it("lets the controller terminate only this cluster's Karpenter instances and pass only its node role", () => {
+                    const policy = ofType(run, "aws:iam/rolePolicy:RolePolicy").find((p) =>
+                        p.name.endsWith("-karpenter-controller"),
+                    )!;
+                    const statements = JSON.parse(inputs(policy).policy).Statement;
+                    const sid = (id: string) => statements.find((st: { Sid: string }) => st.Sid === id);
+                    const clusterName = inputs(eks).name;
+                    assert.deepStrictEqual(sid("AllowScopedDeletion").Condition.StringEquals, {
+                        [`aws:ResourceTag/kubernetes.io/cluster/${clusterName}`]: "owned",
+                    });
+                    const nodeRole = one(run, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass");
+                    assert.match(
+                        sid("AllowPassingInstanceRole").Resource,
+                        new RegExp(`:role/${inputs(nodeRole).spec.role}$`),
+                    );
+                    assert.ok(statements.every((st: { Effect: string }) => st.Effect === "Allow"));
+                });
+                it("admits Karpenter's nodes through an EC2_LINUX access entry for their own role", () => {
+                    const entry = ofType(run, "aws:eks/accessEntry:AccessEntry").find(
+                        (e) => inputs(e).type === "EC2_LINUX",
+                    )!;
+                    const nodeClass = inputs(one(run, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")).spec;
+                    const role = byUrn(run, entry.propertyDependencies.principalArn[0]);
+                    assert.ok(nodeClass.role.startsWith(role.name), "the EC2NodeClass uses the role the entry admits");
+                    assert.deepStrictEqual(nodeClass.metadataOptions.httpTokens, "required");
+                    assert.strictEqual(nodeClass.blockDeviceMappings[0].ebs.encrypted, true);
+                });
+                it("hears about interruptions through an encrypted, TLS-only SQS queue fed by EventBridge", () => {
+                    const queue = one(run, "aws:sqs/queue:Queue");
+                    assert.strictEqual(inputs(queue).sqsManagedSseEnabled, true);
+                    const policy = JSON.parse(inputs(one(run, "aws:sqs/queuePolicy:QueuePolicy")).policy);
+                    assert.ok(
+                        policy.Statement.some(
+                            (st: { Effect: string; Condition?: object }) => st.Effect === "Deny" && st.Condition,
+                        ),
+                    );
+                    const patterns = ofType(run, "aws:cloudwatch/eventRule:EventRule").map(
+                        (r) => JSON.parse(inputs(r).eventPattern)["detail-type"][0],
+                    );
+                    assert.deepStrictEqual(patterns.sort(), [
+                        "AWS Health Event",
+                        "EC2 Capacity Reservation Instance Interruption Warning",
+                        "EC2 Instance Rebalance Recommendation",
+                        "EC2 Instance State-change Notification",
+                        "EC2 Spot Instance Interruption Warning",
+                    ]);
+                    for (const target of ofType(run, "aws:cloudwatch/eventTarget:EventTarget")) {
+                        takenFrom(target, "arn", queue);
+                    }
+                    const values = inputs(release(run, "karpenter")).values;
+                    assert.match(values.settings.interruptionQueue, new RegExp(`^${queue.name}-`));
+                    assert.ok(release(run, "karpenter").dependencies.includes(queue.urn));
+                });
             });
         });
 

@@ -222,6 +222,26 @@ const LIMITS: Limit[] = [
         replacement: BRIDGE_DBR,
         source: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html (256; the provider's auto-name caps at 80)",
     },
+    {
+        type: "aws:cloudwatch/eventRule:EventRule",
+        property: "name",
+        min: 1,
+        max: 64,
+        pattern: /^[.\-_A-Za-z0-9]+$/,
+        autonamed: true,
+        replacement: BRIDGE_DBR,
+        source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html (Name: 1-64, [.-_A-Za-z0-9]+)",
+    },
+    {
+        type: "aws:sqs/queue:Queue",
+        property: "name",
+        min: 1,
+        max: 80,
+        pattern: /^[A-Za-z0-9_-]+$/,
+        autonamed: true,
+        replacement: BRIDGE_DBR,
+        source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html (QueueName: up to 80 alnum, - and _)",
+    },
     // Azure
     ...azure("resources:ResourceGroup", "resourceGroupName", 1, 90, undefined, "resource groups: 1-90"),
     ...azure("storage:StorageAccount", "accountName", 3, 24, /^[a-z0-9]+$/, "storage accounts: 3-24 lowercase alnum"),
@@ -237,6 +257,30 @@ const LIMITS: Limit[] = [
     ...azure("network:PrivateEndpoint", "privateEndpointName", 2, 64, undefined, "private endpoints: 2-64"),
     ...azure("managedidentity:UserAssignedIdentity", "resourceName", 3, 128, undefined, "identities: 3-128"),
     ...azure("monitor:DataCollectionRule", "dataCollectionRuleName", 1, 64, undefined, "data collection rules: 1-64"),
+    ...azure(
+        "monitor:AzureMonitorWorkspace",
+        "azureMonitorWorkspaceName",
+        4,
+        44,
+        undefined,
+        "Azure Monitor workspaces: 4-44",
+    ),
+    ...azure(
+        "monitor:DataCollectionEndpoint",
+        "dataCollectionEndpointName",
+        3,
+        44,
+        undefined,
+        "data collection endpoints: 3-44",
+    ),
+    ...azure(
+        "alertsmanagement:PrometheusRuleGroup",
+        "ruleGroupName",
+        1,
+        260,
+        undefined,
+        "Prometheus rule groups: 1-260",
+    ),
     ...azure("monitor:DiagnosticSetting", "name", 1, 260, undefined, "diagnostic settings"),
     {
         type: "azure-native:privatedns:PrivateZone",
@@ -284,6 +328,7 @@ function kubernetesMax(type: string): number {
 
 /** Resource types without a physical name of their own (ids the cloud assigns, or names fixed by the parent). */
 const UNNAMED = new Set([
+    "aws:cloudwatch/eventTarget:EventTarget",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
     "aws:ec2/eip:Eip",
     "aws:ec2/flowLog:FlowLog",
@@ -295,6 +340,7 @@ const UNNAMED = new Set([
     "aws:ec2/vpc:Vpc",
     "aws:ec2/vpcEndpoint:VpcEndpoint",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    "aws:eks/accessEntry:AccessEntry",
     "aws:eks/podIdentityAssociation:PodIdentityAssociation",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     "aws:kms/key:Key",
@@ -306,6 +352,7 @@ const UNNAMED = new Set([
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketVersioning:BucketVersioning",
     "aws:sns/topicSubscription:TopicSubscription",
+    "aws:sqs/queuePolicy:QueuePolicy",
     // Azure children and extension resources: short fixed names ("default", parameter names, GUIDs).
     "azure-native:applicationinsights:Workbook",
     "azure-native:authorization:ManagementLockByScope",
@@ -323,6 +370,8 @@ const UNNAMED = new Set([
     "azure-native:storage:BlobServiceProperties",
     "azure-native:storage:ManagementPolicy",
     "random:index/randomPassword:RandomPassword",
+    // The AKS RBAC access probe (components/cluster/azure-access.ts): a dynamic resource, nothing in the cloud.
+    "pulumi-nodejs:dynamic:Resource",
 ]);
 
 interface PhysicalName {
@@ -338,9 +387,9 @@ function physicalNames(run: ProgramRun): PhysicalName[] {
         const i = plain(resource.inputs) as Record<string, unknown>;
         return LIMITS.filter((l) => l.type === resource.type).flatMap((limit) => {
             const explicit = typeof i[limit.property] === "string";
-            if (limit.type === "aws:iam/role:Role" && typeof i.namePrefix === "string") {
-                // IAM appends a 26-character unique suffix to a name prefix (at most 38 characters).
-                assert.ok(i.namePrefix.length <= 38, `${resource.name}: namePrefix ${i.namePrefix} over 38`);
+            if (limit.property === "name" && typeof i.namePrefix === "string") {
+                // The provider appends a 26-character unique suffix to a name prefix (terraform's
+                // id.PrefixedUniqueId), so the generated name is the prefix plus 26.
                 return [{ resource, limit, value: `${i.namePrefix}${"x".repeat(26)}`, explicit: false }];
             }
             if (!explicit && !limit.autonamed) return [];

@@ -235,7 +235,7 @@ describe("config: validation", () => {
             "dev",
             ['platform:cluster={"kubernetesVersion":"1.99"}'],
             "platform:cluster.kubernetesVersion",
-            /"1.33"/,
+            /^a Kubernetes minor version in standard support on Amazon EKS on .*"1\.99" is not offered on Amazon EKS/,
         );
     });
 
