@@ -220,7 +220,8 @@ function coreAddons(name: string, cluster: eks.Cluster, nodeGroup: eks.NodeGroup
     // HPAs read the resource metrics API that metrics-server serves; EKS has none by default. It is an EKS
     // community add-on (https://docs.aws.amazon.com/eks/latest/userguide/community-addons.html).
     const metricsServer = addon("metrics-server", {}, [nodeGroup]);
-    const ebsCsi = ebsCsiDriver(name, cluster, nodeGroup, parent);
+    // The driver's pods get Pod Identity credentials from the agent: created after it, they need no retries.
+    const ebsCsi = ebsCsiDriver(name, cluster, [nodeGroup, podIdentityAgent], parent);
     return [vpcCni, kubeProxy, podIdentityAgent, coredns, metricsServer, ebsCsi];
 }
 
@@ -230,7 +231,7 @@ function coreAddons(name: string, cluster: eks.Cluster, nodeGroup: eks.NodeGroup
  * Volumes are encrypted with the account's EBS key (StorageClass `encrypted: "true"`); a customer-managed
  * key would also need kms:CreateGrant on that key for this role.
  */
-function ebsCsiDriver(name: string, cluster: eks.Cluster, nodeGroup: eks.NodeGroup, parent: pulumi.Resource) {
+function ebsCsiDriver(name: string, cluster: eks.Cluster, after: pulumi.Resource[], parent: pulumi.Resource) {
     const role = podIdentityServiceRole(`${name}-ebs-csi-role`, `EBS CSI controller of ${name}`, parent);
     const policies = managedPolicies(`${name}-ebs-csi`, role, ["service-role/AmazonEBSCSIDriverPolicy"], parent);
     return new eks.Addon(
@@ -241,7 +242,7 @@ function ebsCsiDriver(name: string, cluster: eks.Cluster, nodeGroup: eks.NodeGro
             resolveConflictsOnUpdate: "OVERWRITE",
             podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: "ebs-csi-controller-sa" }],
         },
-        { parent, dependsOn: [nodeGroup, ...policies] },
+        { parent, dependsOn: [...after, ...policies] },
     );
 }
 

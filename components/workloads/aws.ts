@@ -150,7 +150,7 @@ export function createAwsAlertRoute(name: string, args: AlertRouteArgs, parent: 
     const { region } = awsPlacement(args.context);
     const opts = { parent };
     const heartbeat = createHeartbeat(name, args, opts);
-    podIdentityRole(
+    const { ready } = podIdentityRole(
         name,
         {
             description: "Pod Identity role of Alertmanager: publish to the platform's alert and heartbeat topics",
@@ -198,6 +198,7 @@ export function createAwsAlertRoute(name: string, args: AlertRouteArgs, parent: 
                 ),
             ),
         watchdogReceiver: heartbeat.arn.apply(snsReceiver("watchdog", "Watchdog heartbeat", false)),
+        ready,
         serviceAccountAnnotations: pulumi.output<Record<string, string>>({}),
         // Prometheus needs nothing: on AWS the rules are evaluated in the cluster only.
         prometheus: pulumi

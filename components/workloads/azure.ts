@@ -261,7 +261,7 @@ export function createAzureAlertRoute(name: string, args: AlertRouteArgs, parent
         },
         opts,
     );
-    const identity = createPrometheusIdentity(name, args, rule, opts);
+    const { identity, ready } = createPrometheusIdentity(name, args, rule, opts);
 
     for (const group of azureAlertRules(args.ruleGroups ?? [], args.watchdogIntervalMinutes)) {
         new alertsmanagement.PrometheusRuleGroup(
@@ -286,6 +286,7 @@ export function createAzureAlertRoute(name: string, args: AlertRouteArgs, parent
         receiver: pulumi.output(args.namespace).apply((): Record<string, unknown> => ({ name: "platform" })),
         watchdogReceiver: pulumi.output(args.namespace).apply((): Record<string, unknown> => ({ name: "watchdog" })),
         serviceAccountAnnotations: pulumi.output<Record<string, string>>({}),
+        ready,
         prometheus: pulumi.all([url, identity.clientId, tenantId]).apply(
             ([writeUrl, clientId, tenant]): PrometheusRouteSettings => ({
                 remoteWrite: [
@@ -308,14 +309,14 @@ function createPrometheusIdentity(
     args: AlertRouteArgs,
     rule: monitor.DataCollectionRule,
     opts: pulumi.CustomResourceOptions,
-): managedidentity.UserAssignedIdentity {
+): { identity: managedidentity.UserAssignedIdentity; ready: pulumi.Resource[] } {
     const { resourceGroupName, location } = azurePlacement(args.context);
     const identity = new managedidentity.UserAssignedIdentity(
         `${name}-prometheus-identity`,
         { resourceGroupName, location, tags: args.context.tags },
         opts,
     );
-    new managedidentity.FederatedIdentityCredential(
+    const federation = new managedidentity.FederatedIdentityCredential(
         `${name}-prometheus-federation`,
         {
             resourceGroupName,
@@ -326,7 +327,7 @@ function createPrometheusIdentity(
         },
         opts,
     );
-    new authorization.RoleAssignment(
+    const publisher = new authorization.RoleAssignment(
         `${name}-prometheus-publisher`,
         {
             scope: rule.id,
@@ -337,7 +338,7 @@ function createPrometheusIdentity(
         },
         opts,
     );
-    return identity;
+    return { identity, ready: [federation, publisher] };
 }
 
 export const azureWorkloads: WorkloadsCloudImplementation = {

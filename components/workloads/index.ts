@@ -447,6 +447,12 @@ export interface AlertRouteOutputs {
      * annotations on its ServiceAccount and labels on its pods (Azure: the workload identity).
      */
     readonly prometheus: pulumi.Output<PrometheusRouteSettings>;
+    /**
+     * What the monitoring pods must wait for before they are created, so that they start with credentials:
+     * the Pod Identity association and its role policy (AWS: credentials are injected only at pod creation),
+     * the federated credential and its role assignment (Azure).
+     */
+    readonly ready: pulumi.Resource[];
 }
 
 /** Prometheus settings an alert route asks for. */
@@ -529,6 +535,7 @@ export class AlertRoute extends CapabilityComponent<AlertRouteArgs, AlertRouteOu
     declare public readonly watchdogReceiver: pulumi.Output<Record<string, unknown>>;
     declare public readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
     declare public readonly prometheus: pulumi.Output<PrometheusRouteSettings>;
+    declare public readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: AlertRouteArgs, opts?: pulumi.ComponentResourceOptions) {
         super(

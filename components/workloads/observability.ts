@@ -620,7 +620,8 @@ export function createClusterMonitoring(
                 storageValues(args.context.environment, storage.name),
             ),
         },
-        { parent, dependsOn: [adminSecret, storage.resource, ...args.crds] },
+        // The pods wait for their cloud identity (the alert route's `ready`), so that they start with credentials.
+        { parent, dependsOn: [adminSecret, storage.resource, ...args.crds, ...route.ready] },
     );
 
     if (args.grafanaHost) {

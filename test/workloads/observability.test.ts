@@ -55,6 +55,42 @@ for (const cloud of CLOUDS) {
                 run = await runStack(stack, cloud);
             });
 
+            // EKS Pod Identity injects credentials only when a pod is created
+            // (aws/amazon-eks-pod-identity-webhook#210), and an association is eventually consistent
+            // (EKS API CreatePodIdentityAssociation); an Azure federated credential takes seconds to propagate
+            // (learn.microsoft.com/azure/aks/workload-identity-deploy-cluster). An Alertmanager (AWS) or
+            // Prometheus (Azure) pod created first publishes nothing until it is restarted.
+            it("creates the monitoring pods only after the alert route's cloud identity exists, so that alerts are delivered", () => {
+                const stackRelease = release(run, "kube-prometheus-stack").record;
+                const needed =
+                    cloud === "aws"
+                        ? [
+                              named(
+                                  run,
+                                  "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+                                  "alert-route-pod-identity",
+                              ),
+                              ...ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((r) =>
+                                  r.name.includes("alert-route"),
+                              ),
+                          ]
+                        : [
+                              named(
+                                  run,
+                                  "azure-native:managedidentity:FederatedIdentityCredential",
+                                  "prometheus-federation",
+                              ),
+                              named(run, "azure-native:authorization:RoleAssignment", "prometheus-publisher"),
+                          ];
+                assert.ok(needed.length >= 2, "the route's identity and its grant exist");
+                for (const resource of needed) {
+                    assert.ok(
+                        stackRelease.dependencies.includes(resource.urn),
+                        `kube-prometheus-stack waits for ${resource.name}`,
+                    );
+                }
+            });
+
             // kube-prometheus-stack ships ServiceMonitors and rules for kube-controller-manager, kube-scheduler,
             // etcd and kube-proxy; on EKS/AKS the control plane is not reachable and kube-proxy serves metrics on
             // 127.0.0.1 (EKS) or does not exist (AKS with Cilium), so KubeSchedulerDown, KubeControllerManagerDown,
