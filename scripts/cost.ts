@@ -12,7 +12,7 @@
 import { ConfigError } from "../components/shared/config";
 import { runProgram } from "../check/runtime";
 import { UsageError, loadStackConfig, stackNames } from "../check/stack";
-import { CostEstimate, UnpricedRegionError, estimateCost } from "./lib/cost/estimate";
+import { CostEstimate, UnpricedRegionError, estimateCost, stackRegion } from "./lib/cost/estimate";
 import { costJson, renderCostText } from "./lib/cost/render";
 
 export const COST_USAGE = "usage: npm run cost -- --stack <stack> [-c <key>=<value> ...] [--json]";
@@ -47,11 +47,7 @@ export function parseCostArgs(argv: readonly string[]): CostArgs {
 /** Runs the program for a stack's config offline and estimates its cost. */
 export async function estimateStack(stack: string, overrides: readonly string[] = []): Promise<CostEstimate> {
     const { project, config } = loadStackConfig(stack, [...overrides]);
-    const cloud = config[`${project}:cloud`] ?? "aws";
-    const region =
-        cloud === "azure"
-            ? (config[`${project}:azureLocation`] ?? "eastus2")
-            : (config[`${project}:awsRegion`] ?? "us-east-1");
+    const { cloud, region } = stackRegion(config, project);
     // Refuse an unpriced region before the program runs.
     estimateCost([], { stack, cloud, region });
     const run = await runProgram({ project, stack, config });

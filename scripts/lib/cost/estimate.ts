@@ -479,6 +479,19 @@ export function requirePricedRegion(cloud: string, region: string): void {
     }
 }
 
+/** The region a stack's config places it in: platform:awsRegion or platform:azureLocation (their defaults). */
+export function stackRegion(
+    config: Readonly<Record<string, string>>,
+    project = "platform",
+): { cloud: string; region: string } {
+    const cloud = config[`${project}:cloud`] ?? "aws";
+    const region =
+        cloud === "azure"
+            ? (config[`${project}:azureLocation`] ?? "eastus2")
+            : (config[`${project}:awsRegion`] ?? "us-east-1");
+    return { cloud, region };
+}
+
 /** The estimate for a graph. */
 export function estimateCost(resources: ResourceRecord[], options: EstimateOptions): CostEstimate {
     requirePricedRegion(options.cloud, options.region);
