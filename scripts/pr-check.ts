@@ -1,12 +1,16 @@
 /**
- * `npm run pr-check -- [--report <path>] [--stack <stack> ...] [--cloud <cloud> ...] [--preview | --no-preview]`
+ * `npm run pr-check -- [--report <path>] [--stack <stack> ...] [--cloud <cloud> ...] [--preview | --no-preview]
+ *  [--base-costs <file>]`
  *
  * The pull-request check. Offline, with no CLI and no credentials: the program and the policy pack for every
  * stack file on every cloud it is checked on (scripts/pr-check.yaml), one after another (runs of the program
  * share the Pulumi SDK's global runtime state). With the Pulumi CLI and a stack's cloud credentials present, it
  * also runs a real `pulumi preview` with the policy pack for that stack (`--preview` insists, `--no-preview`
  * skips). Prints one summary table and writes a Markdown report for the PR comment
- * (default pr-check-report.md; a relative --report path is relative to the repository root).
+ * (default pr-check-report.md; a relative --report path is relative to the repository root). The report
+ * shows each stack's monthly cost estimate (scripts/lib/cost/) and diagram (check/diagram.ts); the costs are
+ * also written next to the report (`<report>.costs.json`), so a run on the base branch gives the file
+ * `--base-costs` reads to show the change a PR makes (docs/cost.md).
  *
  * Exit codes: 0 everything passed; 1 a check or preview failed or found a mandatory violation; 2 bad arguments
  * or configuration of the check itself.
@@ -15,7 +19,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { runCheck } from "../check";
-import { ROOT, stackNames } from "../check/stack";
+import { renderMermaid } from "../check/diagram";
+import { ROOT, loadStackConfig, stackNames } from "../check/stack";
 import { CLOUDS } from "../components/shared/context";
 import { EXIT, ExitError } from "./lib/exit-codes";
 import {
@@ -36,17 +41,20 @@ import {
     PrReport,
     PreviewRow,
     checkPassed,
+    costRows,
     renderMarkdown,
     renderText,
     reportPassed,
     verdict,
 } from "./lib/pr-report";
+import { estimateCost, stackRegion } from "./lib/cost/estimate";
+import { CostsFile, costsFile } from "./lib/cost/render";
 import { Progress } from "./lib/progress";
 import { OutputStream } from "./lib/terminal";
 import { openStack } from "./lib/workspace";
 
 export const PR_CHECK_USAGE =
-    "usage: npm run pr-check -- [--report <path>] [--stack <stack> ...] [--cloud <cloud> ...] [--preview | --no-preview]";
+    "usage: npm run pr-check -- [--report <path>] [--stack <stack> ...] [--cloud <cloud> ...] [--preview | --no-preview] [--base-costs <file>]";
 
 export const DEFAULT_REPORT = "pr-check-report.md";
 export const CLOUDS_FILE = "scripts/pr-check.yaml";
@@ -59,6 +67,8 @@ export interface PrCheckArgs {
     readonly clouds: string[];
     /** Real previews: `auto` when the CLI and credentials are present, `always`, or `never`. */
     readonly previews: "auto" | "always" | "never";
+    /** The base branch's costs file (written next to its report), to show the change this PR makes. */
+    readonly baseCosts?: string;
 }
 
 function usage(message: string): ExitError {
@@ -70,6 +80,7 @@ export function parsePrCheckArgs(argv: readonly string[]): PrCheckArgs {
     const stacks: string[] = [];
     const clouds: string[] = [];
     let previews: PrCheckArgs["previews"] = "auto";
+    let baseCosts: string | undefined;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -82,10 +93,11 @@ export function parsePrCheckArgs(argv: readonly string[]): PrCheckArgs {
         else if (arg === "--cloud") clouds.push(value());
         else if (arg === "--preview") previews = "always";
         else if (arg === "--no-preview") previews = "never";
+        else if (arg === "--base-costs") baseCosts = value();
         else if (arg === "--help" || arg === "-h") throw new ExitError(EXIT.usage, PR_CHECK_USAGE);
         else throw usage(`Unknown argument "${arg}".`);
     }
-    return { report, stacks, clouds, previews };
+    return { report, stacks, clouds, previews, ...(baseCosts ? { baseCosts } : {}) };
 }
 
 interface CloudsFile {
@@ -148,6 +160,7 @@ async function checkOne(stack: string, cloud: string): Promise<CheckRow> {
     try {
         const result = await runCheck({ stack, overrides: [`platform:cloud=${cloud}`] });
         return {
+            ...costAndDiagram(stack, cloud, result.run.resources),
             stack,
             cloud,
             resources: result.run.resources.length,
@@ -158,6 +171,40 @@ async function checkOne(stack: string, cloud: string): Promise<CheckRow> {
         };
     } catch (err) {
         return { stack, cloud, error: describeFailure(err), seconds: (Date.now() - started) / 1000 };
+    }
+}
+
+/** The row's cost estimate (or why there is none) and diagram, from the graph the check already ran. */
+function costAndDiagram(
+    stack: string,
+    cloud: string,
+    resources: Parameters<typeof estimateCost>[0],
+): Partial<CheckRow> {
+    const diagram = renderMermaid(resources, { stack, cloud });
+    const { region } = stackRegion(loadStackConfig(stack, [`platform:cloud=${cloud}`]).config);
+    try {
+        const e = estimateCost(resources, { stack, cloud, region });
+        return { diagram, cost: { region, monthlyUsd: e.monthlyUsd, unpriced: e.unpriced.length } };
+    } catch (err) {
+        return { diagram, costNote: err instanceof Error ? err.message.split(". ")[0] : String(err) };
+    }
+}
+
+/** Where a report's costs are written: `pr-check-report.md` → `pr-check-report.costs.json`. */
+export function costsPath(reportPath: string): string {
+    return `${reportPath.replace(/\.md$/, "")}.costs.json`;
+}
+
+function readBaseCosts(file: string | undefined, root: string): CostsFile | undefined {
+    if (file === undefined) return undefined;
+    const full = path.resolve(root, file);
+    try {
+        return JSON.parse(fs.readFileSync(full, "utf8")) as CostsFile;
+    } catch (err) {
+        throw new ExitError(
+            EXIT.usage,
+            `--base-costs ${file}: cannot read it as JSON (${err instanceof Error ? err.message : err}).`,
+        );
     }
 }
 
@@ -264,6 +311,7 @@ export async function main(argv: readonly string[], io: PrCheckIo = processIo())
     try {
         const args = parsePrCheckArgs(argv);
         const plan = planChecks(io.root, args);
+        const baseCosts = readBaseCosts(args.baseCosts, io.root);
         const cli = args.previews === "never" ? undefined : findPulumiCli(io.env);
         if (args.previews === "always" && !cli) throw new ExitError(EXIT.usage, INSTALL_HINT);
 
@@ -301,10 +349,12 @@ export async function main(argv: readonly string[], io: PrCheckIo = processIo())
             previewNote,
             seconds: (Date.now() - started) / 1000,
             commit: io.env.GITHUB_SHA,
+            ...(baseCosts ? { baseCosts } : {}),
         };
         const reportPath = path.resolve(io.root, args.report);
         fs.mkdirSync(path.dirname(reportPath), { recursive: true });
         fs.writeFileSync(reportPath, renderMarkdown(report));
+        fs.writeFileSync(costsPath(reportPath), `${JSON.stringify(costsFile(costRows(report)), null, 2)}\n`);
         io.stdout.write(`\n${renderText(report)}\nReport: ${path.relative(process.cwd(), reportPath) || reportPath}\n`);
         return reportPassed(report) ? EXIT.ok : EXIT.failed;
     } catch (err) {

@@ -4,6 +4,7 @@
  */
 import type { OpMap } from "@pulumi/pulumi/automation";
 import type { Violation } from "../../check";
+import { CostRow, CostsFile, changeText, usd } from "./cost/render";
 
 /** The offline check of one stack on one cloud. */
 export interface CheckRow {
@@ -21,6 +22,12 @@ export interface CheckRow {
     readonly seconds: number;
     /** Of which the policy pack (start, evaluation, stop), in seconds. */
     readonly policySeconds?: number;
+    /** The monthly cost estimate (scripts/lib/cost/), when the graph could be priced. */
+    readonly cost?: { readonly region: string; readonly monthlyUsd: number; readonly unpriced: number };
+    /** Why there is no cost estimate (e.g. a region the price table does not cover). */
+    readonly costNote?: string;
+    /** The stack's Mermaid diagram (check/diagram.ts). */
+    readonly diagram?: string;
 }
 
 /** A real `pulumi preview` with the policy pack, run when the CLI and the cloud's credentials are present. */
@@ -45,6 +52,8 @@ export interface PrReport {
     readonly seconds: number;
     /** The commit checked (GITHUB_SHA in CI), for the report's heading. */
     readonly commit?: string;
+    /** The base branch's costs (`--base-costs`), to show the change this PR makes. */
+    readonly baseCosts?: CostsFile;
 }
 
 export const LEVELS = ["mandatory", "remediate", "advisory"] as const;
@@ -89,6 +98,33 @@ function changeCount(changes: OpMap | undefined, op: keyof OpMap): string {
     return changes ? String(changes[op] ?? 0) : "-";
 }
 
+/** The cost rows of a report: each check with an estimate, with the base branch's figures when known. */
+export function costRows(report: PrReport): CostRow[] {
+    return report.checks
+        .filter((r) => r.cost !== undefined)
+        .map((r) => {
+            const base = report.baseCosts?.[`${r.stack}/${r.cloud}`];
+            return {
+                stack: r.stack,
+                cloud: r.cloud,
+                monthlyUsd: r.cost!.monthlyUsd,
+                unpriced: r.cost!.unpriced,
+                ...(base ? { baseMonthlyUsd: base.monthlyUsd, baseUnpriced: base.unpriced } : {}),
+            };
+        });
+}
+
+function costCell(r: CheckRow): string {
+    if (!r.cost) return r.costNote ? `not estimated: ${r.costNote}` : "–";
+    const unpriced = r.cost.unpriced > 0 ? ` + ${r.cost.unpriced} unpriced` : "";
+    return `${r.cost.unpriced > 0 ? "≥ " : ""}${usd(r.cost.monthlyUsd)}${unpriced}`;
+}
+
+function changeCell(r: CheckRow, report: PrReport): string {
+    const row = costRows(report).find((c) => c.stack === r.stack && c.cloud === r.cloud);
+    return row ? changeText(row) : "–";
+}
+
 /** The plain-text summary for the terminal and CI logs. */
 export function renderText(report: PrReport): string {
     const out: string[] = [];
@@ -123,6 +159,12 @@ export function renderText(report: PrReport): string {
                 );
             }
         }
+    }
+
+    const priced = report.checks.filter((r) => r.cost || r.costNote);
+    if (priced.length > 0) {
+        out.push("", "Monthly cost (estimate, npm run cost -- --stack <stack>):");
+        for (const r of priced) out.push(`  ${r.stack}/${r.cloud}: ${costCell(r)}; change ${changeCell(r, report)}`);
     }
 
     out.push("");
@@ -199,6 +241,27 @@ export function renderMarkdown(report: PrReport): string {
         "",
     ];
 
+    const costs = report.checks.filter((r) => r.cost || r.costNote);
+    if (costs.length > 0) {
+        head.push(
+            "### Monthly cost (estimate)",
+            "",
+            "On-demand list prices from the dated table in `scripts/lib/cost/prices.ts`; unpriced items are not in the " +
+                `figure, traffic and usage beyond the stated assumptions are left out (docs/cost.md).` +
+                (report.baseCosts
+                    ? " Change against the base branch."
+                    : " No base-branch costs given (`--base-costs`)."),
+            "",
+            "| Stack | Cloud | Region | Monthly cost | Change |",
+            "|---|---|---|--:|--:|",
+            ...costs.map(
+                (r) =>
+                    `| ${r.stack} | ${r.cloud} | ${r.cost?.region ?? "–"} | ${cell(costCell(r))} | ${cell(changeCell(r, report))} |`,
+            ),
+            "",
+        );
+    }
+
     const previews: string[] = [];
     if (report.previews.length > 0) {
         previews.push(
@@ -250,6 +313,20 @@ export function renderMarkdown(report: PrReport): string {
                         `| ${v.enforcementLevel} | \`${v.policyPack}/${v.policy}\` | ` +
                         `${v.urn ? `\`${v.urn.split("::").pop()}\`` : "stack"} | ${cell(v.message)} |`,
                 ),
+                "",
+                "</details>",
+            ].join("\n"),
+        );
+    }
+
+    for (const r of report.checks.filter((c) => c.diagram !== undefined)) {
+        blocks.push(
+            [
+                `<details><summary>${r.stack} on ${r.cloud}: diagram</summary>`,
+                "",
+                "```mermaid",
+                r.diagram!.trimEnd(),
+                "```",
                 "",
                 "</details>",
             ].join("\n"),

@@ -1,0 +1,148 @@
+/**
+ * A picture of a stack: the desired graph as a Mermaid flowchart, one subgraph per platform component
+ * (network, database, cache, cluster, storage, monitoring, workloads), resources of one type collapsed into
+ * one node with a count (prod has ~170 resources), and only the edges that cross components: what a
+ * component's resources depend on in another component (the cluster on the network's subnets, the workloads
+ * on the database, cache and storage), and which provider each component's resources are created through.
+ * Parent edges are the subgraphs themselves; edges inside a component are left out.
+ *
+ * Used by `npm run diagram` (scripts/diagram.ts), the pull-request report, and docs/diagrams/ (kept up to
+ * date by test/check/diagram.test.ts).
+ */
+import type { ResourceRecord } from "./runtime";
+
+/** The order subgraphs are drawn in; components not listed follow in the order they appear. */
+export const COMPONENT_ORDER = [
+    "network",
+    "database",
+    "cache",
+    "cluster",
+    "storage",
+    "monitoring",
+    "workloads",
+    "shared",
+    "providers",
+];
+
+const PROVIDER = /^pulumi:providers:/;
+
+/** The group a resource is drawn in: its top-level component's capability, or "providers" / "shared". */
+export function groupOf(r: ResourceRecord, byUrn: ReadonlyMap<string, ResourceRecord>): string {
+    if (PROVIDER.test(r.type) && (!r.parent || !byUrn.has(r.parent))) return "providers";
+    let top = r;
+    while (top.parent && byUrn.has(top.parent)) top = byUrn.get(top.parent)!;
+    const capability = /^platform:([a-z]+):/.exec(top.type)?.[1];
+    if (capability) return capability;
+    if (/operationalinsights|monitor/.test(top.type)) return "monitoring";
+    return "shared";
+}
+
+/** `aws:ec2/natGateway:NatGateway` → `NatGateway`; providers keep their package (`kubernetes provider`). */
+export function shortType(type: string): string {
+    const provider = /^pulumi:providers:(.+)$/.exec(type);
+    if (provider) return `${provider[1]} provider`;
+    if (type === "kubernetes:helm.sh/v3:Release") return "Helm Release";
+    return type.split(":").pop() ?? type;
+}
+
+const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, "_");
+const nodeId = (group: string, type: string) => `n_${id(group)}_${id(type)}`;
+const groupId = (group: string) => `g_${id(group)}`;
+
+interface Node {
+    readonly id: string;
+    readonly group: string;
+    readonly type: string;
+    count: number;
+}
+
+export interface DiagramOptions {
+    readonly stack: string;
+    readonly cloud: string;
+}
+
+/** The nodes (one per group × type of custom resource or provider) and each resource's node. */
+function collapse(resources: readonly ResourceRecord[], byUrn: ReadonlyMap<string, ResourceRecord>) {
+    const nodes = new Map<string, Node>();
+    const nodeOf = new Map<string, Node>();
+    for (const r of resources) {
+        if (!r.custom && !PROVIDER.test(r.type)) continue;
+        const group = groupOf(r, byUrn);
+        const key = nodeId(group, r.type);
+        const node = nodes.get(key) ?? { id: key, group, type: r.type, count: 0 };
+        node.count++;
+        nodes.set(key, node);
+        nodeOf.set(r.urn, node);
+    }
+    return { nodes, nodeOf };
+}
+
+/** Edges from a component (subgraph) to a node in another component, and to the providers it uses. */
+function crossEdges(
+    resources: readonly ResourceRecord[],
+    byUrn: ReadonlyMap<string, ResourceRecord>,
+    nodeOf: ReadonlyMap<string, Node>,
+): string[] {
+    const edges = new Set<string>();
+    for (const r of resources) {
+        const from = groupOf(r, byUrn);
+        if (from === "providers") continue;
+        const targets = [...r.dependencies];
+        if (r.provider) targets.push(r.provider.slice(0, r.provider.lastIndexOf("::")));
+        for (const urn of targets) {
+            const target = byUrn.get(urn);
+            if (!target) continue;
+            const node = nodeOf.get(urn);
+            const to = groupOf(target, byUrn);
+            if (to === from) continue;
+            edges.add(`${groupId(from)} --> ${node ? node.id : groupId(to)}`);
+        }
+    }
+    return [...edges].sort();
+}
+
+/** The Mermaid `flowchart` of a graph. Deterministic: the same graph always gives the same text. */
+export function renderMermaid(resources: readonly ResourceRecord[], options: DiagramOptions): string {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const { nodes, nodeOf } = collapse(resources, byUrn);
+    const present = [...new Set([...nodes.values()].map((n) => n.group))];
+    const groups = [
+        ...COMPONENT_ORDER.filter((g) => present.includes(g)),
+        ...present.filter((g) => !COMPONENT_ORDER.includes(g)),
+    ];
+    const counts = new Map<string, number>();
+    for (const r of resources) counts.set(groupOf(r, byUrn), (counts.get(groupOf(r, byUrn)) ?? 0) + 1);
+
+    const lines = [
+        `%% stack ${options.stack} on ${options.cloud}: ${resources.length} resources. Generated by npm run diagram; do not edit.`,
+        "flowchart LR",
+    ];
+    for (const group of groups) {
+        lines.push(`    subgraph ${groupId(group)}["${group} (${counts.get(group) ?? 0})"]`);
+        const own = [...nodes.values()].filter((n) => n.group === group);
+        own.sort((a, b) => shortType(a.type).localeCompare(shortType(b.type)) || a.type.localeCompare(b.type));
+        for (const n of own) {
+            lines.push(`        ${n.id}["${shortType(n.type)}${n.count > 1 ? ` ×${n.count}` : ""}"]`);
+        }
+        lines.push("    end");
+    }
+    for (const edge of crossEdges(resources, byUrn, nodeOf)) lines.push(`    ${edge}`);
+    return `${lines.join("\n")}\n`;
+}
+
+/** The committed Markdown page for a stack × cloud (docs/diagrams/<stack>-<cloud>.md). */
+export function diagramPage(resources: readonly ResourceRecord[], options: DiagramOptions): string {
+    return [
+        `# Stack ${options.stack} on ${options.cloud}`,
+        "",
+        "Generated by `npm run diagram -- --write-docs` from the desired graph of `npm run check`; " +
+            "test/check/diagram.test.ts fails when it is out of date. One box per component, resources of a " +
+            "type collapsed into one node with their count, arrows for dependencies between components and " +
+            "for the providers each component's resources are created through.",
+        "",
+        "```mermaid",
+        renderMermaid(resources, options).trimEnd(),
+        "```",
+        "",
+    ].join("\n");
+}

@@ -1,0 +1,209 @@
+/**
+ * The dated, sourced price table `npm run cost` estimates with: published on-demand (pay-as-you-go) list
+ * prices in USD, per region where the clouds' prices differ. Each price names the page it was read from and
+ * the day it was read. The clouds' pricing APIs cannot be reached from here, so only prices found on a
+ * readable page are recorded; everything else is priced as "unpriced" by the estimator (listed, never zero).
+ *
+ * To refresh: read the cloud's pricing page (or its pricing API: AWS Price List API, Azure Retail Prices
+ * API), update `usd`, `source` and `retrieved`, and run `npm run cost -- --stack <s>` to see the effect.
+ * Adding a region: add its prices under that region's key and the region to PRICED_REGIONS.
+ */
+
+/** One published price. */
+export interface Price {
+    /** USD per `unit`. */
+    readonly usd: number;
+    /** What one unit is: an hour of a resource, a month of a resource, a GiB-month, a GB ingested. */
+    readonly unit: "hour" | "month" | "GiB-month" | "GB";
+    /** Where the price was read (a URL). */
+    readonly source: string;
+    /** The day it was read (YYYY-MM-DD). */
+    readonly retrieved: string;
+    /** What the source says about the price's scope, when it matters. */
+    readonly note?: string;
+}
+
+/** A price per region; `*` holds a price the source states for every region. */
+export type RegionalPrice = Readonly<Record<string, Price>>;
+
+export const CURRENCY = "USD";
+/** Hours in the average month (8,760 / 12), the convention of both clouds' calculators. */
+export const HOURS_PER_MONTH = 730;
+/** The day the table was last read as a whole. */
+export const PRICES_RETRIEVED = "2026-12-01";
+
+/**
+ * The regions the table covers. A stack in any other region is refused (exit 2) rather than estimated with
+ * another region's prices: prices differ by region, and a silently borrowed price would be wrong.
+ */
+export const PRICED_REGIONS = {
+    aws: ["eu-west-1", "us-east-1"],
+    azure: ["eastus", "westeurope"],
+} as const;
+
+const D = PRICES_RETRIEVED;
+
+/** Every price, keyed `<cloud>.<service>.<what>`. A key missing for a region means "unpriced there". */
+export const PRICES: Readonly<Record<string, RegionalPrice>> = {
+    // ---- AWS ----
+    "aws.eks.cluster-hour": {
+        "*": {
+            usd: 0.1,
+            unit: "hour",
+            source: "https://aws.amazon.com/blogs/containers/amazon-eks-extended-support-for-kubernetes-versions-pricing/",
+            retrieved: D,
+            note: "Per cluster per hour for a Kubernetes version in standard support; no regional variation stated.",
+        },
+    },
+    "aws.eks.extended-cluster-hour": {
+        "*": {
+            usd: 0.6,
+            unit: "hour",
+            source: "https://aws.amazon.com/blogs/containers/amazon-eks-extended-support-for-kubernetes-versions-pricing/",
+            retrieved: D,
+            note: "Per cluster per hour for a Kubernetes version in extended support.",
+        },
+    },
+    "aws.ec2.t3.large": {
+        "us-east-1": {
+            usd: 0.0832,
+            unit: "hour",
+            source: "https://go-cloud.io/?p=10607",
+            retrieved: D,
+            note: "Linux on-demand, us-east-1 (the page quotes the AWS EC2 on-demand price list).",
+        },
+    },
+    "aws.vpc.nat-gateway-hour": {
+        "us-east-1": {
+            usd: 0.045,
+            unit: "hour",
+            source: "https://basavytix.com/blog/aws-nat-gateway-pricing",
+            retrieved: D,
+            note: "us-east-1 rate; the page says other regions vary. Data processing ($0.045/GB) is traffic, not estimated.",
+        },
+    },
+    "aws.vpc.public-ipv4-hour": {
+        "*": {
+            usd: 0.005,
+            unit: "hour",
+            source: "https://cloudburn.io/blog/aws-nat-gateway-pricing",
+            retrieved: D,
+            note: "Every public IPv4 address, in use or idle, since February 2024.",
+        },
+    },
+    "aws.rds.db.t4g.medium": {
+        "us-east-1": {
+            usd: 0.065,
+            unit: "hour",
+            source: "https://infratally.com/articles/aws-rds-pricing-explained-2026.html",
+            retrieved: D,
+            note: "PostgreSQL Single-AZ, us-east-1; Multi-AZ is exactly double.",
+        },
+    },
+    "aws.rds.gp3-gib-month": {
+        "us-east-1": {
+            usd: 0.115,
+            unit: "GiB-month",
+            source: "https://www.usage.ai/blogs/aws/reserved-instances/rds/pricing-calculator/",
+            retrieved: D,
+            note: "gp3, 3,000 IOPS and 125 MB/s included; Multi-AZ bills the standby's storage too.",
+        },
+    },
+    "aws.rds.backup-gib-month": {
+        "us-east-1": {
+            usd: 0.095,
+            unit: "GiB-month",
+            source: "https://www.usage.ai/blogs/aws/reserved-instances/rds/pricing-calculator/",
+            retrieved: D,
+            note: "Backup storage above the free allowance of 100% of the provisioned storage.",
+        },
+    },
+    "aws.cloudwatch.alarm-month": {
+        "us-east-1": {
+            usd: 0.1,
+            unit: "month",
+            source: "https://c3x.dev/resources/aws/aws_cloudwatch_metric_alarm/",
+            retrieved: D,
+            note: "Standard-resolution alarm per month (the free tier of 10 alarms per account is not applied).",
+        },
+    },
+    "aws.cloudwatch.dashboard-month": {
+        "us-east-1": {
+            usd: 3,
+            unit: "month",
+            source: "https://www.factualminds.com/blog/amazon-cloudwatch-pricing-metrics-logs-alarms-dashboards/",
+            retrieved: D,
+            note: "Per custom dashboard per month (3 free per account, not applied).",
+        },
+    },
+    "aws.cloudwatch.logs-ingest-gb": {
+        "us-east-1": {
+            usd: 0.5,
+            unit: "GB",
+            source: "https://www.factualminds.com/blog/amazon-cloudwatch-pricing-metrics-logs-alarms-dashboards/",
+            retrieved: D,
+            note: "Standard log class ingestion, us-east-1; the page says to verify other regions.",
+        },
+    },
+    "aws.kms.key-month": {
+        "*": {
+            usd: 1,
+            unit: "month",
+            source: "https://aws.amazon.com/kms/pricing/",
+            retrieved: D,
+            note: "Each customer managed key; automatic rotation adds $1/month per rotated backing key (not estimated).",
+        },
+    },
+
+    // ---- Azure ----
+    "azure.aks.free-cluster-hour": {
+        "*": {
+            usd: 0,
+            unit: "hour",
+            source: "https://techmarmot.com/post/6188/architectural-economics-of-azure-kubernetes-service-a-comprehensive-analysis-of-pricing-tiers-resource-consumption-and-cost-optimization-strategies/",
+            retrieved: D,
+        },
+    },
+    "azure.aks.standard-cluster-hour": {
+        "*": {
+            usd: 0.1,
+            unit: "hour",
+            source: "https://techmarmot.com/post/6188/architectural-economics-of-azure-kubernetes-service-a-comprehensive-analysis-of-pricing-tiers-resource-consumption-and-cost-optimization-strategies/",
+            retrieved: D,
+            note: "Standard tier (financially backed SLA) per cluster-hour.",
+        },
+    },
+    "azure.privatelink.endpoint-hour": {
+        eastus: {
+            usd: 0.01,
+            unit: "hour",
+            source: "https://c3x.dev/resources/azure/azurerm_private_endpoint/",
+            retrieved: D,
+            note: "Per endpoint-hour; data processed ($0.01/GB) is traffic, not estimated.",
+        },
+    },
+    "azure.dns.private-zone-month": {
+        "*": {
+            usd: 0.5,
+            unit: "month",
+            source: "https://gigxp.com/?p=7107",
+            retrieved: D,
+            note: "Per hosted private zone per month; DNS queries are usage, not estimated.",
+        },
+    },
+    "azure.loganalytics.ingest-gb": {
+        eastus: {
+            usd: 2.3,
+            unit: "GB",
+            source: "https://monitoringcost.com/azure-monitor-cost",
+            retrieved: D,
+            note: "Analytics Logs pay-as-you-go headline rate; the page says prices are regional. 31 days of retention included.",
+        },
+    },
+};
+
+/** The price of `key` in `region`: the region's own entry, else one stated for every region, else none. */
+export function priceOf(key: string, region: string): Price | undefined {
+    const entry = PRICES[key];
+    return entry?.[region] ?? entry?.["*"];
+}
