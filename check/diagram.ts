@@ -10,6 +10,7 @@
  * date by test/check/diagram.test.ts).
  */
 import type { ResourceRecord } from "./runtime";
+import { componentOf } from "./component-of";
 
 /** The order subgraphs are drawn in; components not listed follow in the order they appear. */
 export const COMPONENT_ORDER = [
@@ -29,12 +30,7 @@ const PROVIDER = /^pulumi:providers:/;
 /** The group a resource is drawn in: its top-level component's capability, or "providers" / "shared". */
 export function groupOf(r: ResourceRecord, byUrn: ReadonlyMap<string, ResourceRecord>): string {
     if (PROVIDER.test(r.type) && (!r.parent || !byUrn.has(r.parent))) return "providers";
-    let top = r;
-    while (top.parent && byUrn.has(top.parent)) top = byUrn.get(top.parent)!;
-    const capability = /^platform:([a-z]+):/.exec(top.type)?.[1];
-    if (capability) return capability;
-    if (/operationalinsights|monitor/.test(top.type)) return "monitoring";
-    return "shared";
+    return componentOf(r, byUrn);
 }
 
 /** `aws:ec2/natGateway:NatGateway` → `NatGateway`; providers keep their package (`kubernetes provider`). */

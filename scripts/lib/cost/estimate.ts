@@ -10,6 +10,7 @@
  */
 import type { ResourceRecord } from "../../../check/runtime";
 import { plain } from "../../../check/runtime";
+import { componentOf } from "../../../check/component-of";
 import { CURRENCY, HOURS_PER_MONTH, PRICED_REGIONS, PRICES, PRICES_RETRIEVED, Price, priceOf } from "./prices";
 
 /** Usage the estimate assumes where the graph fixes no quantity. */
@@ -396,16 +397,6 @@ function chartItems(r: ResourceRecord, values: unknown, cloud: "aws" | "azure"):
         ),
     );
     return [...lbs, ...volumes];
-}
-
-/** The platform component a resource belongs to: its top-level ancestor's capability. */
-export function componentOf(r: ResourceRecord, byUrn: Map<string, ResourceRecord>): string {
-    let top = r;
-    while (top.parent && byUrn.has(top.parent)) top = byUrn.get(top.parent)!;
-    const capability = /^platform:([a-z]+):/.exec(top.type)?.[1];
-    if (capability) return capability;
-    if (/operationalinsights|monitor/.test(top.type)) return "monitoring";
-    return "shared";
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
