@@ -39,7 +39,7 @@ export function createAwsCache(name: string, args: CacheArgs, parent: pulumi.Res
     const slowLogKey = logsKey(
         name,
         { region: awsPlacement(args.context).region, logGroupNames: [`${name}-slow-log-*`] },
-        opts,
+        stateful,
     );
     const slowLog = new cloudwatch.LogGroup(
         `${name}-slow-log`,

@@ -40,7 +40,7 @@ export function createAwsCluster(
             region: awsPlacement(args.context).region,
             logGroupNames: [`/aws/eks/${name}/cluster`, `/aws/containerinsights/${name}/*`],
         },
-        { parent },
+        { parent, ...statefulOptions(args.context) },
     );
     const cluster = controlPlane(name, args, settings, { secrets: key, logs }, parent);
     const nodes = systemNodes(name, args, settings, cluster, instanceTypes, parent);

@@ -100,7 +100,7 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
     const logs = logsKey(
         name,
         { region: awsPlacement(args.context).region, logGroupNames: [`/aws/rds/instance/${identifier}/*`] },
-        opts,
+        stateful,
     );
     const logGroups = ["postgresql", "upgrade"].map(
         (log) =>

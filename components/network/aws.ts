@@ -4,7 +4,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as iam from "@pulumi/aws/iam";
 import { assumeRolePolicyFor, logsKey } from "../shared/aws";
-import { awsPlacement } from "../shared/context";
+import { awsPlacement, statefulOptions } from "../shared/context";
 import { iamRoleName } from "../shared/names";
 import { NetworkArgs, NetworkOutputs, networkDefaults, subnetCidrs } from ".";
 
@@ -142,7 +142,11 @@ export function createAwsNetwork(name: string, args: NetworkArgs, parent: pulumi
         `${name}-flow-logs`,
         {
             retentionInDays: settings.logRetentionDays,
-            kmsKeyId: logsKey(name, { region, logGroupNames: [`${name}-flow-logs-*`] }, opts).arn,
+            kmsKeyId: logsKey(
+                name,
+                { region, logGroupNames: [`${name}-flow-logs-*`] },
+                { parent, ...statefulOptions(args.context) },
+            ).arn,
             tags: { Name: `${name}-flow-logs` },
         },
         opts,

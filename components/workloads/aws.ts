@@ -3,7 +3,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ecr from "@pulumi/aws/ecr";
 import * as sns from "@pulumi/aws/sns";
 import { customerManagedKey, podIdentityRole } from "../shared/aws";
-import { awsPlacement } from "../shared/context";
+import { awsPlacement, statefulOptions } from "../shared/context";
 import {
     AlertRouteArgs,
     AlertRouteOutputs,
@@ -33,7 +33,10 @@ export function createAwsRegistry(name: string, args: RegistryArgs, parent: pulu
     const { region } = awsPlacement(args.context);
     const opts = { parent };
     // ECR creates a grant on the key with the deployer's IAM permissions; the default key policy allows that.
-    const key = customerManagedKey(name, `Encrypts the images in the ${name} repositories`, opts);
+    const key = customerManagedKey(name, `Encrypts the images in the ${name} repositories`, {
+        ...opts,
+        ...statefulOptions(args.context),
+    });
     const urls = args.repositories.map((repository) => {
         const repo = new ecr.Repository(
             `${name}-${repository}`,
