@@ -74,6 +74,14 @@ const types: Record<string, AzureType> = {
         nameInput: "objectId",
         path: (i, n) => `Microsoft.DBforPostgreSQL/flexibleServers/${i.serverName}/administrators/${n}`,
     },
+    "azure-native:keyvault:Vault": {
+        nameInput: "vaultName",
+        path: (_, n) => `Microsoft.KeyVault/vaults/${n}`,
+    },
+    "azure-native:keyvault:Key": {
+        nameInput: "keyName",
+        path: (i, n) => `Microsoft.KeyVault/vaults/${i.vaultName}/keys/${n}`,
+    },
     "azure-native:redisenterprise:RedisEnterprise": {
         nameInput: "clusterName",
         path: (_, n) => `Microsoft.Cache/redisEnterprise/${n}`,
@@ -209,6 +217,17 @@ export const azureState: Record<string, StateFn> = {
             state: "Ready",
             replicaCapacity: 5,
         };
+    },
+    // A vault's data-plane URI and a key's versionless and versioned URIs, as Key Vault reports them.
+    "azure-native:keyvault:Vault": (r) => {
+        const name = physicalName(r);
+        const properties = (r.inputs.properties ?? {}) as Record<string, unknown>;
+        return { name, properties: { ...properties, vaultUri: `https://${name}.vault.azure.net/` } };
+    },
+    "azure-native:keyvault:Key": (r) => {
+        const name = physicalName(r);
+        const keyUri = `https://${r.inputs.vaultName}.vault.azure.net/keys/${name}`;
+        return { name, keyUri, keyUriWithVersion: `${keyUri}/${hash(`key/${r.name}`, 32)}` };
     },
     "azure-native:redisenterprise:RedisEnterprise": (r, at) => {
         const name = physicalName(r);

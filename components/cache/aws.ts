@@ -4,8 +4,8 @@ import * as elasticache from "@pulumi/aws/elasticache";
 import * as random from "@pulumi/random";
 import { catalog } from "../shared/catalog";
 import { CACHE_ENGINES } from "../shared/facts/engines";
-import { customerManagedKey, dataStoreSecurityGroup } from "../shared/aws";
-import { statefulOptions } from "../shared/context";
+import { customerManagedKey, dataStoreSecurityGroup, logsKey } from "../shared/aws";
+import { awsPlacement, statefulOptions } from "../shared/context";
 import { autonameFits, fitName } from "../shared/names";
 import { securityOptOuts } from "../shared/security";
 import { CacheArgs, CacheOutputs, cacheSettings, redisConnectionString } from ".";
@@ -35,7 +35,17 @@ export function createAwsCache(name: string, args: CacheArgs, parent: pulumi.Res
     const securityGroup = dataStoreSecurityGroup(name, args.network, PORT, "Redis", opts);
     // ElastiCache accepts 16-128 printable characters without "/", '"' or "@"; alphanumeric is safest.
     const authToken = new random.RandomPassword(`${name}-auth-token`, { length: 64, special: false }, opts);
-    const slowLog = new cloudwatch.LogGroup(`${name}-slow-log`, { retentionInDays: logRetentionDays }, opts);
+    // Auto-named (`${name}-slow-log-` plus a suffix), so the logs key admits that prefix.
+    const slowLogKey = logsKey(
+        name,
+        { region: awsPlacement(args.context).region, logGroupNames: [`${name}-slow-log-*`] },
+        stateful,
+    );
+    const slowLog = new cloudwatch.LogGroup(
+        `${name}-slow-log`,
+        { retentionInDays: logRetentionDays, kmsKeyId: slowLogKey.arn },
+        opts,
+    );
 
     // ElastiCache ids have at most 40 characters. Auto-naming (`${name}-rg-` + 7 characters) is kept while it
     // fits; a longer stack gets a fixed, shortened id, and a fixed id must be deleted before it is replaced.

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as redisenterprise from "@pulumi/azure-native/redisenterprise";
 import { catalog } from "../shared/catalog";
 import { privateEndpoint } from "../shared/azure";
+import { dataStoreKey } from "../shared/azure-keys";
 import { azurePlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
 import { CacheArgs, CacheOutputs, cacheSettings, redisConnectionString } from ".";
@@ -33,6 +34,15 @@ export function createAzureCache(name: string, args: CacheArgs, parent: pulumi.R
     const persistence = azure.persistence ?? (context.protect ? "aof" : "none");
     const opts = { parent };
     const stateful = { parent, ...statefulOptions(context) };
+    // Persistence and OS disks under a customer-managed key, reached with a user-assigned identity (the only
+    // kind Managed Redis supports), by a versioned key URL ("Key encryption key Url, versioned only":
+    // https://learn.microsoft.com/dotnet/api/azure.resourcemanager.redisenterprise.models.armredisenterprisemodelfactory.redisenterprisecustomermanagedkeyencryption;
+    // all tiers: https://learn.microsoft.com/azure/redis/how-to-encryption).
+    const cmk = dataStoreKey(
+        name,
+        { context, vault: azurePlacement(context).keyVaults.primary, keyName: `${context.namePrefix}-cache` },
+        stateful,
+    );
 
     const cluster = new redisenterprise.RedisEnterprise(
         `${name}-redis`,
@@ -43,9 +53,19 @@ export function createAzureCache(name: string, args: CacheArgs, parent: pulumi.R
             minimumTlsVersion: "1.2",
             publicNetworkAccess: "Disabled",
             highAvailability: highAvailability ? "Enabled" : "Disabled",
+            identity: { type: "UserAssigned", userAssignedIdentities: [cmk.identity.id] },
+            encryption: {
+                customerManagedKeyEncryption: {
+                    keyEncryptionKeyUrl: cmk.versionedKeyUri,
+                    keyEncryptionKeyIdentity: {
+                        identityType: "userAssignedIdentity",
+                        userAssignedIdentityResourceId: cmk.identity.id,
+                    },
+                },
+            },
             tags: context.tags,
         },
-        stateful,
+        { ...stateful, dependsOn: cmk.ready },
     );
 
     const database = new redisenterprise.Database(

@@ -5,7 +5,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { catalog } from "../shared/catalog";
-import { assumeRolePolicyFor, customerManagedKey } from "../shared/aws";
+import { assumeRolePolicyFor, customerManagedKey, logsKey } from "../shared/aws";
 import { awsPlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
 import { ClusterArgs, ClusterImplementationResult, clusterSettings, execKubeconfig } from ".";
@@ -34,10 +34,18 @@ export function createAwsCluster(
     const settings = clusterSettings(args);
     const instanceTypes = aws.instanceTypes ?? [...catalog.cluster[settings.size].aws];
     const key = secretsKey(name, args, parent);
-    const cluster = controlPlane(name, args, settings, key, parent);
+    const logs = logsKey(
+        name,
+        {
+            region: awsPlacement(args.context).region,
+            logGroupNames: [`/aws/eks/${name}/cluster`, `/aws/containerinsights/${name}/*`],
+        },
+        { parent, ...statefulOptions(args.context) },
+    );
+    const cluster = controlPlane(name, args, settings, { secrets: key, logs }, parent);
     const nodes = systemNodes(name, args, settings, cluster, instanceTypes, parent);
     const addons = coreAddons(name, cluster, nodes.nodeGroup, parent);
-    containerInsights(name, settings, cluster, nodes.nodeGroup, parent);
+    containerInsights(name, settings, cluster, nodes.nodeGroup, logs, parent);
     adminAccess(name, args, cluster, parent);
     const { kubeconfig, provider } = kubernetesProvider(name, args, cluster, [nodes.nodeGroup, ...addons], parent);
     createKarpenter(
@@ -82,14 +90,15 @@ function controlPlane(
     name: string,
     args: ClusterArgs,
     settings: Settings,
-    key: kms.Key,
+    keys: { secrets: kms.Key; logs: kms.Key },
     parent: pulumi.Resource,
 ): eks.Cluster {
+    const key = keys.secrets;
     const opts = { parent };
     const { apiAllowedCidrs } = settings;
     const logGroup = new cloudwatch.LogGroup(
         `${name}-control-plane-logs`,
-        { name: `/aws/eks/${name}/cluster`, retentionInDays: settings.logRetentionDays },
+        { name: `/aws/eks/${name}/cluster`, retentionInDays: settings.logRetentionDays, kmsKeyId: keys.logs.arn },
         opts,
     );
     const clusterRole = new iam.Role(
@@ -252,6 +261,7 @@ function containerInsights(
     settings: Settings,
     cluster: eks.Cluster,
     nodeGroup: eks.NodeGroup,
+    logsKey: kms.Key,
     parent: pulumi.Resource,
 ) {
     const role = podIdentityServiceRole(`${name}-cloudwatch-agent-role`, undefined, parent);
@@ -261,7 +271,11 @@ function containerInsights(
         (group) =>
             new cloudwatch.LogGroup(
                 `${name}-insights-${group}`,
-                { name: `/aws/containerinsights/${name}/${group}`, retentionInDays: settings.logRetentionDays },
+                {
+                    name: `/aws/containerinsights/${name}/${group}`,
+                    retentionInDays: settings.logRetentionDays,
+                    kmsKeyId: logsKey.arn,
+                },
                 { parent },
             ),
     );

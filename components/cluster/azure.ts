@@ -117,6 +117,10 @@ export function createAzureCluster(
                     vmSize: azure.vmSize ?? catalog.cluster[size].azure,
                     vnetSubnetID: nodeSubnetId,
                     enableNodePublicIP: false,
+                    // Temp disks, caches and the OS disk's cache encrypted on the VM host. The subscription needs
+                    // the feature once: `az feature register --namespace Microsoft.Compute --name EncryptionAtHost`
+                    // (MicrosoftDocs/azure-aks-docs@articles/aks/enable-host-encryption.md).
+                    enableEncryptionAtHost: true,
                     enableAutoScaling: true,
                     minCount: settings.minNodes,
                     count: settings.desiredNodes,

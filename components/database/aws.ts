@@ -5,7 +5,7 @@ import * as random from "@pulumi/random";
 import { Provider } from "@pulumi/aws/provider";
 import { awsBackupRegionPairs, catalog } from "../shared/catalog";
 import { DATABASE_INSIGHTS } from "../shared/facts/engines";
-import { customerManagedKey, dataStoreSecurityGroup } from "../shared/aws";
+import { customerManagedKey, dataStoreSecurityGroup, logsKey } from "../shared/aws";
 import { Environment, awsPlacement, statefulOptions } from "../shared/context";
 import { fitName } from "../shared/names";
 import { securityOptOuts } from "../shared/security";
@@ -97,11 +97,20 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
     // instance and its log groups are deleted before they are replaced. RDS identifiers have at most 63
     // characters: the component name is kept while it fits.
     const identifier = fitName(name, 63);
+    const logs = logsKey(
+        name,
+        { region: awsPlacement(args.context).region, logGroupNames: [`/aws/rds/instance/${identifier}/*`] },
+        stateful,
+    );
     const logGroups = ["postgresql", "upgrade"].map(
         (log) =>
             new cloudwatch.LogGroup(
                 `${name}-${log === "postgresql" ? "logs" : `${log}-logs`}`,
-                { name: `/aws/rds/instance/${identifier}/${log}`, retentionInDays: logRetentionDays },
+                {
+                    name: `/aws/rds/instance/${identifier}/${log}`,
+                    retentionInDays: logRetentionDays,
+                    kmsKeyId: logs.arn,
+                },
                 { ...opts, deleteBeforeReplace: true },
             ),
     );

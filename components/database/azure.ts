@@ -4,7 +4,8 @@ import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as random from "@pulumi/random";
 import { azureDatabaseTier, catalog } from "../shared/catalog";
 import { privateDnsZoneId } from "../shared/azure";
-import { azurePlacement, statefulOptions } from "../shared/context";
+import { dataStoreKey } from "../shared/azure-keys";
+import { PlatformContext, azurePlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
 import { DatabaseArgs, DatabaseOutputs, databaseSettings, postgresConnectionString } from ".";
 
@@ -19,8 +20,8 @@ const TLS_CA_BUNDLE_URL = "https://cacerts.digicert.com/DigiCertGlobalRootG2.crt
 /**
  * Azure Database for PostgreSQL flexible server: VNet-integrated in the delegated data subnet with public
  * network access disabled and its name in the stack's private DNS zone; TLS 1.2+ required
- * (`require_secure_transport`); storage encrypted at rest by the service (AES-256, always on) on Premium
- * SSD with auto-grow; automated backups with the configured retention, geo-redundant when highly
+ * (`require_secure_transport`); storage encrypted at rest with the stack's customer-managed key (and the
+ * paired region's for geo-redundant backups) on Premium SSD with auto-grow; automated backups with the configured retention, geo-redundant when highly
  * available; zone-redundant high availability; Microsoft Entra and password authentication; connection
  * logging. With deletion protection, a CanNotDelete management lock guards the server (Azure's equivalent
  * of RDS deletion protection).
@@ -60,6 +61,7 @@ export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pu
         opts,
     );
 
+    const encryption = serverEncryption(name, context, geoRedundantBackup, stateful);
     const server = new dbforpostgresql.Server(
         `${name}-server`,
         {
@@ -70,7 +72,9 @@ export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pu
             administratorLogin: username,
             administratorLoginPassword: pulumi.secret(password.result),
             authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Enabled", tenantId },
-            // Auto-grow needs Premium SSD; encryption at rest is always on (service-managed keys).
+            identity: encryption.identity,
+            dataEncryption: encryption.dataEncryption,
+            // Auto-grow needs Premium SSD.
             storage: { storageSizeGB: storageGiB, autoGrow: "Enabled", type: "Premium_LRS" },
             backup: { backupRetentionDays, geoRedundantBackup: geoRedundantBackup ? "Enabled" : "Disabled" },
             highAvailability: { mode: highAvailability ? "ZoneRedundant" : "Disabled" },
@@ -82,7 +86,9 @@ export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pu
             maintenanceWindow: { customWindow: "Enabled", dayOfWeek: 0, startHour: 3, startMinute: 30 },
             tags: context.tags,
         },
-        stateful,
+        // The encryption mode is chosen at creation and can never change; Azure refuses the update, so an
+        // existing server keeps running until it is restored into a new one (see serverEncryption).
+        { ...stateful, dependsOn: encryption.ready },
     );
 
     // Server parameters; Azure applies one change at a time per server, so they are chained.
@@ -143,5 +149,57 @@ export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pu
         backupRetentionDays: pulumi.output(backupRetentionDays),
         highAvailability: pulumi.output(highAvailability),
         securityOptOuts: pulumi.output(securityOptOuts("azure", azure, ["requireSecureTransport"])),
+    };
+}
+
+/**
+ * Data encryption with customer-managed keys: the server's key in the stack's vault, and, with geo-redundant
+ * backups, a second key in the paired region's vault reached by a second identity in that region ("You can't
+ * use the same user-managed identity to authenticate for the primary database's Key Vault instance and the
+ * Key Vault instance that holds the encryption key for geo-redundant backup"). Keys are versionless, so the
+ * server follows the vault's rotations. CMK can only be chosen when the server is created and never undone
+ * (MicrosoftDocs/azure-databases-docs@articles/postgresql/security/security-data-encryption.md, "Limitations
+ * of customer-managed keys"); that page lists no compute-tier restriction, so Burstable dev servers use it too.
+ */
+function serverEncryption(
+    name: string,
+    context: PlatformContext,
+    geoRedundantBackup: boolean,
+    opts: pulumi.CustomResourceOptions,
+) {
+    const { keyVaults } = azurePlacement(context);
+    const primary = dataStoreKey(
+        name,
+        { context, vault: keyVaults.primary, keyName: `${context.namePrefix}-db` },
+        opts,
+    );
+    if (geoRedundantBackup && !keyVaults.paired) {
+        throw new Error(
+            `${name}: geo-redundant backups need the paired-region key vault, which the foundation did not create.`,
+        );
+    }
+    const geo =
+        geoRedundantBackup && keyVaults.paired
+            ? dataStoreKey(
+                  `${name}-geo`,
+                  { context, vault: keyVaults.paired, keyName: `${context.namePrefix}-db-geo` },
+                  opts,
+              )
+            : undefined;
+    const identities = [primary.identity, ...(geo ? [geo.identity] : [])];
+    return {
+        identity: {
+            type: "UserAssigned",
+            userAssignedIdentities: pulumi
+                .all(identities.map((i) => i.id))
+                .apply((ids) => Object.fromEntries(ids.map((id) => [id, {}]))),
+        },
+        dataEncryption: {
+            type: "AzureKeyVault",
+            primaryKeyURI: primary.keyUri,
+            primaryUserAssignedIdentityId: primary.identity.id,
+            ...(geo ? { geoBackupKeyURI: geo.keyUri, geoBackupUserAssignedIdentityId: geo.identity.id } : {}),
+        },
+        ready: [...primary.ready, ...(geo?.ready ?? [])],
     };
 }

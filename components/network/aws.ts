@@ -3,8 +3,8 @@ import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as iam from "@pulumi/aws/iam";
-import { assumeRolePolicyFor } from "../shared/aws";
-import { awsPlacement } from "../shared/context";
+import { assumeRolePolicyFor, logsKey } from "../shared/aws";
+import { awsPlacement, statefulOptions } from "../shared/context";
 import { iamRoleName } from "../shared/names";
 import { NetworkArgs, NetworkOutputs, networkDefaults, subnetCidrs } from ".";
 
@@ -140,7 +140,15 @@ export function createAwsNetwork(name: string, args: NetworkArgs, parent: pulumi
 
     const flowLogGroup = new cloudwatch.LogGroup(
         `${name}-flow-logs`,
-        { retentionInDays: settings.logRetentionDays, tags: { Name: `${name}-flow-logs` } },
+        {
+            retentionInDays: settings.logRetentionDays,
+            kmsKeyId: logsKey(
+                name,
+                { region, logGroupNames: [`${name}-flow-logs-*`] },
+                { parent, ...statefulOptions(args.context) },
+            ).arn,
+            tags: { Name: `${name}-flow-logs` },
+        },
         opts,
     );
     const flowLogRole = new iam.Role(

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import type { input as inputs } from "@pulumi/azure-native/types";
-import { PrivateDnsZoneRole, privateDnsZoneNames } from "../shared/azure";
+import { PrivateDnsZoneRole, privateDnsZoneNames, privateEndpoint } from "../shared/azure";
 import { azurePlacement } from "../shared/context";
 import { NetworkArgs, NetworkOutputs, networkDefaults, subnetCidrs } from ".";
 
@@ -165,6 +165,8 @@ export function createAzureNetwork(name: string, args: NetworkArgs, parent: pulu
         }),
     ) as Record<PrivateDnsZoneRole, privatedns.VirtualNetworkLink>;
 
+    const vaultEndpoints = keyVaultEndpoints(name, args, endpointSubnet, { parent, dependsOn: [links.vault] });
+
     // A subnet is handed out once the private DNS zones its tenants register in are linked to the VNet,
     // so consumers depend on both (and find their zone by its well-known id, see shared/azure.ts).
     const readyWhen = (s: network.Subnet, ...deps: pulumi.Resource[]) =>
@@ -178,6 +180,36 @@ export function createAzureNetwork(name: string, args: NetworkArgs, parent: pulu
         nodeSubnetIds: pulumi.output([nodeSubnet.id]),
         nodeCidrBlocks: pulumi.output([nodesCidr]),
         dataSubnetIds: pulumi.output([readyWhen(dataSubnet, links.postgres)]),
-        endpointSubnetIds: pulumi.output([readyWhen(endpointSubnet, links.redis, links.blob)]),
+        endpointSubnetIds: pulumi.output([
+            readyWhen(endpointSubnet, links.redis, links.blob, links.vault, ...vaultEndpoints),
+        ]),
     };
+}
+
+/**
+ * Private endpoints for the stack's Key Vaults in the endpoint subnet, registered in privatelink.vaultcore.azure.net
+ * (the data subnet cannot hold them: it is delegated to PostgreSQL flexible server, and "a delegated subnet
+ * can only be used by flexible servers", https://learn.microsoft.com/azure/postgresql/network/concepts-networking-private#virtual-network-concepts).
+ * The vaults themselves accept no public traffic; the data stores reach them as trusted services.
+ */
+function keyVaultEndpoints(
+    name: string,
+    args: NetworkArgs,
+    endpointSubnet: network.Subnet,
+    opts: pulumi.CustomResourceOptions,
+): network.PrivateEndpoint[] {
+    const { keyVaults } = azurePlacement(args.context);
+    return Object.entries(keyVaults).map(([role, vault]) =>
+        privateEndpoint(
+            `${name}-${role === "primary" ? "kv" : "kvgeo"}`,
+            {
+                context: args.context,
+                subnetId: endpointSubnet.id,
+                targetId: vault!.id,
+                groupId: "vault",
+                zone: "vault",
+            },
+            opts,
+        ),
+    );
 }

@@ -3,6 +3,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { iamRoleName } from "./names";
 
 /** What EKS Pod Identity needs to assume a role for a pod. */
@@ -24,6 +25,71 @@ export function customerManagedKey(name: string, description: string, opts: pulu
     const key = new kms.Key(`${name}-kms`, { description, enableKeyRotation: true, deletionWindowInDays: 30 }, opts);
     new kms.Alias(`${name}-kms-alias`, { name: `alias/${name}`, targetKeyId: key.keyId }, opts);
     return key;
+}
+
+/**
+ * A customer-managed KMS key for a component's CloudWatch log groups: yearly rotation, and a key policy that
+ * keeps the account's IAM administration (AWS's default statement) and lets CloudWatch Logs in this region
+ * use the key only for the named log groups of this account. The encryption-context condition is the one AWS
+ * documents for log groups: "ArnLike kms:EncryptionContext:aws:logs:arn" on the log group's ARN
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html, "Step 2: Set
+ * permissions on the KMS key"); the ARN carries the account id, so no other account's log group (the
+ * confused deputy the aws:SourceAccount condition guards against elsewhere) can use the key.
+ *
+ * `logGroupNames` are names or prefixes ending in `*` (auto-named groups are matched by their prefix).
+ */
+export function logsKey(
+    name: string,
+    args: { region: string; logGroupNames: pulumi.Input<string>[] },
+    opts: pulumi.CustomResourceOptions,
+): kms.Key {
+    const account = getCallerIdentityOutput({}, opts).accountId;
+    // The commercial partition, as every ARN in this program (monitoring, Karpenter) assumes.
+    const policy = pulumi
+        .all([account, pulumi.all(args.logGroupNames)])
+        .apply(([accountId, names]) => logsKeyPolicy(accountId, "aws", args.region, names));
+    const key = new kms.Key(
+        `${name}-logs-kms`,
+        {
+            description: `Encrypts the CloudWatch log groups of ${name}`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            policy,
+        },
+        opts,
+    );
+    new kms.Alias(`${name}-logs-kms-alias`, { name: `alias/${name}-logs`, targetKeyId: key.keyId }, opts);
+    return key;
+}
+
+/** The key policy of {@link logsKey}. */
+export function logsKeyPolicy(accountId: string, partition: string, region: string, logGroupNames: string[]): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AccountAdministersThroughIam",
+                Effect: "Allow",
+                Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            },
+            {
+                Sid: "CloudWatchLogsForTheseLogGroups",
+                Effect: "Allow",
+                Principal: { Service: `logs.${region}.amazonaws.com` },
+                Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                Resource: "*",
+                Condition: {
+                    ArnLike: {
+                        "kms:EncryptionContext:aws:logs:arn": logGroupNames.map(
+                            (n) => `arn:${partition}:logs:${region}:${accountId}:log-group:${n}`,
+                        ),
+                    },
+                },
+            },
+        ],
+    });
 }
 
 /**

@@ -28,6 +28,12 @@ export const BUILT_IN_ROLES = {
     acrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
     storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
+    /**
+     * Key Vault Crypto Service Encryption User: read a key's metadata, wrap and unwrap with it. The role
+     * PostgreSQL, Storage and Managed Redis document for their customer-managed-key identity
+     * (https://learn.microsoft.com/azure/key-vault/general/rbac-guide#azure-built-in-roles-for-key-vault-data-plane-operations).
+     */
+    keyVaultCryptoServiceEncryptionUser: "e147488a-f6f5-4113-8e2d-b22465e65bf6",
 } as const;
 
 /** The full role definition id of a built-in role in the stack's subscription. */
@@ -46,6 +52,8 @@ export function privateDnsZoneNames(context: PlatformContext) {
         postgres: `${context.namePrefix}.private.postgres.database.azure.com`,
         redis: "privatelink.redis.azure.net",
         blob: "privatelink.blob.core.windows.net",
+        // Key Vault's private link zone (https://learn.microsoft.com/azure/private-link/private-endpoint-dns#security).
+        vault: "privatelink.vaultcore.azure.net",
     } as const;
 }
 export type PrivateDnsZoneRole = keyof ReturnType<typeof privateDnsZoneNames>;

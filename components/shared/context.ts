@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { KeyVaultRef } from "./azure-keys";
 
 /** The clouds this program can deploy to. */
 export const CLOUDS = ["aws", "azure"] as const;
@@ -50,6 +51,16 @@ export interface PlatformContext {
          * needs it at creation time (Container Insights); monitoring sends every diagnostic setting to it.
          */
         readonly logAnalyticsWorkspaceId: pulumi.Input<string>;
+        /**
+         * The stack's Key Vaults (see shared/azure-keys.ts): `primary` in the stack's location holds every data
+         * store's key; `paired`, in the paired region, holds the key of PostgreSQL's geo-redundant backups and
+         * exists only when those backups are on. Created by the foundation because the data stores need
+         * their keys at creation time.
+         */
+        readonly keyVaults: {
+            readonly primary: KeyVaultRef;
+            readonly paired?: KeyVaultRef;
+        };
     };
 }
 

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
 import { compactGlobalName, privateEndpoint } from "../shared/azure";
+import { dataStoreKey } from "../shared/azure-keys";
 import { azurePlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
 import { StorageArgs, StorageOutputs, storageSettings } from ".";
@@ -23,6 +24,13 @@ export function createAzureStorage(name: string, args: StorageArgs, parent: pulu
     const versioning = azure.versioning ?? true;
     const opts = { parent };
     const stateful = { parent, ...statefulOptions(context) };
+    // Customer-managed key (identity-based, versionless: Storage follows the key's rotations itself;
+    // https://learn.microsoft.com/azure/storage/common/customer-managed-keys-configure-existing-account).
+    const cmk = dataStoreKey(
+        name,
+        { context, vault: azurePlacement(context).keyVaults.primary, keyName: `${context.namePrefix}-storage` },
+        stateful,
+    );
 
     const account = new storage.StorageAccount(
         `${name}-account`,
@@ -42,14 +50,17 @@ export function createAzureStorage(name: string, args: StorageArgs, parent: pulu
             allowCrossTenantReplication: false,
             publicNetworkAccess: "Disabled",
             networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices" },
+            identity: { type: "UserAssigned", userAssignedIdentities: [cmk.identity.id] },
             encryption: {
-                keySource: "Microsoft.Storage",
+                keySource: "Microsoft.Keyvault",
+                keyVaultProperties: { keyVaultUri: cmk.vaultUri, keyName: cmk.keyName },
+                encryptionIdentity: { encryptionUserAssignedIdentity: cmk.identity.id },
                 requireInfrastructureEncryption: infrastructureEncryption,
                 services: { blob: { enabled: true, keyType: "Account" }, file: { enabled: true, keyType: "Account" } },
             },
             tags: context.tags,
         },
-        stateful,
+        { ...stateful, dependsOn: cmk.ready },
     );
 
     new storage.BlobServiceProperties(

@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ecr from "@pulumi/aws/ecr";
 import * as sns from "@pulumi/aws/sns";
-import { podIdentityRole } from "../shared/aws";
-import { awsPlacement } from "../shared/context";
+import { customerManagedKey, podIdentityRole } from "../shared/aws";
+import { awsPlacement, statefulOptions } from "../shared/context";
 import {
     AlertRouteArgs,
     AlertRouteOutputs,
@@ -21,12 +21,22 @@ const POD_IDENTITY_AGENT = "169.254.170.23/32";
 
 /**
  * ECR: one repository per service, named `<stack prefix>/<service>`, with immutable tags, scan on push,
- * KMS encryption and a lifecycle policy. Nodes pull through the node role's
+ * encryption under the registry's own customer-managed KMS key and a lifecycle policy. ECR fixes a
+ * repository's encryption when it is created ("You can't change the encryption settings of a repository
+ * after it's created", https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html), so
+ * moving an existing repository to the key replaces it: its images are deleted with it in unprotected stacks
+ * (CI pushes them again), and the replacement stops in protected stacks, where `forceDelete` is off and a
+ * repository with images cannot be deleted; move those images first. Nodes pull through the node role's
  * `AmazonEC2ContainerRegistryPullOnly` policy (attached by the Cluster component).
  */
 export function createAwsRegistry(name: string, args: RegistryArgs, parent: pulumi.Resource): RegistryOutputs {
     const { region } = awsPlacement(args.context);
     const opts = { parent };
+    // ECR creates a grant on the key with the deployer's IAM permissions; the default key policy allows that.
+    const key = customerManagedKey(name, `Encrypts the images in the ${name} repositories`, {
+        ...opts,
+        ...statefulOptions(args.context),
+    });
     const urls = args.repositories.map((repository) => {
         const repo = new ecr.Repository(
             `${name}-${repository}`,
@@ -34,10 +44,11 @@ export function createAwsRegistry(name: string, args: RegistryArgs, parent: pulu
                 name: `${args.context.namePrefix}/${repository}`,
                 imageTagMutability: "IMMUTABLE",
                 imageScanningConfiguration: { scanOnPush: true },
-                encryptionConfigurations: [{ encryptionType: "KMS" }],
+                encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: key.arn }],
                 forceDelete: !args.context.protect,
             },
-            opts,
+            // A fixed name: the old repository must go before its replacement can take the name.
+            { ...opts, deleteBeforeReplace: true },
         );
         new ecr.LifecyclePolicy(
             `${name}-${repository}-lifecycle`,

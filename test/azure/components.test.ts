@@ -117,16 +117,17 @@ for (const stack of STACKS) {
                     );
                 }
             });
-            it("links private DNS zones for PostgreSQL, Redis and Blob to the VNet", () => {
+            it("links private DNS zones for PostgreSQL, Redis, Blob and Key Vault to the VNet", () => {
                 const zones = ofType(run, T.zone).map((z) => inputs(z).privateZoneName);
                 assert.deepStrictEqual(zones.sort(), [
                     `platform-${stack}.private.postgres.database.azure.com`,
                     "privatelink.blob.core.windows.net",
                     "privatelink.redis.azure.net",
+                    "privatelink.vaultcore.azure.net",
                 ]);
                 const vnetId = idOf(one(run, T.vnet));
                 const links = ofType(run, T.zoneLink).map(inputs);
-                assert.strictEqual(links.length, 3);
+                assert.strictEqual(links.length, 4);
                 assert.ok(links.every((l) => l.virtualNetwork.id === vnetId && l.registrationEnabled === false));
             });
         });
@@ -362,7 +363,7 @@ for (const stack of STACKS) {
         });
 
         describe("monitoring", () => {
-            it("sends database, cache, cluster and blob logs and metrics to the workspace", () => {
+            it("sends database, cache, cluster, blob and key vault logs and metrics to the workspace", () => {
                 const workspaceId = idOf(one(run, T.workspace));
                 const settings = ofType(run, T.diagnostics).map(inputs);
                 assert.ok(settings.every((s) => s.workspaceId === workspaceId));
@@ -375,6 +376,7 @@ for (const stack of STACKS) {
                         `${idOf(cache)}/databases/default`,
                         idOf(one(run, T.aks)),
                         `${idOf(one(run, T.account))}/blobServices/default`,
+                        ...ofType(run, "azure-native:keyvault:Vault").map(idOf),
                     ].sort(),
                 );
                 const aks = settings.find((s) => s.resourceUri === idOf(one(run, T.aks)));

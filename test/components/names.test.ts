@@ -247,6 +247,8 @@ const LIMITS: Limit[] = [
     ...azure("storage:StorageAccount", "accountName", 3, 24, /^[a-z0-9]+$/, "storage accounts: 3-24 lowercase alnum"),
     ...azure("containerregistry:Registry", "registryName", 5, 50, /^[a-zA-Z0-9]+$/, "registries: 5-50 alnum"),
     ...azure("keyvault:Vault", "vaultName", 3, 24, /^[a-zA-Z][a-zA-Z0-9-]+$/, "key vaults: 3-24"),
+    // https://learn.microsoft.com/azure/templates/microsoft.keyvault/vaults/keys (name: ^[a-zA-Z0-9-]{1,127}$)
+    ...azure("keyvault:Key", "keyName", 1, 127, /^[a-zA-Z0-9-]+$/, "key vault keys: 1-127"),
     ...azure("containerservice:ManagedCluster", "resourceName", 1, 63, undefined, "AKS clusters: 1-63"),
     ...azure("containerservice:ManagedCluster", "dnsPrefix", 1, 54, undefined, "AKS DNS prefix: 1-54"),
     ...azure("dbforpostgresql:Server", "serverName", 3, 63, /^[a-z0-9][a-z0-9-]*[a-z0-9]$/, "flexible servers: 3-63"),
