@@ -16,8 +16,9 @@ import {
     ConfigProblem,
     Field,
     Infer,
+    Location,
     bool,
-    decode,
+    decodeConfig,
     formatProblem,
     int,
     list,
@@ -445,34 +446,70 @@ export function pulumiTypeOf(kind: ConfigKind): "string" | "integer" | "boolean"
     return kind === "json" ? "string" : kind;
 }
 
+/** `platform:*` keys this program does not know: a typo must never be ignored (it would drop the setting). */
+function unknownKeys(raw: Record<string, string>, at: Omit<Location, "key">, problems: ConfigProblem[]): void {
+    const known = Object.keys(CONFIG_KEYS).map((k) => `${NAMESPACE}:${k}`);
+    for (const fullKey of Object.keys(raw)) {
+        if (!fullKey.startsWith(`${NAMESPACE}:`) || known.includes(fullKey)) continue;
+        const suggestion = closest(fullKey, known);
+        const meant = suggestion ? ` (did you mean ${suggestion}?)` : "";
+        problems.push({
+            key: fullKey,
+            received: raw[fullKey],
+            allowed: `only the keys ${known.join(", ")}`,
+            fix: at.fromCommandLine?.has(fullKey)
+                ? `Remove -c ${fullKey}=... from the command line${meant}.`
+                : `Remove ${fullKey} from ${at.stackFile}${meant}.`,
+        });
+    }
+}
+
+/** Where the raw values came from, so fixes point at the right place. */
+export interface ConfigSources {
+    /**
+     * Full keys (`platform:network`) given with `-c key=value` on the offline check's command line.
+     * @default none: every value is in the stack file or Pulumi.yaml, as under `pulumi up`
+     */
+    readonly fromCommandLine?: Iterable<string>;
+}
+
 /**
  * Validates raw config (`{"platform:cloud": "aws", ...}`, every value a string as the engine passes it)
  * for a stack. Pure: tests call it directly. Throws `ConfigError` listing every problem.
  */
-export function parseConfig(raw: Record<string, string>, project: string, stack: string): PlatformConfig {
+export function parseConfig(
+    raw: Record<string, string>,
+    project: string,
+    stack: string,
+    sources: ConfigSources = {},
+): PlatformConfig {
     const stackFile = `Pulumi.${stack}.yaml`;
+    const fromCommandLine = new Set(sources.fromCommandLine ?? []);
     const problems: ConfigProblem[] = [];
-    const known = new Set(Object.keys(CONFIG_KEYS).map((k) => `${NAMESPACE}:${k}`));
-    for (const fullKey of Object.keys(raw)) {
-        if (fullKey.startsWith(`${NAMESPACE}:`) && !known.has(fullKey)) {
-            const suggestion = closest(fullKey, [...known]);
-            problems.push({
-                key: fullKey,
-                received: raw[fullKey],
-                allowed: `only the keys ${[...known].join(", ")}`,
-                fix: `Remove ${fullKey} from ${stackFile}${suggestion ? ` (did you mean ${suggestion}?)` : ""}.`,
-            });
-        }
-    }
+    unknownKeys(raw, { stackFile, fromCommandLine }, problems);
 
     const values: Partial<Record<keyof Keys, unknown>> = {};
     for (const [name, def] of Object.entries(CONFIG_KEYS) as [keyof Keys, KeyDefinition<Field<unknown>>][]) {
         const fullKey = `${NAMESPACE}:${name}`;
         const text = raw[fullKey];
-        values[name] =
-            text === undefined
-                ? def.default
-                : def.field.parse(decode(def.field.kind, text), { key: fullKey, stackFile }, problems);
+        const at = { key: fullKey, stackFile, fromCommandLine };
+        if (text === undefined) {
+            values[name] = def.default;
+            continue;
+        }
+        const decoded = decodeConfig(def.field.kind, text);
+        if ("invalid" in decoded) {
+            problems.push(
+                problem(
+                    at,
+                    text,
+                    `valid JSON: ${def.field.allowed}`,
+                    `Fix the JSON of ${fullKey}: ${decoded.invalid}. Strings need double quotes, and there are no trailing commas`,
+                ),
+            );
+            continue;
+        }
+        values[name] = def.field.parse(decoded.value, at, problems);
     }
     if (problems.length > 0) {
         throw new ConfigError(problems);
@@ -483,7 +520,7 @@ export function parseConfig(raw: Record<string, string>, project: string, stack:
     if (duplicate !== undefined) {
         throw new ConfigError([
             problem(
-                { key: `${NAMESPACE}:tags`, stackFile },
+                { key: `${NAMESPACE}:tags`, stackFile, fromCommandLine },
                 v.tags,
                 "each tag key once",
                 `Remove the second "${duplicate}=..." from platform:tags.`,
@@ -496,7 +533,7 @@ export function parseConfig(raw: Record<string, string>, project: string, stack:
         ...v,
         tags: Object.fromEntries(v.tags.map((t) => t.split("=", 2) as [string, string])),
     };
-    crossCheck(config, stackFile, problems);
+    crossCheck(config, { stackFile, fromCommandLine }, problems);
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }
@@ -504,9 +541,9 @@ export function parseConfig(raw: Record<string, string>, project: string, stack:
 }
 
 /** Rules that involve several keys or the selected cloud's own limits. */
-function crossCheck(c: PlatformConfig, stackFile: string, problems: ConfigProblem[]): void {
-    const at = (key: string) => ({ key: `${NAMESPACE}:${key}`, stackFile });
-    checkServices(c.services, stackFile, problems);
+function crossCheck(c: PlatformConfig, base: Omit<Location, "key">, problems: ConfigProblem[]): void {
+    const at = (key: string): Location => ({ ...base, key: `${NAMESPACE}:${key}` });
+    checkServices(c.services, base, problems);
 
     const cidrBlock = c.network.cidrBlock;
     if (cidrBlock) {
@@ -540,7 +577,7 @@ function crossCheck(c: PlatformConfig, stackFile: string, problems: ConfigProble
                 at("backupRetentionDays"),
                 c.backupRetentionDays,
                 "a whole number from 7 to 35 days on Azure (Azure Database for PostgreSQL flexible server's range)",
-                `Set platform:backupRetentionDays to at least 7 in ${stackFile}.`,
+                `Set platform:backupRetentionDays to at least 7`,
             ),
         );
     }
@@ -561,7 +598,7 @@ function crossCheck(c: PlatformConfig, stackFile: string, problems: ConfigProble
                 ),
                 overridden ?? true,
                 `high availability only with a non-burstable database size: the database size is "${databaseSize}" (${databaseSku}), a burstable class that Azure's zone-redundant HA rejects and that this program does not offer for HA on any cloud`,
-                `Set platform:size (or "size" in platform:database) to "medium" or "large", or set platform:highAvailability to false in ${stackFile}.`,
+                `Set platform:size (or "size" in platform:database) to "medium" or "large", or set platform:highAvailability to false`,
             ),
         );
     }
@@ -778,11 +815,11 @@ function quantityValue(text: string): number {
  * replica and resource bounds, bindings and calls that name things that exist, build contexts on disk, and
  * no secrets in plain environment variables.
  */
-function checkServices(services: ServiceConfig[], stackFile: string, problems: ConfigProblem[]): void {
+function checkServices(services: ServiceConfig[], base: Omit<Location, "key">, problems: ConfigProblem[]): void {
     const key = `${NAMESPACE}:services`;
     const names = services.map((s) => s.name);
     const add = (where: string, received: unknown, allowed: string, fix: string) =>
-        problems.push(problem({ key: `${key}${where}`, stackFile }, received, allowed, fix));
+        problems.push(problem({ ...base, key: `${key}${where}` }, received, allowed, fix));
 
     services.forEach((s, i) => {
         const at = `[${i}]`;

@@ -243,9 +243,12 @@ describe("config: validation", () => {
         expectProblem("dev", ['platform:tags=["team=a","team=b"]'], "platform:tags", /each tag key once/);
     });
 
-    it("tells how to fix a nested value by naming its top-level key", () => {
+    it("tells how to fix a nested value by naming the field, its top-level key and the stack file", () => {
         const err = expectProblem("dev", ['platform:cluster={"minNodes":0}'], "platform:cluster.minNodes", /1 to 100/);
-        assert.match(err.problems[0].fix, /pass -c platform:cluster=<value>/);
+        assert.strictEqual(
+            err.problems[0].fix,
+            'Set "minNodes" in platform:cluster to a whole number from 1 to 100 nodes (in Pulumi.dev.yaml).',
+        );
     });
 
     it("fails when a tag is not key=value", () => {
