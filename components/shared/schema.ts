@@ -167,19 +167,72 @@ export function oneOf<const V extends string>(values: readonly V[]): Field<V> {
     };
 }
 
-export function list<T>(item: Field<T>, opts: { maxItems?: number } = {}): Field<T[]> {
-    const allowed = `a list of ${item.allowed}${opts.maxItems !== undefined ? ` (at most ${opts.maxItems})` : ""}`;
+export function list<T>(
+    item: Field<T>,
+    opts: { maxItems?: number; minItems?: number; unique?: boolean } = {},
+): Field<T[]> {
+    const bounds = [
+        opts.minItems !== undefined ? `at least ${opts.minItems}` : undefined,
+        opts.maxItems !== undefined ? `at most ${opts.maxItems}` : undefined,
+        opts.unique ? "each once" : undefined,
+    ].filter((b) => b !== undefined);
+    const allowed = `a list of ${item.allowed}${bounds.length > 0 ? ` (${bounds.join(", ")})` : ""}`;
     return {
         kind: "array",
         allowed,
         parse(value, at, problems) {
-            if (!Array.isArray(value) || (opts.maxItems !== undefined && value.length > opts.maxItems)) {
+            if (
+                !Array.isArray(value) ||
+                (opts.maxItems !== undefined && value.length > opts.maxItems) ||
+                (opts.minItems !== undefined && value.length < opts.minItems)
+            ) {
                 problems.push(problem(at, value, allowed));
                 return undefined;
             }
             const before = problems.length;
             const out = value.map((v, i) => item.parse(v, { ...at, key: `${at.key}[${i}]` }, problems));
+            if (opts.unique) {
+                value.forEach((v, i) => {
+                    const first = value.findIndex((o) => JSON.stringify(o) === JSON.stringify(v));
+                    if (first !== i) {
+                        problems.push(
+                            problem(
+                                { ...at, key: `${at.key}[${i}]` },
+                                v,
+                                `${allowed}: entry ${i} repeats entry ${first}`,
+                                `Remove the repeated ${show(v)} from ${fieldOf(at.key)}`,
+                            ),
+                        );
+                    }
+                });
+            }
             return problems.length === before ? (out as T[]) : undefined;
+        },
+    };
+}
+
+/**
+ * A string checked by a function that explains itself: `check` returns undefined when the value is fine,
+ * else what is wrong with it (used as the problem's allowed text) and the fix.
+ */
+export function checked(
+    allowed: string,
+    check: (value: string) => { readonly allowed: string; readonly fix: string } | undefined,
+): Field<string> {
+    return {
+        kind: "string",
+        allowed,
+        parse(value, at, problems) {
+            if (typeof value !== "string") {
+                problems.push(problem(at, value, allowed));
+                return undefined;
+            }
+            const wrong = check(value);
+            if (wrong) {
+                problems.push(problem(at, value, wrong.allowed, wrong.fix));
+                return undefined;
+            }
+            return value;
         },
     };
 }

@@ -210,8 +210,8 @@ describe("config: validation", () => {
         expectProblem("prod", ["platform:backupRetentionDays=0"], "platform:backupRetentionDays", /at least 1 day/);
     });
 
-    it("fails when the network range is not a private /16 to /20", () => {
-        for (const cidr of ["10.0.0.0/8", "10.0.0.0/26", "8.8.0.0/16"]) {
+    it("fails when the network range is not a /16 to /20", () => {
+        for (const cidr of ["10.0.0.0/8", "10.0.0.0/26"]) {
             expectProblem(
                 "dev",
                 [`platform:network={"cidrBlock":"${cidr}"}`],
@@ -219,6 +219,15 @@ describe("config: validation", () => {
                 /\/16 to \/20/,
             );
         }
+    });
+
+    it("fails when the network range is public address space", () => {
+        expectProblem(
+            "dev",
+            ['platform:network={"cidrBlock":"8.8.0.0/16"}'],
+            "platform:network.cidrBlock",
+            /private range/,
+        );
     });
 
     it("fails when the network range has host bits set", () => {
