@@ -152,7 +152,7 @@ export function azureLocationProblem(text: string): Verdict | undefined {
     if (text in AZURE_LOCATIONS) return undefined;
     const near = nearestName(text, Object.keys(AZURE_LOCATIONS));
     return {
-        allowed: `an Azure location programmatic name such as "westeurope" (lowercase, no spaces; list checked ${REGION_FACTS_CHECKED})`,
+        allowed: `an Azure location programmatic name such as "westeurope" (lowercase, no spaces), from the list checked ${REGION_FACTS_CHECKED}`,
         fix: near
             ? `Did you mean "${near}"? Use a programmatic name from components/shared/facts/regions.ts`
             : "Use a programmatic name from components/shared/facts/regions.ts (`az account list-locations -o table` lists them)",
