@@ -47,6 +47,25 @@ interface Options {
     readonly scaling: "auto" | "services" | "stacks";
 }
 
+/** `--help`: the options (stdout, exit 0). The file's opening comment says what each section measures. */
+export const BENCH_HELP = [
+    `usage: npm run bench -- [--quick] [--runs N] [--sections ${[...DEFAULT_SECTIONS, ...OPTIONAL_SECTIONS].join(",")}]`,
+    "                        [--budget seconds] [--out file] [--scaling auto|services|stacks]",
+    "",
+    "Measures the program (critical path, offline check per stack x cloud, type-check, tests, scaling), prints",
+    "one table per section and writes bench/results.json (a --quick run writes bench/tmp/results.quick.json).",
+    "",
+    "  --quick             one run, no test suite and no type-check: for trying the tool",
+    "  --runs N            measured rounds per evaluation row (default 5; 1 with --quick)",
+    `  --sections a,b      sections to run (default ${DEFAULT_SECTIONS.join(",")}; also ${OPTIONAL_SECTIONS.join(", ")})`,
+    "  --budget seconds    time the whole run should stay within; optional work is cut to fit (default 285)",
+    "  --out file          where to write the results",
+    "  --scaling mode      auto, services or stacks (default auto)",
+    "  --help, -h          print this help",
+    "",
+    "Exit codes: 0 done; 2 bad arguments or a failed measurement.",
+].join("\n");
+
 export function parseArgs(argv: string[]): Options {
     let quick = false;
     let runs: number | undefined;
@@ -778,7 +797,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
 }
 
-if (require.main === module) {
+if (require.main === module && (process.argv.includes("--help") || process.argv.includes("-h"))) {
+    process.stdout.write(`${BENCH_HELP}\n`);
+} else if (require.main === module) {
     main(process.argv.slice(2)).then(
         (code) => process.exit(code),
         (err) => {

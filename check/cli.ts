@@ -3,22 +3,52 @@
  *
  * Runs the program for a stack offline (no CLI, no credentials), prints the desired resource graph and
  * evaluates the policy pack (policies/) over it with the stack's policy config
- * (policies/config/<stack>.json, or --policy-config), printing every violation. `--today` judges dated facts
- * (Kubernetes support windows) as of another day, e.g. to see whether a stack still passes next month.
- * Warnings (a Kubernetes version close to its end of standard support) go to stderr, one line each.
+ * (policies/config/<stack>.json, else the one of the stack's platform:environment, or --policy-config),
+ * printing every violation. `--today` judges dated facts (Kubernetes support windows) as of another day,
+ * e.g. to see whether a stack still passes next month. Warnings (a Kubernetes version close to its end of
+ * standard support) go to stderr, one line each.
  * Exit codes: 0 success; 1 a mandatory policy violation (the graph is still printed); 2 bad
  * configuration or arguments (message on stderr, nothing on stdout); 3 the program or the policy pack
  * itself failed.
  */
-import { ConfigError } from "../components/shared/config";
+import { ConfigError, parseConfig } from "../components/shared/config";
 import { isIsoDate } from "../components/shared/facts";
 import { checkJson, renderTree, runCheck } from ".";
 import { PolicyPackError, hasMandatoryViolations, renderViolations } from "./policy";
-import { UsageError, loadStackConfig, stackNames } from "./stack";
+import { UsageError, commandLineKeys, loadStackConfig, stackNames } from "./stack";
+import { forgottenDashDashHint, helpRequested } from "../scripts/lib/args";
 import { findPlaceholders, placeholderWarning } from "../scripts/lib/placeholders";
 
 export const USAGE =
     "usage: npm run check -- --stack <stack> [-c <key>=<value> ...] [--policy-config <file>] [--today <YYYY-MM-DD>] [--json]";
+
+/** `--help`: what the command does, its options and exit codes (on stdout, exit 0). */
+export const HELP = [
+    USAGE,
+    "",
+    "Runs the program for a stack offline (no Pulumi CLI, no cloud credentials) under the SDK's mocks, prints the",
+    "resource graph and evaluates the policy pack (policies/) over it.",
+    "",
+    "  --stack, -s <stack>        a stack with a Pulumi.<stack>.yaml file",
+    "  -c, --config <key>=<value> override a config value, as `pulumi preview -c` (repeatable;",
+    "                             e.g. -c platform:cloud=azure)",
+    "  --policy-config <file>     policy config to apply instead of policies/config/<stack>.json",
+    "                             (default: that file, else policies/config/<platform:environment>.json)",
+    "  --json                     print one JSON document (resources, outputs, violations) instead of the tree",
+    "  --help, -h                 print this help",
+    "",
+    "For JSON alone on stdout, run it without npm's banner: ./scripts/platform.js check --stack prod --json",
+    "(or npm run --silent check -- --stack prod --json). Plain `npm run` prints `> platform@0.1.0 check` first.",
+    "",
+    "Exit codes: 0 success; 1 a mandatory policy violation (the graph is still printed); 2 bad configuration",
+    "or arguments (message on stderr, nothing on stdout); 3 the program or the policy pack itself failed.",
+].join("\n");
+
+/**
+ * The long options npm would take as its own when `--` is forgotten. Not "json": the repository's .npmrc sets
+ * npm's own json option, so npm_config_json is always there.
+ */
+const OPTIONS = ["stack", "config", "policy-config"];
 
 export interface CliArgs {
     readonly stack: string;
@@ -64,9 +94,43 @@ export function parseArgs(argv: string[]): CliArgs {
     return { stack, overrides, json, policyConfig, today };
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Under `npm run` without --silent, npm has already written its banner ("> platform@0.1.0 check") to stdout,
+ * before the JSON: say so on stderr, with the two ways to get JSON alone. npm exports its loglevel to
+ * scripts as npm_config_loglevel ("silent" with --silent) and the script's name as npm_lifecycle_event
+ * (https://docs.npmjs.com/cli/v11/using-npm/scripts#environment); seen with npm 11.19.
+ */
+export function npmBannerNote(args: CliArgs, env: NodeJS.ProcessEnv): string | undefined {
+    if (!args.json || env.npm_lifecycle_event !== "check" || env.npm_config_loglevel === "silent") return undefined;
+    return (
+        "note: npm printed its banner on stdout before this JSON. For JSON alone, run " +
+        `./scripts/platform.js check --stack ${args.stack} --json, or npm run --silent check -- --stack ${args.stack} --json.`
+    );
+}
+
+/**
+ * The configuration error again, with fixes that point at where each value came from: the stack file by
+ * name, or the `-c` value. The program itself cannot tell (under `pulumi up` every value is in the stack
+ * file), so the check re-validates the same config with the origins it knows.
+ */
+function explainConfigError(err: ConfigError, stack: string, overrides: string[], today?: string): string {
     try {
-        const args = parseArgs(argv);
+        const loaded = loadStackConfig(stack, overrides);
+        parseConfig(loaded.config, loaded.project, stack, { fromCommandLine: commandLineKeys(loaded), today });
+    } catch (again) {
+        if (again instanceof ConfigError) return again.message;
+    }
+    return err.message;
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+    if (helpRequested(argv)) {
+        process.stdout.write(`${HELP}\n`);
+        return 0;
+    }
+    let args: CliArgs | undefined;
+    try {
+        args = parseArgs(argv);
         const result = await runCheck({
             stack: args.stack,
             overrides: args.overrides,
@@ -78,13 +142,20 @@ export async function main(argv: string[]): Promise<number> {
                 ? `${JSON.stringify(checkJson(result), null, 2)}\n`
                 : `${renderTree(result)}\n${result.policy ? `\n${renderViolations(result.policy)}\n` : ""}`,
         );
+        const banner = npmBannerNote(args, env);
+        if (banner) process.stderr.write(`${banner}\n`);
         // One line on stderr (stdout stays clean for --json): these values run offline but cannot be deployed.
         const placeholders = findPlaceholders(loadStackConfig(args.stack, args.overrides).config);
         if (placeholders.length > 0) process.stderr.write(`${placeholderWarning(args.stack, placeholders)}\n`);
         return hasMandatoryViolations(result.violations) ? 1 : 0;
     } catch (err) {
+        if (err instanceof ConfigError && args) {
+            process.stderr.write(`${explainConfigError(err, args.stack, args.overrides, args.today)}\n`);
+            return 2;
+        }
         if (err instanceof UsageError || err instanceof ConfigError) {
-            process.stderr.write(`${err.message}\n`);
+            const hint = args ? undefined : forgottenDashDashHint("check", OPTIONS, env);
+            process.stderr.write(`${err.message}\n${hint ? `\n${hint}\n` : ""}`);
             return 2;
         }
         if (err instanceof PolicyPackError) {

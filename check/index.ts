@@ -17,10 +17,15 @@ export interface CheckOptions {
      * @default true
      */
     readonly policies?: boolean;
-    /** Policy config file. @default policies/config/<stack>.json */
+    /**
+     * Policy config file.
+     * @default policies/config/<stack>.json, else policies/config/<platform:environment>.json
+     */
     readonly policyConfig?: string;
     /** Judge dated facts (Kubernetes support windows) as of this day, YYYY-MM-DD. @default today */
     readonly today?: string;
+    /** The project directory holding Pulumi.yaml and the stack files. @default the repository */
+    readonly root?: string;
 }
 
 /** A policy violation found by the policy pack over the graph. */
@@ -44,10 +49,12 @@ export interface CheckResult {
 }
 
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
-    const { project, stack, config } = loadStackConfig(options.stack, options.overrides ?? []);
+    const { project, stack, config } = loadStackConfig(options.stack, options.overrides ?? [], options.root);
     const cloud = config[`${project}:cloud`] ?? "aws";
     // A bad policy config file is bad input: read it before any work is done.
-    const policyConfig = options.policies === false ? null : loadPolicyConfig(stack, options.policyConfig);
+    const environment = config[`${project}:environment`];
+    const policyConfig =
+        options.policies === false ? null : loadPolicyConfig(stack, options.policyConfig, undefined, environment);
     const run = await runProgram({ project, stack, config, today: options.today });
     if (options.policies === false) {
         return { stack, cloud, run, violations: [] };

@@ -1,4 +1,5 @@
 import { createHash } from "crypto";
+import { awsZoneNames } from "../components/shared/facts/regions";
 
 /**
  * Realistic answers to the provider functions (invokes) the program calls. An invoke without an answer
@@ -16,13 +17,20 @@ export const TENANT_ID = "00000000-0000-4000-8000-000000000002";
 type Answer = (inputs: Record<string, unknown>, at: Placement) => Record<string, unknown>;
 
 export const invokeAnswers: Record<string, Answer> = {
-    "aws:index/getAvailabilityZones:getAvailabilityZones": (_, { region }) => ({
-        id: region,
-        names: ["a", "b", "c"].map((z) => `${region}${z}`),
-        zoneIds: [1, 2, 3].map((n) => `${region.replace(/-/g, "").slice(0, 4)}-az${n}`),
-        groupNames: [region],
-        state: "available",
-    }),
+    // The zones the region really has (components/shared/facts/regions.ts); an unknown region has none to invent.
+    "aws:index/getAvailabilityZones:getAvailabilityZones": (_, { region }) => {
+        const names = awsZoneNames(region);
+        if (!names) {
+            throw new Error(`${region} is not an AWS region this program knows (components/shared/facts/regions.ts).`);
+        }
+        return {
+            id: region,
+            names,
+            zoneIds: names.map((_, i) => `${region.replace(/-/g, "").slice(0, 4)}-az${i + 1}`),
+            groupNames: [region],
+            state: "available",
+        };
+    },
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({
         id: ACCOUNT_ID,
         accountId: ACCOUNT_ID,

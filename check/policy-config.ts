@@ -8,6 +8,7 @@
  * in a config file cannot silently weaken a check.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { UsageError } from "./stack";
 
 export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
@@ -231,4 +232,21 @@ export function reconcilePolicyConfig(
     }
     if (problems.length > 0) throw new PolicyConfigError(source, problems);
     return result;
+}
+
+/**
+ * The policy config file a stack runs with: `<configDir>/<stack>.json` when the stack has a file of its own,
+ * else the file of the stack's environment (`platform:environment`), `<configDir>/<environment>.json`, so a
+ * new stack (a copy of Pulumi.dev.yaml named alice) gets dev's thresholds and advisory levels instead of the
+ * pack's mandatory defaults. Undefined when neither exists.
+ */
+export function policyConfigFileFor(
+    configDir: string,
+    stack: string,
+    environment: string | undefined,
+): string | undefined {
+    const own = path.join(configDir, `${stack}.json`);
+    if (fs.existsSync(own)) return own;
+    const shared = environment === undefined ? undefined : path.join(configDir, `${environment}.json`);
+    return shared !== undefined && fs.existsSync(shared) ? shared : undefined;
 }

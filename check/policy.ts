@@ -33,6 +33,7 @@ import {
     JsonSchema,
     PolicyConfigFile,
     PolicyDescription,
+    policyConfigFileFor,
     readPolicyConfig,
     reconcilePolicyConfig,
 } from "./policy-config";
@@ -308,10 +309,12 @@ export function loadPolicyConfig(
     stack: string,
     file?: string,
     packDir = POLICY_PACK_DIR,
+    environment?: string,
 ): { file: string; config: PolicyConfigFile } | null {
     if (file !== undefined) return { file, config: readPolicyConfig(file) };
-    const stackFile = defaultPolicyConfigFile(stack, packDir);
-    return fs.existsSync(stackFile) ? { file: stackFile, config: readPolicyConfig(stackFile) } : null;
+    // The stack's own file, else its environment's (check/policy-config.ts).
+    const chosen = policyConfigFileFor(path.dirname(defaultPolicyConfigFile(stack, packDir)), stack, environment);
+    return chosen ? { file: chosen, config: readPolicyConfig(chosen) } : null;
 }
 
 /** What one evaluation needs to know about the stack. */

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { parseDocument } from "yaml";
 
 export const ROOT = path.join(__dirname, "..");
 
@@ -17,16 +17,93 @@ export class UsageError extends Error {
     }
 }
 
+/** Where a config value came from: Pulumi.yaml's default, the stack file, or `-c` on the command line. */
+export type ConfigOrigin = "project" | "stack" | "command line";
+
 export interface StackConfig {
     readonly project: string;
     readonly stack: string;
     readonly config: Record<string, string>;
+    /** Where each key of `config` came from (the last source that set it). */
+    readonly origins: Record<string, ConfigOrigin>;
 }
+
+/**
+ * The top-level keys of a stack settings file, as the Pulumi CLI reads it (`ProjectStack` in
+ * pulumi/pulumi sdk/go/common/workspace/project.go: secretsprovider, encryptedkey, encryptionsalt, config,
+ * environment). The CLI's YAML decoder ignores any other key, so a misspelled `config:` would silently drop
+ * every setting; the check rejects it.
+ */
+export const STACK_FILE_KEYS = ["config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt"];
 
 function asConfigString(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+/**
+ * Parses a YAML file's text, or throws a UsageError naming the file and the line and column of the first
+ * mistake (the yaml package's own message, which shows the offending line).
+ */
+export function parseYamlFile(text: string, file: string): unknown {
+    const doc = parseDocument(text, { uniqueKeys: true });
+    const [first] = doc.errors;
+    if (first) {
+        const at = first.linePos?.[0];
+        throw new UsageError(
+            `${file}${at ? `:${at.line}:${at.col}` : ""} is not valid YAML: ${first.message.trim()}\n` +
+                "Fix the file: YAML nests by indentation with spaces (no tabs), and a key appears once per mapping.",
+        );
+    }
+    return doc.toJS();
+}
+
+/** Reads the `config:` mapping of a stack file, rejecting the shapes the CLI would misread or ignore. */
+export function stackFileSettings(text: string, file: string): Record<string, unknown> {
+    const settings = parseYamlFile(text, file) ?? {};
+    if (typeof settings !== "object" || Array.isArray(settings)) {
+        throw new UsageError(
+            `${file} must be a mapping with a "config:" key, got ${Array.isArray(settings) ? "a list" : JSON.stringify(settings)}. ` +
+                "Start the file with `config:` and indent each setting under it, e.g. `  platform:cloud: aws`.",
+        );
+    }
+    for (const key of Object.keys(settings)) {
+        if (!STACK_FILE_KEYS.includes(key)) {
+            const meant = nearest(key, STACK_FILE_KEYS);
+            throw new UsageError(
+                `${file}: unknown top-level key "${key}"; allowed: ${STACK_FILE_KEYS.join(", ")}. ` +
+                    `Fix: ${meant ? `rename "${key}" to "${meant}"` : `remove "${key}"`} — the Pulumi CLI ignores ` +
+                    "unknown keys, so every setting under it would be dropped.",
+            );
+        }
+    }
+    const config = (settings as { config?: unknown }).config ?? {};
+    if (typeof config !== "object" || config === null || Array.isArray(config)) {
+        throw new UsageError(
+            `${file}: "config" must be a mapping of key: value, got ${Array.isArray(config) ? "a list" : JSON.stringify(config)}. ` +
+                'Fix: write each setting as `  platform:<key>: <value>` under `config:`, without a leading "- ".',
+        );
+    }
+    return config as Record<string, unknown>;
+}
+
+/** The candidate within two edits of `input` (a typo such as "confg"), if any. */
+function nearest(input: string, candidates: readonly string[]): string | undefined {
+    const distance = (a: string, b: string): number => {
+        const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+        for (let i = 1; i <= a.length; i++) {
+            let previous = row[0];
+            row[0] = i;
+            for (let j = 1; j <= b.length; j++) {
+                const current = row[j];
+                row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+                previous = current;
+            }
+        }
+        return row[b.length];
+    };
+    const scored = candidates.map((c) => ({ c, d: distance(input.toLowerCase(), c) })).sort((a, b) => a.d - b.d);
+    return scored[0] && scored[0].d <= 2 ? scored[0].c : undefined;
+}
 /** The stacks that have a Pulumi.<stack>.yaml in the project directory. */
 export function stackNames(root = ROOT): string[] {
     return fs
@@ -51,7 +128,7 @@ export function parseOverrides(pairs: string[], project: string): Record<string,
 }
 
 export function loadStackConfig(stack: string, overrides: string[] = [], root = ROOT): StackConfig {
-    const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+    const project = parseYamlFile(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"), "Pulumi.yaml") as {
         name: string;
         config?: Record<string, { default?: unknown } | string | number | boolean>;
     };
@@ -62,22 +139,35 @@ export function loadStackConfig(stack: string, overrides: string[] = [], root = 
         );
     }
     const config: Record<string, string> = {};
+    const origins: Record<string, ConfigOrigin> = {};
+    const set = (key: string, value: string, origin: ConfigOrigin) => {
+        const full = key.includes(":") ? key : `${project.name}:${key}`;
+        config[full] = value;
+        origins[full] = origin;
+    };
     for (const [key, declaration] of Object.entries(project.config ?? {})) {
         const value = typeof declaration === "object" && declaration !== null ? declaration.default : declaration;
-        if (value !== undefined) {
-            config[key.includes(":") ? key : `${project.name}:${key}`] = asConfigString(value);
-        }
+        if (value !== undefined) set(key, asConfigString(value), "project");
     }
-    const stackSettings = (parse(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    for (const [key, value] of Object.entries(stackSettings.config ?? {})) {
+    const settings = stackFileSettings(fs.readFileSync(stackFile, "utf8"), `Pulumi.${stack}.yaml`);
+    for (const [key, value] of Object.entries(settings)) {
         if (typeof value === "object" && value !== null && "secure" in value) {
             throw new UsageError(
                 `${key} in Pulumi.${stack}.yaml is encrypted; the offline check cannot decrypt secrets. ` +
                     `Pass a placeholder with -c ${key}=<value>.`,
             );
         }
-        config[key.includes(":") ? key : `${project.name}:${key}`] = asConfigString(value);
+        set(key, asConfigString(value), "stack");
     }
-    Object.assign(config, parseOverrides(overrides, project.name));
-    return { project: project.name, stack, config };
+    for (const [key, value] of Object.entries(parseOverrides(overrides, project.name))) {
+        set(key, value, "command line");
+    }
+    return { project: project.name, stack, config, origins };
+}
+
+/** The keys of a loaded stack config that were given with `-c` (for fixes that point at the command line). */
+export function commandLineKeys(loaded: StackConfig): string[] {
+    return Object.entries(loaded.origins)
+        .filter(([, origin]) => origin === "command line")
+        .map(([key]) => key);
 }

@@ -10,8 +10,16 @@
  * engine's events; the run ends with a summary and the stack outputs, secrets masked. Exit codes: see
  * scripts/lib/exit-codes.ts and the README.
  */
+import * as path from "path";
 import { ROOT, stackNames } from "../check/stack";
-import { DeployArgs, parseDeployArgs } from "./lib/args";
+import {
+    DEPLOY_OPTIONS,
+    DEPLOY_USAGE,
+    DeployArgs,
+    forgottenDashDashHint,
+    helpRequested,
+    parseDeployArgs,
+} from "./lib/args";
 import {
     Backend,
     PulumiCli,
@@ -118,7 +126,7 @@ function printHeader(display: Display, p: Prepared): void {
     display.line(`${p.args.command} stack ${p.args.stack} (cloud ${p.file.cloud ?? "aws"})`);
     display.line(`  backend:  ${p.backend.source}`);
     display.line(`  secrets:  ${p.secrets.source}`);
-    if (p.pack) display.line(`  policy:   policies/ with policies/config/${p.args.stack}.json`);
+    if (p.pack) display.line(`  policy:   policies/ with ${path.relative(path.dirname(p.pack.dir), p.pack.config)}`);
     if (p.args.parallel) display.line(`  parallel: ${p.args.parallel}`);
     for (const note of p.secrets.notes) display.line(`  note:     ${note}`);
 }
@@ -283,6 +291,10 @@ export async function main(argv: readonly string[], io: DeployIo = processIo()):
         (line) => display.line(line),
         () => session?.progress?.interruptAcknowledged ?? false,
     );
+    if (helpRequested(argv)) {
+        io.stdout.write(`${DEPLOY_USAGE}\n`);
+        return EXIT.ok;
+    }
     interrupts.install();
     try {
         const prepared = prepare(argv, io);
@@ -294,7 +306,8 @@ export async function main(argv: readonly string[], io: DeployIo = processIo()):
         return await run(session, prepared.file);
     } catch (err) {
         if (err instanceof ExitError) {
-            fail(err.message);
+            const hint = session ? undefined : forgottenDashDashHint("deploy", DEPLOY_OPTIONS, io.env);
+            fail(hint && err.code === EXIT.usage ? `${err.message}\n\n${hint}` : err.message);
             return err.code;
         }
         if (session) {

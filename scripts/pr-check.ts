@@ -15,6 +15,7 @@
  * Exit codes: 0 everything passed; 1 a check or preview failed or found a mandatory violation; 2 bad arguments
  * or configuration of the check itself.
  */
+import { forgottenDashDashHint, helpRequested } from "./lib/args";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
@@ -56,6 +57,28 @@ import { openStack } from "./lib/workspace";
 export const PR_CHECK_USAGE =
     "usage: npm run pr-check -- [--report <path>] [--stack <stack> ...] [--cloud <cloud> ...] [--preview | --no-preview] [--base-costs <file>]";
 
+/** `--help`: what the command does, its options and exit codes (stdout, exit 0). */
+export const PR_CHECK_HELP = [
+    PR_CHECK_USAGE,
+    "",
+    "Runs the offline check (program and policy pack) for every stack on its own cloud and the clouds listed",
+    "for it in scripts/pr-check.yaml, then a real `pulumi preview` per stack when the Pulumi CLI and",
+    "credentials are there, and writes a Markdown report.",
+    "",
+    "  --report <path>     where to write the report (default: pr-check-report.md)",
+    "  --stack, -s <stack> check only this stack (repeatable; default: every Pulumi.<stack>.yaml)",
+    "  --cloud <cloud>     check every stack on this cloud (repeatable; default: scripts/pr-check.yaml)",
+    "  --preview           require real previews (exit 2 without the Pulumi CLI)",
+    "  --no-preview        skip real previews",
+    "  --help, -h          print this help",
+    "",
+    "Exit codes: 0 every check passed; 1 a check failed or found a mandatory policy violation; 2 bad arguments",
+    "or a missing prerequisite.",
+].join("\n");
+
+/** The long options npm would take as its own without `--`. */
+const PR_CHECK_OPTIONS = ["report", "stack", "cloud", "preview", "no-preview"];
+
 export const DEFAULT_REPORT = "pr-check-report.md";
 export const CLOUDS_FILE = "scripts/pr-check.yaml";
 
@@ -94,7 +117,7 @@ export function parsePrCheckArgs(argv: readonly string[]): PrCheckArgs {
         else if (arg === "--preview") previews = "always";
         else if (arg === "--no-preview") previews = "never";
         else if (arg === "--base-costs") baseCosts = value();
-        else if (arg === "--help" || arg === "-h") throw new ExitError(EXIT.usage, PR_CHECK_USAGE);
+        else if (arg === "--help" || arg === "-h") throw new ExitError(EXIT.ok, PR_CHECK_HELP);
         else throw usage(`Unknown argument "${arg}".`);
     }
     return { report, stacks, clouds, previews, ...(baseCosts ? { baseCosts } : {}) };
@@ -308,8 +331,14 @@ function processIo(): PrCheckIo {
 /** Runs the pull-request check; resolves to the exit code. */
 export async function main(argv: readonly string[], io: PrCheckIo = processIo()): Promise<number> {
     const started = Date.now();
+    if (helpRequested(argv)) {
+        io.stdout.write(`${PR_CHECK_HELP}\n`);
+        return EXIT.ok;
+    }
+    let parsed = false;
     try {
         const args = parsePrCheckArgs(argv);
+        parsed = true;
         const plan = planChecks(io.root, args);
         const baseCosts = readBaseCosts(args.baseCosts, io.root);
         const cli = args.previews === "never" ? undefined : findPulumiCli(io.env);
@@ -359,7 +388,8 @@ export async function main(argv: readonly string[], io: PrCheckIo = processIo())
         return reportPassed(report) ? EXIT.ok : EXIT.failed;
     } catch (err) {
         if (err instanceof ExitError) {
-            io.stderr.write(`${err.message}\n`);
+            const hint = parsed ? undefined : forgottenDashDashHint("pr-check", PR_CHECK_OPTIONS, io.env);
+            io.stderr.write(`${err.message}\n${hint ? `\n${hint}\n` : ""}`);
             return err.code;
         }
         io.stderr.write(`pr-check failed: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -15,16 +15,20 @@ import {
     ConfigProblem,
     Field,
     Infer,
+    Location,
     bool,
-    decode,
+    decodeConfig,
     formatProblem,
     int,
     list,
     obj,
     oneOf,
     problem,
+    checked,
     str,
 } from "./schema";
+import { awsRegionProblem, azureLocationProblem, cidrProblem, emailProblem, privateNetworkProblem } from "./values";
+import { AZURE_LOCATIONS } from "./facts/regions";
 import type { AwsCacheOptions, AzureCacheOptions } from "../cache";
 import { nodeCounts } from "../cluster";
 import { reviewKubernetesVersion } from "../cluster/versions";
@@ -38,6 +42,7 @@ import {
     BINDING_VARIABLES,
     RESERVED_VARIABLES,
     type ServiceConfig,
+    serviceDefaults,
     serviceUrlProblem,
 } from "../workloads";
 
@@ -57,10 +62,9 @@ export const NAMESPACE = "platform";
  */
 export const AZURE_CLUSTER_RANGES = { podCidr: "10.244.0.0/16", serviceCidr: "10.245.0.0/16" } as const;
 
-const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/;
-const awsRegionCode = () =>
-    str({ pattern: /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/, allowed: 'an AWS region code such as "eu-west-1"' });
-const cidr = () => str({ pattern: CIDR, allowed: 'an IPv4 CIDR such as "203.0.113.0/24"' });
+const awsRegionCode = () => checked('an AWS region code such as "eu-west-1"', awsRegionProblem);
+/** An internet range for an allow-list: a valid CIDR whose host bits are zero (EKS and AKS take networks). */
+const cidr = () => checked('an IPv4 CIDR such as "203.0.113.0/24"', (value) => cidrProblem(value, "203.0.113.0/24"));
 
 /** A field whose problems carry a more specific explanation than the generic one. */
 function explained<T>(field: Field<T>, allowed: string, fix: (received: unknown) => string): Field<T> {
@@ -119,14 +123,16 @@ const azureCache = obj({
 });
 const awsCluster = obj({
     instanceTypes: list(
-        str({ pattern: /^[a-z0-9]+\.[a-z0-9]+$/, allowed: 'an EC2 instance type such as "m7i.large"' }),
-        {
-            maxItems: 20,
-        },
+        str({ pattern: /^[a-z0-9-]+\.[a-z0-9]+$/, allowed: 'an EC2 instance type such as "m7i.large"' }),
+        // An empty list would leave the node group's instance types to EKS's default (t3.medium) silently.
+        { minItems: 1, maxItems: 20, unique: true },
     ),
     secretsEncryption: bool(),
+    // Each principal gets one EKS access entry; a repeated ARN would be a second entry for the same principal
+    // (EKS: ResourceInUseException "The specified access entry resource is already in use").
     adminPrincipalArns: list(
         str({ pattern: /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, allowed: "an IAM role or user ARN" }),
+        { unique: true },
     ),
 });
 const azureCluster = obj({
@@ -136,6 +142,7 @@ const azureCluster = obj({
             pattern: /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
             allowed: "a Microsoft Entra group object id (GUID)",
         }),
+        { unique: true },
     ),
     deployerPrincipalType: explained(
         oneOf(DEPLOYER_PRINCIPAL_TYPES),
@@ -313,7 +320,7 @@ export const CONFIG_KEYS = {
         "Cloud deletion protection, final snapshots, and Pulumi protect/retainOnDelete on stateful resources.",
     ),
     alertEmail: key(
-        str({ pattern: /^$|^[^@\s]+@[^@\s]+\.[^@\s]+$/, allowed: "an e-mail address" }),
+        checked("an e-mail address", emailProblem),
         "",
         "E-mail address that receives every alert. Required.",
     ),
@@ -337,19 +344,13 @@ export const CONFIG_KEYS = {
     ),
     awsRegion: key(awsRegionCode(), "us-east-1", "AWS region, used when cloud is aws."),
     azureLocation: key(
-        str({
-            pattern: /^[a-z][a-z0-9]+$/,
-            allowed: 'an Azure location programmatic name such as "westeurope" (lowercase, no spaces)',
-        }),
+        checked('an Azure location programmatic name such as "westeurope"', azureLocationProblem),
         "eastus2",
         "Azure location, used when cloud is azure.",
     ),
     network: key(
         obj({
-            cidrBlock: str({
-                pattern: /^(10|172|192)\.\d{1,3}\.\d{1,3}\.\d{1,3}\/(1[6-9]|20)$/,
-                allowed: 'a private IPv4 network from /16 to /20 such as "10.0.0.0/16"',
-            }),
+            cidrBlock: checked('a private IPv4 network from /16 to /20 such as "10.0.0.0/16"', privateNetworkProblem),
             zoneCount: int(2, 3, "zones"),
             natGatewayPerZone: bool(),
         }),
@@ -451,6 +452,35 @@ export function pulumiTypeOf(kind: ConfigKind): "string" | "integer" | "boolean"
     return kind === "json" ? "string" : kind;
 }
 
+/** `platform:*` keys this program does not know: a typo must never be ignored (it would drop the setting). */
+function unknownKeys(raw: Record<string, string>, at: Omit<Location, "key">, problems: ConfigProblem[]): void {
+    const known = Object.keys(CONFIG_KEYS).map((k) => `${NAMESPACE}:${k}`);
+    for (const fullKey of Object.keys(raw)) {
+        if (!fullKey.startsWith(`${NAMESPACE}:`) || known.includes(fullKey)) continue;
+        const suggestion = closest(fullKey, known);
+        const meant = suggestion ? ` (did you mean ${suggestion}?)` : "";
+        problems.push({
+            key: fullKey,
+            received: raw[fullKey],
+            allowed: `only the keys ${known.join(", ")}`,
+            fix: at.fromCommandLine?.has(fullKey)
+                ? `Remove -c ${fullKey}=... from the command line${meant}.`
+                : `Remove ${fullKey} from ${at.stackFile}${meant}.`,
+        });
+    }
+}
+
+/** Where the raw values came from, so fixes point at the right place. */
+export interface ConfigSources {
+    /**
+     * Full keys (`platform:network`) given with `-c key=value` on the offline check's command line.
+     * @default none: every value is in the stack file or Pulumi.yaml, as under `pulumi up`
+     */
+    readonly fromCommandLine?: Iterable<string>;
+    /** The day dated facts (Kubernetes support windows) are judged on, YYYY-MM-DD. @default today */
+    readonly today?: string;
+}
+
 /**
  * Validates raw config (`{"platform:cloud": "aws", ...}`, every value a string as the engine passes it)
  * for a stack. Pure: tests call it directly. Throws `ConfigError` listing every problem.
@@ -459,32 +489,35 @@ export function parseConfig(
     raw: Record<string, string>,
     project: string,
     stack: string,
-    /** The day dated facts (Kubernetes support windows) are judged on, YYYY-MM-DD. @default today */
-    today: string = evaluationDay(),
+    sources: ConfigSources = {},
 ): PlatformConfig {
     const stackFile = `Pulumi.${stack}.yaml`;
+    const fromCommandLine = new Set(sources.fromCommandLine ?? []);
     const problems: ConfigProblem[] = [];
-    const known = new Set(Object.keys(CONFIG_KEYS).map((k) => `${NAMESPACE}:${k}`));
-    for (const fullKey of Object.keys(raw)) {
-        if (fullKey.startsWith(`${NAMESPACE}:`) && !known.has(fullKey)) {
-            const suggestion = closest(fullKey, [...known]);
-            problems.push({
-                key: fullKey,
-                received: raw[fullKey],
-                allowed: `only the keys ${[...known].join(", ")}`,
-                fix: `Remove ${fullKey} from ${stackFile}${suggestion ? ` (did you mean ${suggestion}?)` : ""}.`,
-            });
-        }
-    }
+    unknownKeys(raw, { stackFile, fromCommandLine }, problems);
 
     const values: Partial<Record<keyof Keys, unknown>> = {};
     for (const [name, def] of Object.entries(CONFIG_KEYS) as [keyof Keys, KeyDefinition<Field<unknown>>][]) {
         const fullKey = `${NAMESPACE}:${name}`;
         const text = raw[fullKey];
-        values[name] =
-            text === undefined
-                ? def.default
-                : def.field.parse(decode(def.field.kind, text), { key: fullKey, stackFile }, problems);
+        const at = { key: fullKey, stackFile, fromCommandLine };
+        if (text === undefined) {
+            values[name] = def.default;
+            continue;
+        }
+        const decoded = decodeConfig(def.field.kind, text);
+        if ("invalid" in decoded) {
+            problems.push(
+                problem(
+                    at,
+                    text,
+                    `valid JSON: ${def.field.allowed}`,
+                    `Fix the JSON of ${fullKey}: ${decoded.invalid}. Strings need double quotes, and there are no trailing commas`,
+                ),
+            );
+            continue;
+        }
+        values[name] = def.field.parse(decoded.value, at, problems);
     }
     if (problems.length > 0) {
         throw new ConfigError(problems);
@@ -495,7 +528,7 @@ export function parseConfig(
     if (duplicate !== undefined) {
         throw new ConfigError([
             problem(
-                { key: `${NAMESPACE}:tags`, stackFile },
+                { key: `${NAMESPACE}:tags`, stackFile, fromCommandLine },
                 v.tags,
                 "each tag key once",
                 `Remove the second "${duplicate}=..." from platform:tags.`,
@@ -508,8 +541,8 @@ export function parseConfig(
         ...v,
         tags: Object.fromEntries(v.tags.map((t) => t.split("=", 2) as [string, string])),
     };
-    crossCheck(config, stackFile, problems);
-    const kubernetes = reviewClusterVersion(config, today);
+    crossCheck(config, { stackFile, fromCommandLine }, problems);
+    const kubernetes = reviewClusterVersion(config, sources.today ?? evaluationDay());
     if (kubernetes.problem) problems.push(kubernetes.problem);
     if (problems.length > 0) {
         throw new ConfigError(problems);
@@ -526,25 +559,13 @@ export function reviewClusterVersion(c: PlatformConfig, today: string = evaluati
 }
 
 /** Rules that involve several keys or the selected cloud's own limits. */
-function crossCheck(c: PlatformConfig, stackFile: string, problems: ConfigProblem[]): void {
-    const at = (key: string) => ({ key: `${NAMESPACE}:${key}`, stackFile });
-    checkServices(c.services, stackFile, problems);
+function crossCheck(c: PlatformConfig, base: Omit<Location, "key">, problems: ConfigProblem[]): void {
+    const at = (key: string): Location => ({ ...base, key: `${NAMESPACE}:${key}` });
+    checkServices(c.services, base, problems);
 
-    const cidrBlock = c.network.cidrBlock;
-    if (cidrBlock) {
-        const [address, prefix] = cidrBlock.split("/");
-        const value = address.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
-        if (address.split(".").some((octet) => Number(octet) > 255) || value % 2 ** (32 - Number(prefix)) !== 0) {
-            problems.push(
-                problem(
-                    at("network.cidrBlock"),
-                    cidrBlock,
-                    "a network address (host bits zero), e.g. 10.0.0.0/16",
-                    `Set "cidrBlock" in platform:network to the network's first address.`,
-                ),
-            );
-        }
-    }
+    checkPlacement(c, at, problems);
+    checkTags(c, at, problems);
+    if (c.cloud === "aws") checkNodeArchitecture(c, at, problems);
     if (!c.alertEmail) {
         problems.push(
             problem(
@@ -562,7 +583,7 @@ function crossCheck(c: PlatformConfig, stackFile: string, problems: ConfigProble
                 at("backupRetentionDays"),
                 c.backupRetentionDays,
                 "a whole number from 7 to 35 days on Azure (Azure Database for PostgreSQL flexible server's range)",
-                `Set platform:backupRetentionDays to at least 7 in ${stackFile}.`,
+                `Set platform:backupRetentionDays to at least 7`,
             ),
         );
     }
@@ -583,7 +604,7 @@ function crossCheck(c: PlatformConfig, stackFile: string, problems: ConfigProble
                 ),
                 overridden ?? true,
                 `high availability only with a non-burstable database size: the database size is "${databaseSize}" (${databaseSku}), a burstable class that Azure's zone-redundant HA rejects and that this program does not offer for HA on any cloud`,
-                `Set platform:size (or "size" in platform:database) to "medium" or "large", or set platform:highAvailability to false in ${stackFile}.`,
+                `Set platform:size (or "size" in platform:database) to "medium" or "large", or set platform:highAvailability to false`,
             ),
         );
     }
@@ -702,31 +723,95 @@ function crossCheck(c: PlatformConfig, stackFile: string, problems: ConfigProble
                 ),
             );
         }
-        for (const [tagKey] of Object.entries(c.tags)) {
-            if (/[<>%&\\?/]/.test(tagKey)) {
-                problems.push(
-                    problem(
-                        at("tags"),
-                        tagKey,
-                        "tag names without < > % & \\ ? / on Azure",
-                        `Rename the tag "${tagKey}" in platform:tags.`,
-                    ),
-                );
-            }
+    }
+}
+
+/**
+ * Tag keys the program sets on every resource itself (components/platform/index.ts `platformTags`, which
+ * spreads the user's tags first): a user tag of the same key would be overwritten without a word.
+ */
+export const PROGRAM_TAG_KEYS = ["project", "stack", "environment", "managed-by"] as const;
+
+/**
+ * Tag keys the clouds reserve or reject, and the keys the program sets itself.
+ * - AWS: the "aws:" prefix, in any case, is reserved for AWS's own tags
+ *   (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html, tag naming limits and requirements).
+ * - Azure: tag names cannot contain < > % & \ ? / and cannot start with "azure", "microsoft" or "windows"
+ *   (https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations).
+ * Checked on both clouds: a stack moves between clouds with one setting (platform:cloud).
+ */
+function checkTags(c: PlatformConfig, at: (key: string) => Location, problems: ConfigProblem[]): void {
+    for (const tagKey of Object.keys(c.tags)) {
+        const rule = (PROGRAM_TAG_KEYS as readonly string[]).includes(tagKey)
+            ? `a key the program does not set itself (it sets ${PROGRAM_TAG_KEYS.join(", ")} on every resource and would overwrite this one)`
+            : /^aws:/i.test(tagKey)
+              ? 'a key without the "aws:" prefix, which AWS reserves for its own tags'
+              : /^(azure|microsoft|windows)/i.test(tagKey)
+                ? 'a key that does not start with "azure", "microsoft" or "windows", which Azure reserves'
+                : /[<>%&\\?/]/.test(tagKey)
+                  ? "a key without < > % & \\ ? /, which Azure rejects in tag names"
+                  : undefined;
+        if (rule) {
+            problems.push(problem(at("tags"), tagKey, rule, `Rename the tag "${tagKey}" in platform:tags`));
         }
     }
-    for (const tagKey of Object.keys(c.tags)) {
-        if (/^(aws:|azure|microsoft|windows)/i.test(tagKey)) {
+}
+
+/**
+ * Placement the cloud would refuse: zone-redundant high availability (AKS node pools across zones 1-3,
+ * PostgreSQL ZoneRedundant HA, zone-redundant Redis) in an Azure location without availability zones
+ * (components/shared/facts/regions.ts).
+ */
+function checkPlacement(c: PlatformConfig, at: (key: string) => Location, problems: ConfigProblem[]): void {
+    if (c.cloud === "azure" && c.highAvailability && AZURE_LOCATIONS[c.azureLocation]?.zones === false) {
+        const zoned = Object.entries(AZURE_LOCATIONS)
+            .filter(([, l]) => l.zones && !l.restricted)
+            .map(([name]) => name);
+        problems.push(
+            problem(
+                at("azureLocation"),
+                c.azureLocation,
+                `a location with availability zones when platform:highAvailability is true (${c.azureLocation} has none; ` +
+                    `e.g. ${zoned.slice(0, 6).join(", ")})`,
+                "Choose a location with availability zones, or set platform:highAvailability to false",
+            ),
+        );
+    }
+}
+
+/**
+ * Graviton (arm64) instance types cannot join the node group: it runs the x86_64 AMI
+ * (components/cluster/aws.ts, amiType AL2023_x86_64_STANDARD), and EKS rejects an instance type whose
+ * architecture differs from the AMI type's (https://docs.aws.amazon.com/eks/latest/APIReference/API_Nodegroup.html:
+ * amiType "AL2023_ARM_64_STANDARD" for Arm-based instances). A Graviton family has a "g" among the letters
+ * after its generation: m7g, c7gn, r8g, m6gd, t4g, x2gd, im4gn, g5g. Rejected rather than switched to the
+ * ARM AMI: the container images must then be arm64 too, which this program cannot check.
+ */
+function checkNodeArchitecture(c: PlatformConfig, at: (key: string) => Location, problems: ConfigProblem[]): void {
+    (c.cluster.aws?.instanceTypes ?? []).forEach((type, i) => {
+        if (isGravitonInstanceType(type)) {
             problems.push(
                 problem(
-                    at("tags"),
-                    tagKey,
-                    'tag names that do not start with a prefix the clouds reserve ("aws:", "azure", "microsoft", "windows")',
-                    `Rename the tag "${tagKey}" in platform:tags.`,
+                    at(`cluster.aws.instanceTypes[${i}]`),
+                    type,
+                    "an x86_64 instance type (Intel or AMD, e.g. m7i.large, m7a.large): the node group runs the " +
+                        "AL2023_x86_64_STANDARD AMI, and this is a Graviton (arm64) type",
+                    `Replace "${type}" with an x86 type, e.g. "${x86Counterpart(type)}"`,
                 ),
             );
         }
-    }
+    });
+}
+
+/** An Intel type of the same size for the general-purpose, compute and memory families (m/c/r 6-8), else m7i. */
+function x86Counterpart(type: string): string {
+    const m = /^([mcr])([678])g[a-z]*\.(.+)$/.exec(type);
+    return m ? `${m[1]}${m[2]}i.${m[3]}` : "m7i.large";
+}
+
+/** Whether an EC2 instance type is a Graviton (arm64) type: "g" among the letters after the generation. */
+export function isGravitonInstanceType(type: string): boolean {
+    return /^[a-z]+\d+[a-z]*g[a-z]*\./.test(type);
 }
 
 /** Whether two IPv4 CIDR ranges share any address. */
@@ -800,15 +885,45 @@ function quantityValue(text: string): number {
 }
 
 /**
+ * A container's request may not exceed its limit: the API server rejects the Deployment ("must be less than
+ * or equal to cpu limit", kubernetes/kubernetes pkg/apis/core/validation/validation.go
+ * ValidateResourceRequirements). The defaults count (components/workloads serviceDefaults: requests 100m /
+ * 128Mi, limits 500m / 512Mi), so a request of 1 CPU with no limit given is as wrong as one over a given limit.
+ */
+function checkRequestsWithinLimits(
+    s: ServiceConfig,
+    add: (received: unknown, allowed: string, fix: string) => void,
+    label: string,
+): void {
+    for (const resource of ["cpu", "memory"] as const) {
+        const given = { request: s.resources?.requests?.[resource], limit: s.resources?.limits?.[resource] };
+        if (given.request === undefined && given.limit === undefined) continue;
+        const request = given.request ?? serviceDefaults.requests[resource];
+        const limit = given.limit ?? serviceDefaults.limits[resource];
+        if (quantityValue(request) <= quantityValue(limit)) continue;
+        const defaulted = given.limit === undefined ? "limit" : given.request === undefined ? "request" : undefined;
+        add(
+            { requests: { [resource]: request }, limits: { [resource]: limit } },
+            `a ${resource} request no larger than its limit${defaulted ? ` (the ${defaulted} is the default, ${defaulted === "limit" ? limit : request})` : ""}`,
+            defaulted === "limit"
+                ? `Set limits.${resource} of ${label} to at least ${request}, or lower requests.${resource}`
+                : defaulted === "request"
+                  ? `Set requests.${resource} of ${label} to at most ${limit}, or raise limits.${resource}`
+                  : `Lower requests.${resource} or raise limits.${resource} of ${label}`,
+        );
+    }
+}
+
+/**
  * Rules for `platform:services` beyond each field's own shape: required fields, unique names and hosts,
  * replica and resource bounds, bindings and calls that name things that exist, build contexts on disk, and
  * no secrets in plain environment variables.
  */
-function checkServices(services: ServiceConfig[], stackFile: string, problems: ConfigProblem[]): void {
+function checkServices(services: ServiceConfig[], base: Omit<Location, "key">, problems: ConfigProblem[]): void {
     const key = `${NAMESPACE}:services`;
     const names = services.map((s) => s.name);
     const add = (where: string, received: unknown, allowed: string, fix: string) =>
-        problems.push(problem({ key: `${key}${where}`, stackFile }, received, allowed, fix));
+        problems.push(problem({ ...base, key: `${key}${where}` }, received, allowed, fix));
 
     services.forEach((s, i) => {
         const at = `[${i}]`;
@@ -874,18 +989,7 @@ function checkServices(services: ServiceConfig[], stackFile: string, problems: C
                 `Lower "min" or raise "max" in the "replicas" of ${label}.`,
             );
         }
-        for (const resource of ["cpu", "memory"] as const) {
-            const request = s.resources?.requests?.[resource];
-            const limit = s.resources?.limits?.[resource];
-            if (request !== undefined && limit !== undefined && quantityValue(request) > quantityValue(limit)) {
-                add(
-                    `${at}.resources`,
-                    { requests: { [resource]: request }, limits: { [resource]: limit } },
-                    `a ${resource} request no larger than its limit`,
-                    `Lower requests.${resource} or raise limits.${resource} of ${label}.`,
-                );
-            }
-        }
+        checkRequestsWithinLimits(s, (received, allowed, fix) => add(`${at}.resources`, received, allowed, fix), label);
         for (const [name, value] of Object.entries(s.env ?? {})) {
             if (RESERVED_VARIABLES.includes(name)) {
                 add(

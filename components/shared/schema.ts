@@ -23,6 +23,12 @@ export interface ConfigProblem {
 export interface Location {
     readonly key: string;
     readonly stackFile: string;
+    /**
+     * The top-level keys (`platform:network`) whose value came from `-c key=value` on the command line (the
+     * offline check's overrides) rather than from the stack file, so a fix points at the right place.
+     * @default none: every value is in the stack file (or Pulumi.yaml's defaults), as under `pulumi up`
+     */
+    readonly fromCommandLine?: ReadonlySet<string>;
 }
 
 /** How a top-level key's raw config string is decoded before validation. */
@@ -39,18 +45,48 @@ export interface Field<T> {
 
 export type Infer<F> = F extends Field<infer T> ? T : never;
 
-/** Formats a received value for a message: JSON, shortened. */
+/**
+ * Formats a received value for a message: JSON, shortened. Numbers are written out in digits (JSON.stringify
+ * would print 1e23 as "1e+23", which nobody typed).
+ */
 export function show(value: unknown): string {
-    const text = value === undefined ? "nothing" : JSON.stringify(value);
+    const text =
+        value === undefined
+            ? "nothing"
+            : typeof value === "number" && Number.isFinite(value)
+              ? value.toLocaleString("en-US", { useGrouping: false, maximumFractionDigits: 20 })
+              : JSON.stringify(value);
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
+/** The field a key path names, in words: `platform:network.cidrBlock` -> `"cidrBlock" in platform:network`. */
+export function fieldOf(key: string): string {
+    const top = topLevelKey(key);
+    const rest = key.slice(top.length).replace(/^\./, "");
+    return rest ? `"${rest}" in ${top}` : top;
+}
+
+/** Where the value at `at` was written: the stack file by name, or the `-c` override on the command line. */
+export function sourceOf(at: Location): string {
+    const top = topLevelKey(at.key);
+    return at.fromCommandLine?.has(top) ? `in the value you passed with -c ${top}=...` : `in ${at.stackFile}`;
+}
+
+/**
+ * A problem at `at`. The fix says what to change and, unless it already names a file or a `-c` option, where:
+ * the stack file by name, or the `-c` value it came from. Without a fix of its own, the problem says to set the
+ * field (named by its path) to an allowed value.
+ */
 export function problem(at: Location, received: unknown, allowed: string, fix?: string): ConfigProblem {
+    const action = (fix ?? `Set ${fieldOf(at.key)} to ${allowed.length <= 80 ? allowed : "an allowed value"}`).replace(
+        /\.$/,
+        "",
+    );
     return {
         key: at.key,
         received,
         allowed,
-        fix: fix ?? `Set ${topLevelKey(at.key)} in ${at.stackFile}, or pass -c ${topLevelKey(at.key)}=<value>.`,
+        fix: /\.yaml\b|(^|\s)-c /.test(action) ? `${action}.` : `${action} (${sourceOf(at)}).`,
     };
 }
 
@@ -131,19 +167,72 @@ export function oneOf<const V extends string>(values: readonly V[]): Field<V> {
     };
 }
 
-export function list<T>(item: Field<T>, opts: { maxItems?: number } = {}): Field<T[]> {
-    const allowed = `a list of ${item.allowed}${opts.maxItems !== undefined ? ` (at most ${opts.maxItems})` : ""}`;
+export function list<T>(
+    item: Field<T>,
+    opts: { maxItems?: number; minItems?: number; unique?: boolean } = {},
+): Field<T[]> {
+    const bounds = [
+        opts.minItems !== undefined ? `at least ${opts.minItems}` : undefined,
+        opts.maxItems !== undefined ? `at most ${opts.maxItems}` : undefined,
+        opts.unique ? "each once" : undefined,
+    ].filter((b) => b !== undefined);
+    const allowed = `a list of ${item.allowed}${bounds.length > 0 ? ` (${bounds.join(", ")})` : ""}`;
     return {
         kind: "array",
         allowed,
         parse(value, at, problems) {
-            if (!Array.isArray(value) || (opts.maxItems !== undefined && value.length > opts.maxItems)) {
+            if (
+                !Array.isArray(value) ||
+                (opts.maxItems !== undefined && value.length > opts.maxItems) ||
+                (opts.minItems !== undefined && value.length < opts.minItems)
+            ) {
                 problems.push(problem(at, value, allowed));
                 return undefined;
             }
             const before = problems.length;
             const out = value.map((v, i) => item.parse(v, { ...at, key: `${at.key}[${i}]` }, problems));
+            if (opts.unique) {
+                value.forEach((v, i) => {
+                    const first = value.findIndex((o) => JSON.stringify(o) === JSON.stringify(v));
+                    if (first !== i) {
+                        problems.push(
+                            problem(
+                                { ...at, key: `${at.key}[${i}]` },
+                                v,
+                                `${allowed}: entry ${i} repeats entry ${first}`,
+                                `Remove the repeated ${show(v)} from ${fieldOf(at.key)}`,
+                            ),
+                        );
+                    }
+                });
+            }
             return problems.length === before ? (out as T[]) : undefined;
+        },
+    };
+}
+
+/**
+ * A string checked by a function that explains itself: `check` returns undefined when the value is fine,
+ * else what is wrong with it (used as the problem's allowed text) and the fix.
+ */
+export function checked(
+    allowed: string,
+    check: (value: string) => { readonly allowed: string; readonly fix: string } | undefined,
+): Field<string> {
+    return {
+        kind: "string",
+        allowed,
+        parse(value, at, problems) {
+            if (typeof value !== "string") {
+                problems.push(problem(at, value, allowed));
+                return undefined;
+            }
+            const wrong = check(value);
+            if (wrong) {
+                problems.push(problem(at, value, wrong.allowed, wrong.fix));
+                return undefined;
+            }
+            return value;
         },
     };
 }
@@ -192,24 +281,37 @@ export function obj<S extends Shape>(shape: S, what = "an object"): Field<InferS
     };
 }
 
+/** The result of decoding a raw config string: the value, or why the text is not what its kind needs. */
+export type Decoded = { readonly value: unknown } | { readonly invalid: string };
+
 /**
  * Decodes the raw string a Pulumi config key arrives as (the engine passes every value as a string;
- * structured values as JSON) into the value the field validates.
+ * structured values as JSON) into the value the field validates. Text that is not JSON for a structured key
+ * is reported as such (with the parser's reason), and an integer too large to hold exactly stays the text
+ * that was written, so a message quotes it as typed.
  */
-export function decode(kind: ConfigKind, raw: string): unknown {
+export function decodeConfig(kind: ConfigKind, raw: string): Decoded {
     switch (kind) {
         case "string":
-            return raw;
-        case "integer":
-            return /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+            return { value: raw };
+        case "integer": {
+            const text = raw.trim();
+            return { value: /^-?\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : raw };
+        }
         case "boolean":
-            return raw === "true" ? true : raw === "false" ? false : raw;
+            return { value: raw === "true" ? true : raw === "false" ? false : raw };
         case "array":
         case "json":
             try {
-                return JSON.parse(raw);
-            } catch {
-                return raw;
+                return { value: JSON.parse(raw) };
+            } catch (err) {
+                return { invalid: (err as Error).message };
             }
     }
+}
+
+/** {@link decodeConfig}, with text that is not JSON passed through as the string it is. */
+export function decode(kind: ConfigKind, raw: string): unknown {
+    const decoded = decodeConfig(kind, raw);
+    return "value" in decoded ? decoded.value : raw;
 }

@@ -19,7 +19,18 @@ export const DEPLOY_USAGE = [
     "  --stack, -s <stack>   a stack with a Pulumi.<stack>.yaml file",
     "  --yes, -y             confirm `up`/`destroy` on prod without a prompt (required without a terminal)",
     "  --parallel, -p <N>    at most N resource operations at once (default: unbounded)",
+    "  --help, -h            print this help",
+    "",
+    "preview and up run the policy pack with policies/config/<stack>.json, or, for a stack without one, the",
+    "file of its platform:environment (policies/config/<environment>.json).",
+    "",
+    "Exit codes: 0 done; 1 the operation failed; 2 nothing ran (arguments, stack, a missing prerequisite);",
+    "3 refused for safety; 4 a mandatory policy violation, nothing changed; 5 another update holds the lock;",
+    "6 a mandatory policy violation after resources changed; 130 cancelled.",
 ].join("\n");
+
+/** The long options of `npm run deploy` that npm would take as its own without `--` ("yes" is npm's own too). */
+export const DEPLOY_OPTIONS = ["stack", "parallel"];
 
 export interface DeployArgs {
     readonly command: Command;
@@ -76,7 +87,7 @@ export function parseDeployArgs(argv: readonly string[], stacks: readonly string
             }
             case "--help":
             case "-h":
-                throw new ExitError(EXIT.usage, DEPLOY_USAGE);
+                throw new ExitError(EXIT.ok, DEPLOY_USAGE);
             default:
                 if (flag.startsWith("-")) {
                     throw usage(`Unknown option "${arg}".`);
@@ -104,4 +115,38 @@ export function parseDeployArgs(argv: readonly string[], stacks: readonly string
         throw usage(`--parallel does not apply to "outputs".`);
     }
     return { command: command as Command, stack, yes, parallel };
+}
+
+/** Whether the arguments ask for the command's help (`--help` or `-h` anywhere). */
+export function helpRequested(argv: readonly string[]): boolean {
+    return argv.includes("--help") || argv.includes("-h");
+}
+
+/**
+ * A hint for `npm run <script> --stack prod` (the `--` forgotten): npm takes options placed before `--` as its
+ * own configuration, so the script never sees them; npm passes its configuration to the script's environment
+ * as `npm_config_<name>` instead (https://docs.npmjs.com/cli/v11/using-npm/scripts#environment; seen with npm
+ * 11.19: `npm run check --stack=prod` runs the script with no arguments and npm_config_stack=prod, and
+ * `npm run check --stack prod` with the argument "prod" and npm_config_stack=true). Returns the sentence to
+ * add to a usage error when one of the command's own options arrived that way, else undefined.
+ *
+ * @param options the command's long options without dashes, e.g. ["stack", "policy-config"]
+ */
+export function forgottenDashDashHint(
+    script: string,
+    options: readonly string[],
+    env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+    const eaten = options
+        .map((o) => ({ option: `--${o}`, value: env[`npm_config_${o.replace(/-/g, "_")}`] }))
+        .filter((e) => e.value !== undefined);
+    if (eaten.length === 0) return undefined;
+    const example = eaten.map((e) =>
+        e.value === "true" || e.value === "" ? `${e.option} <value>` : `${e.option} ${e.value}`,
+    );
+    return (
+        `npm took ${eaten.map((e) => e.option).join(", ")} as its own option${eaten.length === 1 ? "" : "s"}, so the ` +
+        `command never saw ${eaten.length === 1 ? "it" : "them"}: put \`--\` before the command's options, e.g. ` +
+        `npm run ${script} -- ${example.join(" ")}`
+    );
 }

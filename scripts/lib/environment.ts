@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse } from "yaml";
+import { UsageError, parseYamlFile, stackFileSettings } from "../../check/stack";
 import { EXIT, ExitError } from "./exit-codes";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -107,13 +107,18 @@ export interface StackFile {
 
 export function readStackFile(stack: string, root: string): StackFile {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
-    const doc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as {
-        config?: Record<string, unknown>;
-        secretsprovider?: string;
-        encryptionsalt?: string;
-        encryptedkey?: string;
-    };
-    const config = doc.config ?? {};
+    const source = fs.readFileSync(file, "utf8");
+    let doc: { secretsprovider?: string; encryptionsalt?: string; encryptedkey?: string };
+    let config: Record<string, unknown>;
+    try {
+        // A YAML mistake, a list under config: or a misspelled config: key (which the CLI would silently
+        // ignore, dropping every setting) stops here with the file and line (check/stack.ts).
+        doc = (parseYamlFile(source, `Pulumi.${stack}.yaml`) ?? {}) as typeof doc;
+        config = stackFileSettings(source, `Pulumi.${stack}.yaml`);
+    } catch (err) {
+        if (err instanceof UsageError) throw new ExitError(EXIT.usage, err.message);
+        throw err;
+    }
     const text = (v: unknown) => (typeof v === "string" ? v : undefined);
     return {
         environment: text(config["platform:environment"]),

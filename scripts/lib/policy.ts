@@ -1,11 +1,14 @@
 /**
- * The policy pack every `preview` and `up` runs: `policies/` with the stack's `policies/config/<stack>.json`.
+ * The policy pack every `preview` and `up` runs: `policies/` with the stack's `policies/config/<stack>.json`, or
+ * for a stack without one, the file of its environment (`policies/config/<platform:environment>.json`).
  * Checks that it can start before the CLI is asked to run it, so a missing build or config is one clear
  * message instead of an engine error halfway through a preview.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { policyConfigFileFor } from "../../check/policy-config";
 import { ensurePackBuilt } from "../../check/policy-build";
+import { UsageError, loadStackConfig } from "../../check/stack";
 import { EXIT, ExitError } from "./exit-codes";
 
 export const POLICY_PACK_DIR = "policies";
@@ -17,9 +20,25 @@ export interface PolicyPack {
     readonly config: string;
 }
 
+/**
+ * The pack and the config file a stack runs with: `policies/config/<stack>.json`, else the file of the stack's
+ * `platform:environment` (check/policy-config.ts), else the stack's own (missing) file, for the error to name.
+ */
 export function policyPackPaths(root: string, stack: string): PolicyPack {
     const dir = path.join(root, POLICY_PACK_DIR);
-    return { dir, config: path.join(dir, "config", `${stack}.json`) };
+    const configDir = path.join(dir, "config");
+    const chosen = policyConfigFileFor(configDir, stack, stackEnvironment(root, stack));
+    return { dir, config: chosen ?? path.join(configDir, `${stack}.json`) };
+}
+
+/** The stack's `platform:environment` (Pulumi.yaml's default when the stack file leaves it out). */
+function stackEnvironment(root: string, stack: string): string | undefined {
+    try {
+        return loadStackConfig(stack, [], root).config["platform:environment"];
+    } catch (err) {
+        if (err instanceof UsageError) throw new ExitError(EXIT.usage, err.message);
+        throw err;
+    }
 }
 
 function relative(root: string, file: string): string {
@@ -43,8 +62,10 @@ export function requirePolicyPack(root: string, stack: string): PolicyPack {
     if (!fs.existsSync(pack.config)) {
         throw new ExitError(
             EXIT.usage,
-            `Stack ${stack} has no policy configuration: ${relative(root, pack.config)} does not exist. Each stack ` +
-                `needs one (it sets the pack's enforcement levels and thresholds); copy the closest environment's file.`,
+            `Stack ${stack} has no policy configuration: neither ${relative(root, pack.config)} nor the file of its ` +
+                `platform:environment exists in ${POLICY_PACK_DIR}/config/. Each stack needs one (it sets the pack's ` +
+                `enforcement levels and thresholds): set platform:environment to dev, staging or prod in ` +
+                `Pulumi.${stack}.yaml, or add ${relative(root, pack.config)}.`,
         );
     }
     try {

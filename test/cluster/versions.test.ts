@@ -44,7 +44,7 @@ function rawConfig(cloud: Cloud, cluster?: object): { project: string; config: R
 function versionProblem(cloud: Cloud, today: string, cluster?: object): string | undefined {
     const { project, config } = rawConfig(cloud, cluster);
     try {
-        parseConfig(config, project, "dev", today);
+        parseConfig(config, project, "dev", { today });
         return undefined;
     } catch (err) {
         assert.ok(err instanceof ConfigError, String(err));

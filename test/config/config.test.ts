@@ -210,8 +210,8 @@ describe("config: validation", () => {
         expectProblem("prod", ["platform:backupRetentionDays=0"], "platform:backupRetentionDays", /at least 1 day/);
     });
 
-    it("fails when the network range is not a private /16 to /20", () => {
-        for (const cidr of ["10.0.0.0/8", "10.0.0.0/26", "8.8.0.0/16"]) {
+    it("fails when the network range is not a /16 to /20", () => {
+        for (const cidr of ["10.0.0.0/8", "10.0.0.0/26"]) {
             expectProblem(
                 "dev",
                 [`platform:network={"cidrBlock":"${cidr}"}`],
@@ -219,6 +219,15 @@ describe("config: validation", () => {
                 /\/16 to \/20/,
             );
         }
+    });
+
+    it("fails when the network range is public address space", () => {
+        expectProblem(
+            "dev",
+            ['platform:network={"cidrBlock":"8.8.0.0/16"}'],
+            "platform:network.cidrBlock",
+            /private range/,
+        );
     });
 
     it("fails when the network range has host bits set", () => {
@@ -243,9 +252,12 @@ describe("config: validation", () => {
         expectProblem("dev", ['platform:tags=["team=a","team=b"]'], "platform:tags", /each tag key once/);
     });
 
-    it("tells how to fix a nested value by naming its top-level key", () => {
+    it("tells how to fix a nested value by naming the field, its top-level key and the stack file", () => {
         const err = expectProblem("dev", ['platform:cluster={"minNodes":0}'], "platform:cluster.minNodes", /1 to 100/);
-        assert.match(err.problems[0].fix, /pass -c platform:cluster=<value>/);
+        assert.strictEqual(
+            err.problems[0].fix,
+            'Set "minNodes" in platform:cluster to a whole number from 1 to 100 nodes (in Pulumi.dev.yaml).',
+        );
     });
 
     it("fails when a tag is not key=value", () => {

@@ -1,5 +1,9 @@
 import * as assert from "assert";
-import { parseDeployArgs } from "../../scripts/lib/args";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DEPLOY_USAGE, parseDeployArgs } from "../../scripts/lib/args";
+import { readStackFile } from "../../scripts/lib/environment";
 import { EXIT, ExitError } from "../../scripts/lib/exit-codes";
 
 const STACKS = ["dev", "prod", "staging"];
@@ -90,5 +94,40 @@ describe("deploy arguments", () => {
 
     it("fails when --parallel is given to outputs", () => {
         assert.match(usageError(["outputs", "--stack", "dev", "-p", "3"]).message, /--parallel does not apply/);
+    });
+
+    it("answers --help with exit code 0 and the usage (main prints it on stdout)", () => {
+        const err = usageError(["--help"]);
+        assert.strictEqual(err.code, EXIT.ok);
+        assert.strictEqual(err.message, DEPLOY_USAGE);
+    });
+});
+
+describe("deploy: the stack file", () => {
+    const root = (text: string) => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-deploy-stack-"));
+        fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), text);
+        return dir;
+    };
+    const refusal = (text: string): ExitError => {
+        try {
+            readStackFile("broken", root(text));
+        } catch (err) {
+            assert.ok(err instanceof ExitError, String(err));
+            return err;
+        }
+        assert.fail("expected the stack file to be refused");
+    };
+
+    it("fails when the stack file's YAML is broken, with exit 2, the file and the line", () => {
+        const err = refusal("config:\n  platform:cloud: aws\n   platform:size: [small\n");
+        assert.strictEqual(err.code, EXIT.usage);
+        assert.match(err.message, /^Pulumi\.broken\.yaml:\d+:\d+ is not valid YAML/);
+    });
+
+    it("fails when config: is misspelled, which the Pulumi CLI would ignore, deploying with every default", () => {
+        const err = refusal("confg:\n  platform:environment: prod\n");
+        assert.strictEqual(err.code, EXIT.usage);
+        assert.match(err.message, /unknown top-level key "confg".*rename "confg" to "config"/);
     });
 });

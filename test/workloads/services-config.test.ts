@@ -206,7 +206,7 @@ const cases: BadCase[] = [
         },
         key: "platform:services[1].env.API_URL",
         message:
-            /got "http:\/\/api"; allowed: a URL with the port "api" listens on \(3000\); its Service has no other port\. Fix: Set "API_URL" of service "frontend" to "http:\/\/api:3000"\./,
+            /got "http:\/\/api"; allowed: a URL with the port "api" listens on \(3000\); its Service has no other port\. Fix: Set "API_URL" of service "frontend" to "http:\/\/api:3000" \(in Pulumi\.prod\.yaml\)\./,
     },
     {
         title: "fails when env addresses another service by its full name on the old port 80",
