@@ -7,12 +7,14 @@
  * (Kubernetes support windows) as of another day, e.g. to see whether a stack still passes next month.
  * Warnings (a Kubernetes version close to its end of standard support) go to stderr, one line each.
  * Exit codes: 0 success; 1 a mandatory policy violation (the graph is still printed); 2 bad
- * configuration or arguments (message on stderr, nothing on stdout); 3 the program or the policy pack
- * itself failed.
+ * configuration or arguments (message on stderr, nothing on stdout), including a config value that makes
+ * the engine refuse the program (check/engine.ts, the key named); 3 the program or the policy pack itself
+ * failed, or the engine would refuse the program (duplicate URN, unknown type, ...; the resources named).
  */
 import { ConfigError } from "../components/shared/config";
 import { isIsoDate } from "../components/shared/facts";
 import { checkJson, renderTree, runCheck } from ".";
+import { EngineRefusalError } from "./engine";
 import { PolicyPackError, hasMandatoryViolations, renderViolations } from "./policy";
 import { UsageError, loadStackConfig, stackNames } from "./stack";
 import { findPlaceholders, placeholderWarning } from "../scripts/lib/placeholders";
@@ -86,6 +88,10 @@ export async function main(argv: string[]): Promise<number> {
         if (err instanceof UsageError || err instanceof ConfigError) {
             process.stderr.write(`${err.message}\n`);
             return 2;
+        }
+        if (err instanceof EngineRefusalError) {
+            process.stderr.write(`${err.message}\n`);
+            return err.causedByConfig ? 2 : 3;
         }
         if (err instanceof PolicyPackError) {
             process.stderr.write(`The policy pack failed: ${err.message}\n`);

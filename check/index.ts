@@ -3,6 +3,7 @@
  * desired resource graph and evaluates the policy pack over it (check/policy.ts). Used by `npm run check`,
  * the pull-request check and the benchmark.
  */
+import { assertEngineAccepts } from "./engine";
 import { PolicyRunResult, evaluatePolicies, loadPolicyConfig } from "./policy";
 import { ProgramRun, ResourceRecord, redact, runProgram } from "./runtime";
 import { loadStackConfig } from "./stack";
@@ -49,6 +50,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     // A bad policy config file is bad input: read it before any work is done.
     const policyConfig = options.policies === false ? null : loadPolicyConfig(stack, options.policyConfig);
     const run = await runProgram({ project, stack, config, today: options.today });
+    // What `pulumi preview` itself would refuse (duplicate URNs, unknown types, ...) fails before the pack runs.
+    assertEngineAccepts(run, config);
     if (options.policies === false) {
         return { stack, cloud, run, violations: [] };
     }
