@@ -1,10 +1,12 @@
 /**
- * `npm run check -- --stack <dev|staging|prod> [-c <key>=<value> ...] [--policy-config <file>] [--today <YYYY-MM-DD>] [--json]`
+ * `npm run check -- --stack <dev|staging|prod> [-c <key>=<value> ...] [--policy-config <file>] [--today <YYYY-MM-DD>] [--phase preview|update] [--json]`
  *
  * Runs the program for a stack offline (no CLI, no credentials), prints the desired resource graph and
  * evaluates the policy pack (policies/) over it with the stack's policy config
  * (policies/config/<stack>.json, or --policy-config), printing every violation. `--today` judges dated facts
  * (Kubernetes support windows) as of another day, e.g. to see whether a stack still passes next month.
+ * `--phase` models one phase of a real run (default both): `preview`, where new resources' computed values
+ * are unknown and rules that read them are reported as undecidable, or `update`, after the changes are made.
  * Warnings (a Kubernetes version close to its end of standard support) go to stderr, one line each.
  * Exit codes: 0 success; 1 a mandatory policy violation (the graph is still printed); 2 bad
  * configuration or arguments (message on stderr, nothing on stdout), including a config value that makes
@@ -15,12 +17,12 @@ import { ConfigError } from "../components/shared/config";
 import { isIsoDate } from "../components/shared/facts";
 import { checkJson, renderTree, runCheck } from ".";
 import { EngineRefusalError } from "./engine";
-import { PolicyPackError, hasMandatoryViolations, renderViolations } from "./policy";
+import { PHASES, Phase, PolicyPackError, hasMandatoryViolations, renderViolations } from "./policy";
 import { UsageError, loadStackConfig, stackNames } from "./stack";
 import { findPlaceholders, placeholderWarning } from "../scripts/lib/placeholders";
 
 export const USAGE =
-    "usage: npm run check -- --stack <stack> [-c <key>=<value> ...] [--policy-config <file>] [--today <YYYY-MM-DD>] [--json]";
+    "usage: npm run check -- --stack <stack> [-c <key>=<value> ...] [--policy-config <file>] [--today <YYYY-MM-DD>] [--phase preview|update] [--json]";
 
 export interface CliArgs {
     readonly stack: string;
@@ -30,6 +32,8 @@ export interface CliArgs {
     readonly policyConfig?: string;
     /** The day dated facts are judged on. */
     readonly today?: string;
+    /** Only this phase of a real run (check/preview.ts). @default both */
+    readonly phase?: Phase;
 }
 
 export function parseArgs(argv: string[]): CliArgs {
@@ -38,6 +42,7 @@ export function parseArgs(argv: string[]): CliArgs {
     let json = false;
     let policyConfig: string | undefined;
     let today: string | undefined;
+    let phase: string | undefined;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -55,6 +60,8 @@ export function parseArgs(argv: string[]): CliArgs {
         else if (arg.startsWith("--policy-config=")) policyConfig = arg.slice("--policy-config=".length);
         else if (arg === "--today") today = value();
         else if (arg.startsWith("--today=")) today = arg.slice("--today=".length);
+        else if (arg === "--phase") phase = value();
+        else if (arg.startsWith("--phase=")) phase = arg.slice("--phase=".length);
         else throw new UsageError(`Unknown argument "${arg}".\n${USAGE}`);
     }
     if (!stack) {
@@ -63,7 +70,10 @@ export function parseArgs(argv: string[]): CliArgs {
     if (today !== undefined && !isIsoDate(today)) {
         throw new UsageError(`--today needs a calendar date such as 2027-01-31, got "${today}".\n${USAGE}`);
     }
-    return { stack, overrides, json, policyConfig, today };
+    if (phase !== undefined && !(PHASES as readonly string[]).includes(phase)) {
+        throw new UsageError(`--phase must be preview or update, got "${phase}".\n${USAGE}`);
+    }
+    return { stack, overrides, json, policyConfig, today, phase: phase as Phase | undefined };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -74,6 +84,7 @@ export async function main(argv: string[]): Promise<number> {
             overrides: args.overrides,
             policyConfig: args.policyConfig,
             today: args.today,
+            phases: args.phase ? [args.phase] : undefined,
         });
         process.stdout.write(
             args.json

@@ -111,21 +111,21 @@ function parentsNotRegistered(registrations: readonly Registration[]): Refusal[]
 /** `static __pulumiType = '<token>'` as the generated SDKs declare it. */
 const TYPE_DECLARATION = /__pulumiType = ['"]([^'"]+)['"]/g;
 
-/** Known tokens per directory of an installed provider SDK (read once per process). */
-const tokensByDir = new Map<string, Set<string>>();
+/** Known tokens (and the module declaring each) per directory of an installed provider SDK, read once. */
+const tokensByDir = new Map<string, Map<string, string>>();
 
-function tokensIn(dir: string, recursive: boolean): Set<string> {
+function tokensIn(dir: string, recursive: boolean): Map<string, string> {
     const cacheKey = `${dir}|${recursive}`;
     const cached = tokensByDir.get(cacheKey);
     if (cached) return cached;
-    const found = new Set<string>();
+    const found = new Map<string, string>();
     const entries = fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : [];
     for (const entry of entries) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory() && recursive && entry.name !== "node_modules") {
-            tokensIn(full, true).forEach((t) => found.add(t));
+            tokensIn(full, true).forEach((file, t) => found.set(t, file));
         } else if (entry.isFile() && entry.name.endsWith(".js")) {
-            for (const m of fs.readFileSync(full, "utf8").matchAll(TYPE_DECLARATION)) found.add(m[1]);
+            for (const m of fs.readFileSync(full, "utf8").matchAll(TYPE_DECLARATION)) found.set(m[1], full);
         }
     }
     tokensByDir.set(cacheKey, found);
@@ -151,13 +151,23 @@ export function isKnownType(token: string, root = ROOT): boolean {
     if (pkg === "pulumi" && module === "providers") return sdkDir(member, root) !== undefined;
     // Dynamic providers run in the program itself, under any type name (@pulumi/pulumi dynamic/index.js).
     if (pkg === "pulumi-nodejs" && /^dynamic(\/|$)/.test(module ?? "")) return true;
+    return sdkModuleOf(token, root) !== undefined;
+}
+
+/** The installed SDK's JavaScript module that declares the resource class of a token, if any. */
+export function sdkModuleOf(token: string, root = ROOT): string | undefined {
+    const [pkg, module, member] = token.split(":");
     const dir = pkg && module && member ? sdkDir(pkg, root) : undefined;
-    if (!dir) return false;
+    if (!dir) return undefined;
     const segments = module.split("/").map((s) => s.split(".")[0]);
     const candidates = [segments, segments.slice(0, -1)].map((s) =>
         s.length === 0 || s[0] === "index" ? dir : path.join(dir, ...s),
     );
-    return candidates.some((c) => tokensIn(c, false).has(token)) || tokensIn(dir, true).has(token);
+    for (const c of candidates) {
+        const file = tokensIn(c, false).get(token);
+        if (file) return file;
+    }
+    return tokensIn(dir, true).get(token);
 }
 
 function unknownTypes(resources: readonly ResourceRecord[]): Refusal[] {

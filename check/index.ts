@@ -4,9 +4,12 @@
  * the pull-request check and the benchmark.
  */
 import { assertEngineAccepts } from "./engine";
-import { PolicyRunResult, evaluatePolicies, loadPolicyConfig } from "./policy";
+import { Phase, PolicyRunResult, evaluatePolicies, loadPolicyConfig } from "./policy";
+import type { EnforcementLevel } from "./policy-config";
 import { ProgramRun, ResourceRecord, redact, runProgram } from "./runtime";
 import { loadStackConfig } from "./stack";
+
+export type { Phase };
 
 export interface CheckOptions {
     /** The stack whose Pulumi.<stack>.yaml is read. */
@@ -22,6 +25,12 @@ export interface CheckOptions {
     readonly policyConfig?: string;
     /** Judge dated facts (Kubernetes support windows) as of this day, YYYY-MM-DD. @default today */
     readonly today?: string;
+    /**
+     * The runs to model: `preview` (new resources' computed values unknown, check/preview.ts) and/or
+     * `update` (after `up`: every value known, stack rules on the provider's state).
+     * @default ["preview", "update"]
+     */
+    readonly phases?: readonly Phase[];
 }
 
 /** A policy violation found by the policy pack over the graph. */
@@ -32,6 +41,13 @@ export interface Violation {
     /** The resource's URN; empty for stack-wide findings. */
     readonly urn: string;
     readonly message: string;
+    /** The run it was found in: `pulumi preview` (with unknowns) or `pulumi up` (realistic outputs). */
+    readonly phase?: Phase;
+    /**
+     * Set when the pack could not decide the rule in preview because it read an unknown value ("can't run
+     * policy ... during preview"): the rule's configured level, which only applies once the changes are made.
+     */
+    readonly undecidable?: { readonly level: EnforcementLevel };
 }
 
 export interface CheckResult {
@@ -55,7 +71,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     if (options.policies === false) {
         return { stack, cloud, run, violations: [] };
     }
-    const policy = await evaluatePolicies(run.resources, { project, stack, config, policyConfig });
+    const policy = await evaluatePolicies(run.resources, {
+        project,
+        stack,
+        config,
+        policyConfig,
+        phases: options.phases,
+    });
     return { stack, cloud, run, violations: policy.violations, policy };
 }
 

@@ -15,6 +15,8 @@ import { mockResourceState } from "./state";
 /** One registered resource, as the engine would see it. */
 export interface ResourceRecord {
     readonly urn: string;
+    /** The id the provider assigned (custom resources; absent on hand-made records). */
+    readonly id?: string;
     readonly type: string;
     readonly name: string;
     /** URN of the parent resource (the stack for top-level resources). */
@@ -176,6 +178,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             });
             records.set(urn, {
                 urn,
+                id: resp.getId() || undefined,
                 type: req.getType(),
                 name: req.getName(),
                 parent: req.getParent() || null,
@@ -290,6 +293,7 @@ interface RegisterRequest {
 }
 interface RegisterResponse {
     getUrn(): string;
+    getId(): string;
     getObject(): StructLike | undefined;
     setObject(value: Struct): void;
 }
