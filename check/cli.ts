@@ -1,26 +1,30 @@
 /**
- * `npm run check -- --stack <dev|staging|prod> [-c <key>=<value> ...] [--policy-config <file>] [--today <YYYY-MM-DD>] [--json]`
+ * `npm run check -- --stack <dev|staging|prod> [-c <key>=<value> ...] [--policy-config <file>] [--today <YYYY-MM-DD>] [--phase preview|update] [--json]`
  *
  * Runs the program for a stack offline (no CLI, no credentials), prints the desired resource graph and
  * evaluates the policy pack (policies/) over it with the stack's policy config
  * (policies/config/<stack>.json, else the one of the stack's platform:environment, or --policy-config),
  * printing every violation. `--today` judges dated facts (Kubernetes support windows) as of another day,
- * e.g. to see whether a stack still passes next month. Warnings (a Kubernetes version close to its end of
- * standard support) go to stderr, one line each.
+ * e.g. to see whether a stack still passes next month.
+ * `--phase` models one phase of a real run (default both): `preview`, where new resources' computed values
+ * are unknown and rules that read them are reported as undecidable, or `update`, after the changes are made.
+ * Warnings (a Kubernetes version close to its end of standard support) go to stderr, one line each.
  * Exit codes: 0 success; 1 a mandatory policy violation (the graph is still printed); 2 bad
- * configuration or arguments (message on stderr, nothing on stdout); 3 the program or the policy pack
- * itself failed.
+ * configuration or arguments (message on stderr, nothing on stdout), including a config value that makes
+ * the engine refuse the program (check/engine.ts, the key named); 3 the program or the policy pack itself
+ * failed, or the engine would refuse the program (duplicate URN, unknown type, ...; the resources named).
  */
 import { ConfigError, parseConfig } from "../components/shared/config";
 import { isIsoDate } from "../components/shared/facts";
 import { checkJson, renderTree, runCheck } from ".";
-import { PolicyPackError, hasMandatoryViolations, renderViolations } from "./policy";
+import { EngineRefusalError } from "./engine";
+import { PHASES, Phase, PolicyPackError, hasMandatoryViolations, renderViolations } from "./policy";
 import { UsageError, commandLineKeys, loadStackConfig, stackNames } from "./stack";
 import { forgottenDashDashHint, helpRequested } from "../scripts/lib/args";
 import { findPlaceholders, placeholderWarning } from "../scripts/lib/placeholders";
 
 export const USAGE =
-    "usage: npm run check -- --stack <stack> [-c <key>=<value> ...] [--policy-config <file>] [--today <YYYY-MM-DD>] [--json]";
+    "usage: npm run check -- --stack <stack> [-c <key>=<value> ...] [--policy-config <file>] [--today <YYYY-MM-DD>] [--phase preview|update] [--json]";
 
 /** `--help`: what the command does, its options and exit codes (on stdout, exit 0). */
 export const HELP = [
@@ -34,6 +38,9 @@ export const HELP = [
     "                             e.g. -c platform:cloud=azure)",
     "  --policy-config <file>     policy config to apply instead of policies/config/<stack>.json",
     "                             (default: that file, else policies/config/<platform:environment>.json)",
+    "  --today <YYYY-MM-DD>       judge dated facts (Kubernetes support windows) as of that day (default: today)",
+    "  --phase <preview|update>   model one phase of a real run: preview (computed values unknown; rules that",
+    "                             read them reported as undecidable) or update (default: both)",
     "  --json                     print one JSON document (resources, outputs, violations) instead of the tree",
     "  --help, -h                 print this help",
     "",
@@ -41,14 +48,15 @@ export const HELP = [
     "(or npm run --silent check -- --stack prod --json). Plain `npm run` prints `> platform@0.1.0 check` first.",
     "",
     "Exit codes: 0 success; 1 a mandatory policy violation (the graph is still printed); 2 bad configuration",
-    "or arguments (message on stderr, nothing on stdout); 3 the program or the policy pack itself failed.",
+    "or arguments (message on stderr, nothing on stdout); 3 the program or the policy pack itself failed, or the",
+    "engine would refuse the graph (duplicate URN, unknown type, one Kubernetes object twice).",
 ].join("\n");
 
 /**
- * The long options npm would take as its own when `--` is forgotten. Not "json": the repository's .npmrc sets
- * npm's own json option, so npm_config_json is always there.
+ * The long options npm would take as its own when `--` is forgotten. Not "json": npm exports its own json
+ * setting to every script as npm_config_json, so its presence says nothing.
  */
-const OPTIONS = ["stack", "config", "policy-config"];
+const OPTIONS = ["stack", "config", "policy-config", "today", "phase"];
 
 export interface CliArgs {
     readonly stack: string;
@@ -58,6 +66,8 @@ export interface CliArgs {
     readonly policyConfig?: string;
     /** The day dated facts are judged on. */
     readonly today?: string;
+    /** Only this phase of a real run (check/preview.ts). @default both */
+    readonly phase?: Phase;
 }
 
 export function parseArgs(argv: string[]): CliArgs {
@@ -66,6 +76,7 @@ export function parseArgs(argv: string[]): CliArgs {
     let json = false;
     let policyConfig: string | undefined;
     let today: string | undefined;
+    let phase: string | undefined;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -83,6 +94,8 @@ export function parseArgs(argv: string[]): CliArgs {
         else if (arg.startsWith("--policy-config=")) policyConfig = arg.slice("--policy-config=".length);
         else if (arg === "--today") today = value();
         else if (arg.startsWith("--today=")) today = arg.slice("--today=".length);
+        else if (arg === "--phase") phase = value();
+        else if (arg.startsWith("--phase=")) phase = arg.slice("--phase=".length);
         else throw new UsageError(`Unknown argument "${arg}".\n${USAGE}`);
     }
     if (!stack) {
@@ -91,7 +104,10 @@ export function parseArgs(argv: string[]): CliArgs {
     if (today !== undefined && !isIsoDate(today)) {
         throw new UsageError(`--today needs a calendar date such as 2027-01-31, got "${today}".\n${USAGE}`);
     }
-    return { stack, overrides, json, policyConfig, today };
+    if (phase !== undefined && !(PHASES as readonly string[]).includes(phase)) {
+        throw new UsageError(`--phase must be preview or update, got "${phase}".\n${USAGE}`);
+    }
+    return { stack, overrides, json, policyConfig, today, phase: phase as Phase | undefined };
 }
 
 /**
@@ -136,6 +152,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
             overrides: args.overrides,
             policyConfig: args.policyConfig,
             today: args.today,
+            phases: args.phase ? [args.phase] : undefined,
         });
         process.stdout.write(
             args.json
@@ -157,6 +174,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
             const hint = args ? undefined : forgottenDashDashHint("check", OPTIONS, env);
             process.stderr.write(`${err.message}\n${hint ? `\n${hint}\n` : ""}`);
             return 2;
+        }
+        if (err instanceof EngineRefusalError) {
+            process.stderr.write(`${err.message}\n`);
+            return err.causedByConfig ? 2 : 3;
         }
         if (err instanceof PolicyPackError) {
             process.stderr.write(`The policy pack failed: ${err.message}\n`);

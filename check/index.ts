@@ -3,9 +3,13 @@
  * desired resource graph and evaluates the policy pack over it (check/policy.ts). Used by `npm run check`,
  * the pull-request check and the benchmark.
  */
-import { PolicyRunResult, evaluatePolicies, loadPolicyConfig } from "./policy";
+import { assertEngineAccepts } from "./engine";
+import { Phase, PolicyRunResult, evaluatePolicies, loadPolicyConfig } from "./policy";
+import type { EnforcementLevel } from "./policy-config";
 import { ProgramRun, ResourceRecord, redact, runProgram } from "./runtime";
 import { loadStackConfig } from "./stack";
+
+export type { Phase };
 
 export interface CheckOptions {
     /** The stack whose Pulumi.<stack>.yaml is read. */
@@ -26,6 +30,12 @@ export interface CheckOptions {
     readonly today?: string;
     /** The project directory holding Pulumi.yaml and the stack files. @default the repository */
     readonly root?: string;
+    /**
+     * The runs to model: `preview` (new resources' computed values unknown, check/preview.ts) and/or
+     * `update` (after `up`: every value known, stack rules on the provider's state).
+     * @default ["preview", "update"]
+     */
+    readonly phases?: readonly Phase[];
 }
 
 /** A policy violation found by the policy pack over the graph. */
@@ -36,6 +46,13 @@ export interface Violation {
     /** The resource's URN; empty for stack-wide findings. */
     readonly urn: string;
     readonly message: string;
+    /** The run it was found in: `pulumi preview` (with unknowns) or `pulumi up` (realistic outputs). */
+    readonly phase?: Phase;
+    /**
+     * Set when the pack could not decide the rule in preview because it read an unknown value ("can't run
+     * policy ... during preview"): the rule's configured level, which only applies once the changes are made.
+     */
+    readonly undecidable?: { readonly level: EnforcementLevel };
 }
 
 export interface CheckResult {
@@ -56,10 +73,18 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     const policyConfig =
         options.policies === false ? null : loadPolicyConfig(stack, options.policyConfig, undefined, environment);
     const run = await runProgram({ project, stack, config, today: options.today });
+    // What `pulumi preview` itself would refuse (duplicate URNs, unknown types, ...) fails before the pack runs.
+    assertEngineAccepts(run, config);
     if (options.policies === false) {
         return { stack, cloud, run, violations: [] };
     }
-    const policy = await evaluatePolicies(run.resources, { project, stack, config, policyConfig });
+    const policy = await evaluatePolicies(run.resources, {
+        project,
+        stack,
+        config,
+        policyConfig,
+        phases: options.phases,
+    });
     return { stack, cloud, run, violations: policy.violations, policy };
 }
 

@@ -13,6 +13,10 @@
  *     through AnalyzeStack (parents, dependencies, property dependencies, protect; components with the
  *     outputs they registered), using the protocol definitions shipped in @pulumi/pulumi/proto;
  *  4. stops the pack.
+ *
+ * It does so for each phase of a real run (`phases`): `preview`, where a new stack's computed values are
+ * unknown (check/preview.ts) and what the pack cannot decide on them is reported as undecidable, and
+ * `update`, where every input is known and stack policies see the provider's state (check/state/).
  */
 import * as grpc from "@grpc/grpc-js";
 import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
@@ -37,8 +41,16 @@ import {
     readPolicyConfig,
     reconcilePolicyConfig,
 } from "./policy-config";
+import { previewResources } from "./preview";
 import type { ResourceRecord } from "./runtime";
 import { ROOT } from "./stack";
+
+/** A phase of a real run: `pulumi preview` of a new stack, or the `pulumi up` that follows. */
+export type Phase = "preview" | "update";
+export const PHASES: readonly Phase[] = ["preview", "update"];
+
+/** The pack's own words when a policy read an unknown value (@pulumi/policy server.js). */
+const UNDECIDABLE = /^can't run policy '([^']+)' from policy pack .* during preview: /;
 
 /** The policy pack project of this repository. */
 export const POLICY_PACK_DIR = path.join(ROOT, "policies");
@@ -61,6 +73,8 @@ export interface PolicyRunOptions {
     readonly policyConfig?: { readonly file: string; readonly config: PolicyConfigFile } | null;
     /** The policy pack project. @default policies/ */
     readonly packDir?: string;
+    /** The phases to evaluate, in order, with one pack process. @default ["preview", "update"] */
+    readonly phases?: readonly Phase[];
 }
 
 /** Wall-clock milliseconds of each phase. */
@@ -81,6 +95,8 @@ export interface PolicyRunResult {
     readonly configFile: string | null;
     readonly policies: number;
     readonly resources: number;
+    /** The phases evaluated; each violation names its own. */
+    readonly phases: readonly Phase[];
     readonly violations: Violation[];
     readonly timings: PolicyTimings;
     /** What the pack wrote on stderr or logged to the engine (diagnostics only). */
@@ -325,6 +341,8 @@ export interface EvaluationOptions {
     readonly tags?: Record<string, string>;
     /** The policy config to apply; null or absent applies none (schema defaults and the pack's levels). */
     readonly policyConfig?: { readonly file: string; readonly config: PolicyConfigFile } | null;
+    /** Which run to model (see `Phase`). @default "update" */
+    readonly phase?: Phase;
 }
 
 /**
@@ -385,8 +403,10 @@ export class PolicyPackProcess {
     async evaluate(
         resources: readonly ResourceRecord[],
         options: EvaluationOptions,
-    ): Promise<Omit<PolicyRunResult, "timings" | "log"> & { readonly evaluateMs: number }> {
+    ): Promise<Omit<PolicyRunResult, "timings" | "log" | "phases"> & { readonly evaluateMs: number }> {
         const started = performance.now();
+        const phase = options.phase ?? "update";
+        const sent = phase === "preview" ? previewResources(resources) : resources;
         const c = this.client;
         const info = await call<Empty, analyzer.AnalyzerInfo>(
             c.getAnalyzerInfo.bind(c),
@@ -413,15 +433,15 @@ export class PolicyPackProcess {
         stackConfig.setStack(options.stack);
         stackConfig.setProject(options.project);
         stackConfig.setOrganization("organization");
-        stackConfig.setDryRun(true);
+        stackConfig.setDryRun(phase === "preview");
         for (const [k, v] of Object.entries(options.config)) stackConfig.getConfigMap().set(k, v);
         for (const [k, v] of Object.entries(options.tags ?? stackTags(options.project))) {
             stackConfig.getTagsMap().set(k, v);
         }
         await call(c.configureStack.bind(c), stackConfig, "ConfigureStack");
 
-        const byUrn = new Map(resources.map((r) => [r.urn, r]));
-        const analyses = resources.map((r) => {
+        const byUrn = new Map(sent.map((r) => [r.urn, r]));
+        const analyses = sent.map((r) => {
             const request = new analyzer.AnalyzeRequest();
             request.setUrn(r.urn);
             request.setType(r.type);
@@ -439,7 +459,7 @@ export class PolicyPackProcess {
 
         const stackRequest = new analyzer.AnalyzeStackRequest();
         stackRequest.setResourcesList(
-            resources.map((r) => {
+            sent.map((r) => {
                 const resource = new analyzer.AnalyzerResource();
                 resource.setUrn(r.urn);
                 resource.setType(r.type);
@@ -484,6 +504,8 @@ export class PolicyPackProcess {
                         : (LEVELS[d.getEnforcementlevel()] ?? "advisory"),
                 urn: d.getUrn(),
                 message: scrub(d.getMessage(), secrets),
+                phase,
+                ...undecidable(d.getMessage(), resolved),
             }));
         violations.sort(
             (a, b) =>
@@ -509,9 +531,19 @@ export class PolicyPackProcess {
     }
 }
 
+/** For a "can't run policy ... during preview" diagnostic: the rule's configured level. */
+function undecidable(
+    message: string,
+    resolved: ReadonlyMap<string, { enforcementLevel: EnforcementLevel }>,
+): Pick<Violation, "undecidable"> {
+    const policy = UNDECIDABLE.exec(message)?.[1];
+    return policy === undefined ? {} : { undecidable: { level: resolved.get(policy)?.enforcementLevel ?? "advisory" } };
+}
+
 /**
- * Evaluates the policy pack over a program's resources, as one `pulumi preview --policy-pack` would:
- * start the pack, configure it, analyze every resource and the graph, stop it.
+ * Evaluates the policy pack over a program's resources, as `pulumi preview --policy-pack` and the `pulumi
+ * up` after it would: start the pack, then per phase configure it and analyze every resource and the graph,
+ * then stop it.
  */
 export async function evaluatePolicies(
     resources: readonly ResourceRecord[],
@@ -523,17 +555,22 @@ export async function evaluatePolicies(
         options.policyConfig === undefined
             ? loadPolicyConfig(options.stack, options.policyConfigFile, packDir)
             : options.policyConfig;
+    const phases = options.phases ?? PHASES;
     const pack = await PolicyPackProcess.start({ ...options, packDir });
-    let result: Awaited<ReturnType<PolicyPackProcess["evaluate"]>>;
+    const results: Awaited<ReturnType<PolicyPackProcess["evaluate"]>>[] = [];
     try {
-        result = await pack.evaluate(resources, { ...options, policyConfig });
+        for (const phase of phases) results.push(await pack.evaluate(resources, { ...options, policyConfig, phase }));
     } finally {
         await pack.stop();
     }
-    const { evaluateMs, ...rest } = result;
+    const evaluateMs = results.reduce((ms, r) => ms + r.evaluateMs, 0);
+    const { evaluateMs: _first, ...rest } = results[0];
+    void _first;
     const secrets = secretValues(resources);
     return {
         ...rest,
+        phases,
+        violations: results.flatMap((r) => r.violations),
         timings: { buildMs: pack.buildMs, startMs: pack.startMs, evaluateMs, totalMs: performance.now() - started },
         log: pack.log.map((l) => scrub(l, secrets)),
     };
@@ -557,12 +594,41 @@ export function renderViolations(result: PolicyRunResult): string {
             `pack start ${seconds(timings.startMs)}, evaluation ${seconds(timings.evaluateMs)}` +
             `${timings.buildMs >= 50 ? `, build ${seconds(timings.buildMs)}` : ""}, total ${seconds(timings.totalMs)}`,
     ];
-    for (const v of violations) {
+    const phases = result.phases ?? PHASES;
+    for (const phase of phases)
         lines.push(
-            `${v.enforcementLevel === "mandatory" ? "✗" : "!"} [${v.enforcementLevel}] ${v.policyPack}: ${v.policy}`,
+            ...renderPhase(
+                phase,
+                violations.filter((v) => (v.phase ?? phase) === phase),
+            ),
         );
+    return lines.join("\n");
+}
+
+const PHASE_MODEL: Record<Phase, string> = {
+    preview: "resource rules on inputs with new resources' computed values unknown, stack rules on planned outputs",
+    update: "resource rules on known inputs, stack rules on the provider's state",
+};
+
+/** One phase's findings: decided violations, then the rules the pack could not decide on unknowns. */
+function renderPhase(phase: Phase, found: readonly Violation[]): string[] {
+    const decided = found.filter((v) => !v.undecidable);
+    const open = found.filter((v) => v.undecidable);
+    const mandatory = decided.filter((v) => v.enforcementLevel === "mandatory").length;
+    const later = open.filter((v) => v.undecidable!.level === "mandatory").length;
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+    const lines = [
+        `${phase} (${PHASE_MODEL[phase]}): ${plural(decided.length, "violation")}` +
+            `${mandatory > 0 ? ` (${mandatory} mandatory)` : ""}` +
+            `${phase === "preview" ? `, ${open.length} undecidable${later > 0 ? ` (${later} mandatory once the changes are made)` : ""}` : ""}`,
+    ];
+    for (const v of [...decided, ...open]) {
+        const level = v.undecidable
+            ? `? [undecidable in preview; ${v.undecidable.level} once the changes are made]`
+            : `${v.enforcementLevel === "mandatory" ? "✗" : "!"} [${v.enforcementLevel}]`;
+        lines.push(`${level} ${v.policyPack}: ${v.policy}`);
         lines.push(`    ${v.urn || "(stack)"}`);
         lines.push(...v.message.split("\n").map((l) => `    ${l}`));
     }
-    return lines.join("\n");
+    return lines;
 }

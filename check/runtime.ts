@@ -15,6 +15,8 @@ import { mockResourceState } from "./state";
 /** One registered resource, as the engine would see it. */
 export interface ResourceRecord {
     readonly urn: string;
+    /** The id the provider assigned (custom resources; absent on hand-made records). */
+    readonly id?: string;
     readonly type: string;
     readonly name: string;
     /** URN of the parent resource (the stack for top-level resources). */
@@ -45,10 +47,24 @@ export interface ResourceRecord {
     outputs: Record<string, unknown>;
 }
 
+/** One registration as the engine receives it, in order (a URN registered twice appears twice). */
+export interface Registration {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly custom: boolean;
+    readonly parent: string | null;
+    /** Whether the parent had been registered when this registration arrived (true without a parent). */
+    readonly parentRegistered: boolean;
+}
+
 export interface ProgramRun {
     readonly project: string;
     readonly stack: string;
+    /** Each resource once (the first registration of a URN). */
     readonly resources: ResourceRecord[];
+    /** Every registration in the order the engine would receive it (check/engine.ts judges them). */
+    readonly registrations?: Registration[];
     /** The stack's outputs (wire form). */
     readonly outputs: Record<string, unknown>;
 }
@@ -119,12 +135,15 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     );
 
     const order: string[] = [];
+    const registrations: Registration[] = [];
     const monitor = settings.getMonitor() as unknown as {
         registerResource(req: RegisterRequest, cb: Callback<RegisterResponse>): void;
         registerResourceOutputs(req: OutputsRequest, cb: Callback<unknown>): void;
     };
     const originalRegister = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
+        const parent = req.getParent() || null;
+        const parentRegistered = parent === null || records.has(parent);
         originalRegister(req, (err, resp) => {
             if (err || !resp) {
                 failures.push(err);
@@ -140,6 +159,18 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
                 );
             }
             const urn = resp.getUrn();
+            registrations.push({
+                urn,
+                type: req.getType(),
+                name: req.getName(),
+                custom: req.getCustom(),
+                parent,
+                parentRegistered,
+            });
+            if (records.has(urn)) {
+                // A second registration of the URN: the engine refuses it (check/engine.ts); keep the first.
+                return cb(null, resp);
+            }
             const inputs = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
             const propertyDependencies: Record<string, string[]> = {};
             req.getPropertydependenciesMap().forEach((deps, key) => {
@@ -147,6 +178,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             });
             records.set(urn, {
                 urn,
+                id: resp.getId() || undefined,
                 type: req.getType(),
                 name: req.getName(),
                 parent: req.getParent() || null,
@@ -203,6 +235,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         project: options.project,
         stack: options.stack,
         resources: resources.filter((r) => r.type !== STACK_TYPE),
+        registrations,
         outputs: stack?.outputs ?? {},
     };
 }
@@ -260,6 +293,7 @@ interface RegisterRequest {
 }
 interface RegisterResponse {
     getUrn(): string;
+    getId(): string;
     getObject(): StructLike | undefined;
     setObject(value: Struct): void;
 }

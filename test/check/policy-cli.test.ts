@@ -14,6 +14,7 @@ interface JsonViolation {
     enforcementLevel: string;
     urn: string;
     message: string;
+    phase: string;
 }
 
 describe("check command with the policy pack", function () {
@@ -32,6 +33,11 @@ describe("check command with the policy pack", function () {
         const doc = JSON.parse(out.stdout) as { violations: JsonViolation[]; resources: unknown[] };
         assert.ok(doc.resources.length > 0, "the graph is still printed");
         const policies = doc.violations.map((v) => v.policy);
+        // Retention is a literal input: decided the same in preview and in update (check/preview.ts).
+        for (const phase of ["preview", "update"]) {
+            const inPhase = doc.violations.filter((v) => v.phase === phase).map((v) => v.policy);
+            assert.deepStrictEqual([...new Set(inPhase)].sort(), [...new Set(policies)].sort(), phase);
+        }
         for (const policy of [
             "aws-rds-backup-retention",
             "aws-elasticache-snapshot-retention",
@@ -40,7 +46,14 @@ describe("check command with the policy pack", function () {
             assert.ok(policies.includes(policy), `${policy} in ${policies.join(", ")}`);
         }
         for (const v of doc.violations) {
-            assert.deepStrictEqual(Object.keys(v), ["policyPack", "policy", "enforcementLevel", "urn", "message"]);
+            assert.deepStrictEqual(Object.keys(v), [
+                "policyPack",
+                "policy",
+                "enforcementLevel",
+                "urn",
+                "message",
+                "phase",
+            ]);
             assert.strictEqual(v.enforcementLevel, "mandatory");
             assert.strictEqual(v.policyPack, "platform-policies");
             assert.match(v.urn, /^urn:pulumi:prod::platform::/);
@@ -56,8 +69,11 @@ describe("check command with the policy pack", function () {
         assert.strictEqual(out.code, 1, out.stderr);
         assert.match(
             out.stdout,
-            /^policy pack platform-policies@\d+\.\d+\.\d+ \(policies\/config\/prod\.json\): .*2 violations \(2 mandatory\)/m,
+            /^policy pack platform-policies@\d+\.\d+\.\d+ \(policies\/config\/prod\.json\): .*4 violations \(4 mandatory\)/m,
         );
+        // The same two, found in each phase of the run.
+        assert.match(out.stdout, /^preview \(.*\): 2 violations \(2 mandatory\), 0 undecidable$/m);
+        assert.match(out.stdout, /^update \(.*\): 2 violations \(2 mandatory\)$/m);
         assert.match(
             out.stdout,
             /✗ \[mandatory\] platform-policies: aws-rds-storage-encrypted-cmk\n {4}urn:pulumi:prod::platform::.*aws:rds\/instance:Instance::platform-prod-db-instance\n/,
