@@ -167,7 +167,7 @@ describe("pr-check: summary and report", () => {
 });
 
 describe("pr-check over the real stack files", function () {
-    this.timeout(180_000);
+    this.timeout(600_000);
     let fixture: DeployableRoot;
     before(() => (fixture = deployableRoot()));
     after(() => fixture.cleanup());
