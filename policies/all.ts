@@ -23,3 +23,22 @@ export const allPolicies: Policies = [
     ...azureBackupPolicies,
     ...platformPolicies,
 ];
+
+/**
+ * Rules the stack configs keep advisory in staging and prod, with why, until the program meets them; then
+ * delete the rule's `"enforcementLevel": "advisory"` from policies/config/{staging,prod}.json and its
+ * entry here (test/policies/pack.test.ts holds the two together).
+ */
+export const ADVISORY_UNTIL_MET: Readonly<Record<string, string>> = {
+    "aws-log-group-kms":
+        "the program's CloudWatch log groups have no customer key yet (Azure/AWS keys work in progress)",
+    "aws-ecr-repository-cmk":
+        "the ECR repositories use encryptionType KMS without kmsKey, i.e. aws/ecr (keys work in progress)",
+    "aws-sns-topic-cmk":
+        "the Alertmanager heartbeat topic (components/workloads, AlertRoute) uses alias/aws/sns; it needs its own key " +
+        "whose policy admits cloudwatch.amazonaws.com",
+    "azure-postgres-cmk": "the platform's Azure Key Vault keys are work in progress",
+    "azure-storage-cmk": "the platform's Azure Key Vault keys are work in progress",
+    "azure-redis-cmk": "the platform's Azure Key Vault keys are work in progress",
+    "azure-aks-etcd-kms": "the platform's Azure Key Vault keys are work in progress",
+};
