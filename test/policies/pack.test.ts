@@ -19,6 +19,8 @@ import { STACKS } from "../harness";
 import { ADVISORY_UNTIL_MET, allPolicies } from "../../policies/all";
 import { AWS_CASES } from "./aws.cases";
 import { AZURE_CASES } from "./azure.cases";
+import { EXPOSURE_CASES } from "./exposure.cases";
+import { KUBERNETES_CASES } from "./kubernetes.cases";
 import { PLATFORM_CASES } from "./platform.cases";
 
 const policies = allPolicies as (Policy & { configSchema?: PolicyConfigSchema })[];
@@ -63,7 +65,9 @@ describe("policy pack", () => {
     });
 
     it("has a compliant, a non-compliant and an undefined-property case for every policy", () => {
-        const tested = [...AWS_CASES, ...AZURE_CASES, ...PLATFORM_CASES].map((c) => c.policy.name).sort();
+        const tested = [...AWS_CASES, ...AZURE_CASES, ...EXPOSURE_CASES, ...KUBERNETES_CASES, ...PLATFORM_CASES]
+            .map((c) => c.policy.name)
+            .sort();
         assert.deepStrictEqual(tested, policies.map((p) => p.name).sort());
     });
 
