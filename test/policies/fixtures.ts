@@ -39,6 +39,7 @@ class NotApplicable extends Error {}
  * as unknown throws `UnknownValueError`, and the server turns that into an advisory "can't run ... during
  * preview". The fixtures run through the same proxy, so a rule's verdict on unknowns is the engine's.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- proxy.d.ts exports no types; the module is internal to @pulumi/policy
 const proxy = require("@pulumi/policy/proxy") as {
     unknownCheckingProxy<T>(props: T): T;
     UnknownValueError: new (...args: unknown[]) => Error;
