@@ -62,7 +62,7 @@ describe("check command with the policy pack", function () {
         assert.strictEqual(out.code, 1, out.stderr);
         assert.match(
             out.stdout,
-            /^policy pack platform-policies@\d+\.\d+\.\d+ \(policies\/config\/prod\.json\): .* \d+ violations \(2 mandatory\)/m,
+            /^policy pack platform-policies@\d+\.\d+\.\d+ \(policies\/config\/prod\.json\): .* \d+ violations \(3 mandatory\)/m,
         );
         assert.match(
             out.stdout,
