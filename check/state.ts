@@ -30,6 +30,11 @@ function mockId(r: NewResource): string {
         };
         return `${prefix[module] ?? "res"}-${hash(r.type + r.name, 17)}`;
     }
+    // The provider's id of a bucket is its name (@pulumi/aws s3/bucket.d.ts: "`bucket` ... the name of the
+    // bucket"; the import id is the bucket name), so `bucket.id` and the ARN name the same bucket.
+    if (r.type === "aws:s3/bucket:Bucket" || r.type === "aws:s3/bucketV2:BucketV2") {
+        return String(r.inputs.bucket ?? `${r.name}-${hash(r.name)}`);
+    }
     if (pkg === "azure-native") {
         return (
             azureResourceId(r) ?? `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/mock/providers/${module}/${r.name}`

@@ -14,7 +14,16 @@ import {
     stackPolicy,
     dataResourcesProtected,
 } from "../lib/policy";
-import { BlobServiceProperties, PostgresServer, RedisDatabase, StorageAccount, TYPES } from "../lib/shapes";
+import {
+    BlobServiceProperties,
+    ManagementLock,
+    PostgresServer,
+    RedisCluster,
+    RedisDatabase,
+    StorageAccount,
+    StorageManagementPolicy,
+    TYPES,
+} from "../lib/shapes";
 
 export const postgresBackupRetention = resourcePolicy({
     name: "azure-postgres-backup-retention",
@@ -98,28 +107,43 @@ function blobServicesOf(resources: readonly PolicyResource[], account: PolicyRes
 
 export const blobVersioning = stackPolicy({
     name: "azure-blob-versioning",
-    description: "Every storage account keeps blob versions (blob service isVersioningEnabled).",
+    description:
+        "Every storage account has BlobServiceProperties attached (their values: azure-blob-service-versioning, azure-blob-soft-delete).",
     severity: "medium",
     validate: ({ resources, report }) => {
         for (const account of ofTypes(resources, [TYPES.storageAccount])) {
-            const services = blobServicesOf(resources, account);
-            if (!services.some((s) => (s.props as BlobServiceProperties).isVersioningEnabled === true)) {
+            if (blobServicesOf(resources, account).length === 0) {
                 report(
-                    services[0] ?? account,
-                    `${label(account)} does not keep blob versions (${
-                        services.length === 0 ? "no BlobServiceProperties" : "isVersioningEnabled not true"
-                    }; off by default). Fix: add BlobServiceProperties with isVersioningEnabled: true (on this ` +
-                        'platform: remove "versioning": false from the azure bag of platform:storage).',
+                    account,
+                    `${label(account)} has no BlobServiceProperties, so blob versions and soft delete are off (Azure's ` +
+                        "default). Fix: add BlobServiceProperties with isVersioningEnabled: true and delete retention " +
+                        '(on this platform: remove "versioning": false from the azure bag of platform:storage).',
                 );
             }
         }
     },
 });
 
-export const blobSoftDelete = stackPolicy({
-    name: "azure-blob-soft-delete",
-    description: "Every storage account soft-deletes blobs and containers for at least the configured days.",
+export const blobServiceVersioning = resourcePolicy({
+    name: "azure-blob-service-versioning",
+    description: "Blob services keep blob versions (isVersioningEnabled).",
     severity: "medium",
+    types: [TYPES.blobServiceProperties],
+    validate: (service: BlobServiceProperties, { report }) => {
+        if (service.isVersioningEnabled !== true) {
+            report(
+                `isVersioningEnabled is ${service.isVersioningEnabled ?? "not set (off by default)"}, so an overwrite or ` +
+                    "delete loses data. Fix: set isVersioningEnabled: true.",
+            );
+        }
+    },
+});
+
+export const blobSoftDelete = resourcePolicy({
+    name: "azure-blob-soft-delete",
+    description: "Blob services soft-delete blobs and containers for at least the configured days.",
+    severity: "medium",
+    types: [TYPES.blobServiceProperties],
     settings: {
         minimumRetentionDays: setting.days(
             7,
@@ -127,22 +151,35 @@ export const blobSoftDelete = stackPolicy({
             365,
         ),
     },
-    validate: ({ resources, config, report }) => {
-        for (const account of ofTypes(resources, [TYPES.storageAccount])) {
-            const services = blobServicesOf(resources, account);
-            const ok = (policy: { enabled?: boolean; days?: number } | undefined) =>
-                policy?.enabled === true && (policy.days ?? 7) >= config.minimumRetentionDays;
-            const good = services.some((s) => {
-                const props = s.props as BlobServiceProperties;
-                return ok(props.deleteRetentionPolicy) && ok(props.containerDeleteRetentionPolicy);
-            });
-            if (!good) {
+    validate: (service: BlobServiceProperties, { config, report }) => {
+        // Both policies are off by default; enabled without days keeps 7.
+        for (const key of ["deleteRetentionPolicy", "containerDeleteRetentionPolicy"] as const) {
+            const policy = service[key];
+            if (policy?.enabled !== true || (policy.days ?? 7) < config.minimumRetentionDays) {
                 report(
-                    services[0] ?? account,
-                    `${label(account)} does not soft-delete both blobs and containers for ${config.minimumRetentionDays}+ ` +
-                        `days (${services.length === 0 ? "no BlobServiceProperties" : "a retention policy is off, unset or short"}; ` +
-                        "off by default). Fix: set deleteRetentionPolicy and containerDeleteRetentionPolicy " +
+                    `${key} is ${policy?.enabled === true ? `${policy.days ?? 7} day(s)` : "off or unset"}; this ` +
+                        `environment keeps deleted data ${config.minimumRetentionDays}+ days. Fix: set ${key} ` +
                         `{ enabled: true, days: ${config.minimumRetentionDays} } or more.`,
+                );
+            }
+        }
+    },
+});
+
+export const blobVersionExpiry = resourcePolicy({
+    name: "azure-blob-version-expiry",
+    description: "Storage lifecycle rules keep previous blob versions for at least the configured number of days.",
+    severity: "medium",
+    types: [TYPES.storageManagementPolicy],
+    settings: { minimumDays: setting.days(7, "Fewest days a previous blob version is kept before it is deleted.") },
+    validate: (policy: StorageManagementPolicy, { config, report }) => {
+        for (const rule of policy.policy?.rules ?? []) {
+            const days = rule.definition?.actions?.version?.delete?.daysAfterCreationGreaterThan;
+            if (rule.enabled !== false && typeof days === "number" && days < config.minimumDays) {
+                report(
+                    `A lifecycle rule deletes previous blob versions after ${days} day(s); this environment keeps them ` +
+                        `${config.minimumDays}+ days. Fix: set version.delete.daysAfterCreationGreaterThan to ` +
+                        `${config.minimumDays} or more.`,
                 );
             }
         }
@@ -168,6 +205,78 @@ export const storageZoneRedundant = resourcePolicy({
     },
 });
 
+export const storageGeoRedundant = resourcePolicy({
+    name: "azure-storage-geo-redundant",
+    description: "Storage accounts replicate to the paired region (GRS, RA-GRS, GZRS, RA-GZRS) where required.",
+    severity: "medium",
+    types: [TYPES.storageAccount],
+    settings: { required: setting.flag(false, "Require a geo-redundant SKU (the CKV_AZURE_206 control).") },
+    validate: (account: StorageAccount, { config, args, report }) => {
+        if (!config.required) args.notApplicable("geo-redundancy is not required in this environment");
+        const sku = account.sku?.name ?? "";
+        if (!/GR?S$|GZRS$/.test(sku) || /^Premium/.test(sku)) {
+            report(
+                `The account's replication is ${sku || "not set"}, which keeps no copy in the paired region. Fix: use ` +
+                    "Standard_GZRS or Standard_RAGZRS (zone- and geo-redundant).",
+            );
+        }
+    },
+});
+
+export const redisHighAvailability = resourcePolicy({
+    name: "azure-redis-high-availability",
+    description: "Azure Managed Redis clusters keep their replica (highAvailability not Disabled) where required.",
+    severity: "medium",
+    types: [TYPES.redisCluster],
+    settings: { required: setting.flag(false, "Require highAvailability Enabled (the API's default).") },
+    validate: (cluster: RedisCluster, { config, args, report }) => {
+        if (!config.required) args.notApplicable("high availability is not required in this environment");
+        // The API's default is Enabled (redisenterprise 2024-09-01-preview and later).
+        if ((cluster.highAvailability ?? "Enabled") !== "Enabled") {
+            report(
+                `highAvailability is "${cluster.highAvailability}", so the cache has no replica. Fix: set ` +
+                    'highAvailability: "Enabled" (or leave it unset; on this platform: platform:highAvailability: true).',
+            );
+        }
+    },
+});
+
+/** Whether some CanNotDelete/ReadOnly lock of the graph covers `target` (its scope, or a parent scope). */
+function lockedBy(resources: readonly PolicyResource[], target: PolicyResource): boolean {
+    const id = peek(target.props as { id?: string }, "id");
+    return ofTypes(resources, [TYPES.managementLock]).some((lock) => {
+        const props = lock.props as ManagementLock;
+        if (props.level !== "CanNotDelete" && props.level !== "ReadOnly") return false;
+        if ((lock.propertyDependencies.scope ?? []).some((d) => d.urn === target.urn)) return true;
+        const scope = peek(props, "scope");
+        return typeof scope === "string" && typeof id === "string" && id.toLowerCase().startsWith(scope.toLowerCase());
+    });
+}
+
+export const deleteLock = stackPolicy({
+    name: "azure-delete-lock",
+    description:
+        "The data resources carry an Azure CanNotDelete lock (on them or their resource group) where required.",
+    severity: "high",
+    settings: {
+        required: setting.flag(false, "Require a delete lock on the lockable data resources."),
+        lockedTypes: setting.strings([TYPES.postgresServer], "Type tokens of the resources that need a lock."),
+    },
+    validate: ({ resources, config, args, report }) => {
+        if (!config.required) args.notApplicable("delete locks are not required in this environment");
+        for (const target of ofTypes(resources, config.lockedTypes)) {
+            if (!lockedBy(resources, target)) {
+                report(
+                    target,
+                    `${label(target)} has no CanNotDelete lock, so anyone with delete rights (or a pipeline outside ` +
+                        "Pulumi) can delete it. Fix: add an azure-native.authorization.ManagementLockByScope with level " +
+                        '"CanNotDelete" and scope: resource.id (on this platform: platform:deletionProtection: true).',
+                );
+            }
+        }
+    },
+});
+
 /** The Azure resources that hold data. */
 export const AZURE_DATA_RESOURCE_TYPES = [
     TYPES.postgresServer,
@@ -184,7 +293,12 @@ export const azureBackupPolicies = [
     postgresHighAvailability,
     redisPersistence,
     blobVersioning,
+    blobServiceVersioning,
     blobSoftDelete,
+    blobVersionExpiry,
     storageZoneRedundant,
+    storageGeoRedundant,
+    redisHighAvailability,
+    deleteLock,
     azureDataResourcesProtected,
 ];

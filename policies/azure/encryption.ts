@@ -211,6 +211,75 @@ export const aksLocalAccountsDisabled = resourcePolicy({
     },
 });
 
+/**
+ * Customer-managed keys on Azure. Advisory in every environment until the platform's Azure keys land
+ * (the stack configs set their enforcementLevel; `AWAITING_AZURE_KEYS` in policies/all.ts lists them), then
+ * mandatory in prod: remove the "enforcementLevel": "advisory" entries from policies/config/prod.json.
+ */
+function azureCmk<Props>(
+    name: string,
+    what: string,
+    type: string,
+    problem: (props: Props) => string | undefined,
+    fix: string,
+) {
+    return resourcePolicy({
+        name,
+        description: `${what} are encrypted with a customer-managed key in Key Vault.`,
+        severity: "medium",
+        types: [type],
+        validate: (props: Props, { report }) => {
+            const found = problem(props);
+            if (found) report(`${found} Fix: ${fix}`);
+        },
+    });
+}
+
+export const postgresCmk = azureCmk<PostgresServer>(
+    "azure-postgres-cmk",
+    "PostgreSQL flexible servers",
+    TYPES.postgresServer,
+    (server) =>
+        server.dataEncryption?.type !== "AzureKeyVault" || !isSet(server.dataEncryption, "primaryKeyURI")
+            ? `dataEncryption.type is ${server.dataEncryption?.type ?? "not set (SystemManaged)"}, so data is under Microsoft's key.`
+            : undefined,
+    'set dataEncryption { type: "AzureKeyVault", primaryKeyURI, primaryUserAssignedIdentityId } at creation ' +
+        "(geoBackupKeyURI too when backups are geo-redundant).",
+);
+
+export const storageCmk = azureCmk<StorageAccount>(
+    "azure-storage-cmk",
+    "Storage accounts",
+    TYPES.storageAccount,
+    (account) =>
+        (account.encryption?.keySource ?? "Microsoft.Storage") !== "Microsoft.Keyvault"
+            ? `encryption.keySource is ${account.encryption?.keySource ?? "not set (Microsoft.Storage)"}, a Microsoft-managed key.`
+            : undefined,
+    'set encryption { keySource: "Microsoft.Keyvault", keyVaultProperties: { keyName, keyVaultUri }, encryptionIdentity }.',
+);
+
+export const redisCmk = azureCmk<RedisCluster>(
+    "azure-redis-cmk",
+    "Azure Managed Redis clusters",
+    TYPES.redisCluster,
+    (cluster) =>
+        !isSet(cluster.encryption?.customerManagedKeyEncryption, "keyEncryptionKeyUrl")
+            ? "encryption.customerManagedKeyEncryption is not set, so the disks are under Microsoft's key."
+            : undefined,
+    "set encryption.customerManagedKeyEncryption { keyEncryptionKeyUrl, keyEncryptionKeyIdentity }.",
+);
+
+export const aksEtcdKms = azureCmk<AksCluster>(
+    "azure-aks-etcd-kms",
+    "AKS Kubernetes secrets (etcd)",
+    TYPES.aksCluster,
+    (cluster) =>
+        cluster.securityProfile?.azureKeyVaultKms?.enabled !== true
+            ? "securityProfile.azureKeyVaultKms is not enabled, so Kubernetes secrets are not envelope-encrypted with your key."
+            : undefined,
+    'set securityProfile.azureKeyVaultKms { enabled: true, keyId, keyVaultNetworkAccess: "Private", keyVaultResourceId }.',
+);
+
 export const azureEncryptionPolicies = [
     postgresSecureTransport,
     postgresNoPublicAccess,
@@ -223,4 +292,8 @@ export const azureEncryptionPolicies = [
     storageNoPublicBlobAccess,
     aksAzureRbac,
     aksLocalAccountsDisabled,
+    postgresCmk,
+    storageCmk,
+    redisCmk,
+    aksEtcdKms,
 ];

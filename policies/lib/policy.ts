@@ -252,3 +252,47 @@ export function dataResourcesProtected(cloud: "aws" | "azure", types: readonly s
         },
     });
 }
+
+/**
+ * Ends a rule with the engine's own "can't run during preview" advisory: throws the analyzer's
+ * `UnknownValueError` (`@pulumi/policy` server.js turns it into an advisory diagnostic naming the policy), so
+ * a value the rule cannot decide in a preview is reported, never silently passed. Stack rules call it after
+ * reporting everything they could decide (violations already reported stay reported).
+ * `pulumi up` analyzes each resource again with known inputs before creating it, so the resource rules
+ * that carry the same check decide then.
+ */
+export function cannotVerifyInPreview(what: readonly string[]): void {
+    if (what.length === 0) return;
+    // Loaded lazily: the proxy module has no side effects, but the pack's modules stay type-only otherwise.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const proxy = require("@pulumi/policy/proxy") as {
+        UnknownValueError: new (sentinel: unknown, path: string[]) => Error;
+        unknownStringValue: unknown;
+    };
+    const error = new proxy.UnknownValueError(proxy.unknownStringValue, []);
+    error.message = `cannot be verified in preview: ${what.join("; ")} (checked again once the values are known)`;
+    throw error;
+}
+
+/** Where an AWS KMS key reference points: a customer key, an AWS-managed key, nothing, or not known yet. */
+export type KeyVerdict = "customer" | "aws-managed" | "missing" | "unknown";
+
+/** `alias/aws/<service>` (bare or as an alias ARN): the AWS-managed keys, which the account cannot control. */
+const AWS_MANAGED_ALIAS = /^(arn:aws[a-z-]*:kms:[^:]*:[^:]*:)?alias\/aws\//;
+
+/**
+ * Judges a KMS key id/ARN/alias property. AWS reserves the `alias/aws/` prefix for AWS-managed keys
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html: "alias/aws/ ... reserved for AWS
+ * managed keys"), so such a value is never a customer key, whatever the rule's other checks say.
+ */
+export function keyVerdict(value: unknown): KeyVerdict {
+    if (value === UNKNOWN) return "unknown";
+    if (value === undefined || value === null || value === "") return "missing";
+    if (typeof value !== "string") return "unknown";
+    return AWS_MANAGED_ALIAS.test(value) ? "aws-managed" : "customer";
+}
+
+/** An explicit customer key ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`), as opposed to an alias. */
+export function isKeyArn(value: unknown): boolean {
+    return typeof value === "string" && /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(value);
+}

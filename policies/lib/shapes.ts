@@ -21,6 +21,13 @@ export const TYPES = {
     eksCluster: "aws:eks/cluster:Cluster",
     kmsKey: "aws:kms/key:Key",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    rdsBackupReplication: "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+    snsTopic: "aws:sns/topic:Topic",
+    ecrRepository: "aws:ecr/repository:Repository",
+    s3Lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+    defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    subnet: "aws:ec2/subnet:Subnet",
 
     postgresServer: "azure-native:dbforpostgresql:Server",
     postgresConfiguration: "azure-native:dbforpostgresql:Configuration",
@@ -29,6 +36,8 @@ export const TYPES = {
     storageAccount: "azure-native:storage:StorageAccount",
     blobServiceProperties: "azure-native:storage:BlobServiceProperties",
     aksCluster: "azure-native:containerservice:ManagedCluster",
+    managementLock: "azure-native:authorization:ManagementLockByScope",
+    storageManagementPolicy: "azure-native:storage:ManagementPolicy",
 
     database: "platform:database:Database",
     cache: "platform:cache:Cache",
@@ -50,6 +59,38 @@ export interface RdsInstance {
     multiAz?: boolean;
     parameterGroupName?: string;
     replicateSourceDb?: string;
+    performanceInsightsEnabled?: boolean;
+    performanceInsightsKmsKeyId?: string;
+    databaseInsightsMode?: string;
+    deleteAutomatedBackups?: boolean;
+    publiclyAccessible?: boolean;
+    iamDatabaseAuthenticationEnabled?: boolean;
+    autoMinorVersionUpgrade?: boolean;
+}
+
+/** `aws.rds.InstanceAutomatedBackupsReplication` */
+export interface RdsBackupReplication {
+    kmsKeyId?: string;
+    retentionPeriod?: number;
+    sourceDbInstanceArn: string;
+}
+
+/** `aws.sns.Topic` */
+export interface SnsTopic {
+    kmsMasterKeyId?: string;
+}
+
+/** `aws.ecr.Repository` */
+export interface EcrRepository {
+    encryptionConfigurations?: { encryptionType?: string; kmsKey?: string }[];
+    imageTagMutability?: string;
+    imageScanningConfiguration?: { scanOnPush?: boolean };
+}
+
+/** `aws.s3.BucketLifecycleConfiguration` */
+export interface S3BucketLifecycle {
+    bucket: string;
+    rules: { status: string; noncurrentVersionExpiration?: { noncurrentDays?: number } }[];
 }
 
 /** `aws.rds.ParameterGroup` */
@@ -69,6 +110,9 @@ export interface ElastiCacheReplicationGroup {
     authToken?: string;
     userGroupIds?: string[];
     snapshotRetentionLimit?: number;
+    automaticFailoverEnabled?: boolean;
+    multiAzEnabled?: boolean;
+    numCacheClusters?: number;
 }
 
 /**
@@ -78,6 +122,7 @@ export interface ElastiCacheReplicationGroup {
  */
 export interface S3Bucket {
     bucket?: string;
+    forceDestroy?: boolean;
 }
 
 export interface S3DefaultEncryption {
@@ -123,6 +168,8 @@ export interface KmsKey {
     customerMasterKeySpec?: string;
     keyUsage?: string;
     customKeyStoreId?: string;
+    policy?: string;
+    deletionWindowInDays?: number;
 }
 
 /** `aws.cloudwatch.LogGroup` */
@@ -139,6 +186,7 @@ export interface PostgresServer {
     network?: { publicNetworkAccess?: string; delegatedSubnetResourceId?: string };
     highAvailability?: { mode?: string };
     replicationRole?: string;
+    dataEncryption?: { type?: string; primaryKeyURI?: string; geoBackupKeyURI?: string };
 }
 
 /** `azure-native.dbforpostgresql.Configuration` (one server parameter) */
@@ -151,6 +199,8 @@ export interface PostgresConfiguration {
 export interface RedisCluster {
     minimumTlsVersion?: string;
     publicNetworkAccess?: string;
+    highAvailability?: string;
+    encryption?: { customerManagedKeyEncryption?: { keyEncryptionKeyUrl?: string } };
 }
 
 /** `azure-native.redisenterprise.Database` */
@@ -165,8 +215,29 @@ export interface StorageAccount {
     enableHttpsTrafficOnly?: boolean;
     minimumTlsVersion?: string;
     allowBlobPublicAccess?: boolean;
-    encryption?: { requireInfrastructureEncryption?: boolean };
+    encryption?: {
+        requireInfrastructureEncryption?: boolean;
+        keySource?: string;
+        keyVaultProperties?: { keyName?: string; keyVaultUri?: string };
+    };
     sku?: { name: string };
+}
+
+/** `azure-native.authorization.ManagementLockByScope` */
+export interface ManagementLock {
+    level: string;
+    scope: string;
+}
+
+/** `azure-native.storage.ManagementPolicy` (lifecycle rules) */
+export interface StorageManagementPolicy {
+    accountName: string;
+    policy: {
+        rules: {
+            enabled?: boolean;
+            definition: { actions: { version?: { delete?: { daysAfterCreationGreaterThan?: number } } } };
+        }[];
+    };
 }
 
 /** `azure-native.storage.BlobServiceProperties` */
@@ -182,6 +253,13 @@ export interface AksCluster {
     aadProfile?: { managed?: boolean; enableAzureRBAC?: boolean };
     disableLocalAccounts?: boolean;
     enableRBAC?: boolean;
+    securityProfile?: {
+        azureKeyVaultKms?: { enabled?: boolean };
+        workloadIdentity?: { enabled?: boolean };
+    };
+    apiServerAccessProfile?: { authorizedIPRanges?: string[]; enablePrivateCluster?: boolean };
+    networkProfile?: { networkPolicy?: string };
+    agentPoolProfiles?: { name: string; enableNodePublicIP?: boolean }[];
 }
 
 // ---- Platform components (registered outputs) ------------------------------------------------------

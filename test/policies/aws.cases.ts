@@ -35,9 +35,41 @@ export function database(): FixtureResource[] {
                 finalSnapshotIdentifier: "db-final",
                 multiAz: true,
                 parameterGroupName: "db-params-1a2b",
+                performanceInsightsEnabled: true,
+                databaseInsightsMode: "advanced",
+                performanceInsightsKmsKeyId: KEY_ARN,
+                deleteAutomatedBackups: false,
             },
             propertyDependencies: { parameterGroupName: ["db-params"] },
         },
+        {
+            type: TYPES.rdsBackupReplication,
+            name: "db-backup-replication",
+            protect: true,
+            props: {
+                kmsKeyId: BACKUP_KEY_ARN,
+                retentionPeriod: 30,
+                sourceDbInstanceArn: "arn:aws:rds:eu-west-1:123456789012:db:app",
+            },
+            propertyDependencies: { sourceDbInstanceArn: ["db-instance"] },
+        },
+    ];
+}
+
+export const BACKUP_KEY_ARN = "arn:aws:kms:eu-central-1:123456789012:key/9999aaaa-2222-4333-8444-555566667777";
+
+/** Resources whose key properties come from KMS keys of the graph (as `key.arn` / `key.id` inputs do). */
+export function keyed(): FixtureResource[] {
+    return [
+        { type: TYPES.kmsKey, name: "db-key", protect: true, props: { enableKeyRotation: true } },
+        {
+            type: TYPES.rdsInstance,
+            name: "db-instance",
+            protect: true,
+            props: { storageEncrypted: true, kmsKeyId: "db-key-1a2b3c", performanceInsightsKmsKeyId: "db-key-1a2b3c" },
+            propertyDependencies: { kmsKeyId: ["db-key"], performanceInsightsKmsKeyId: ["db-key"] },
+        },
+        { type: TYPES.snsTopic, name: "alerts", props: { kmsMasterKeyId: KEY_ARN } },
     ];
 }
 
@@ -55,6 +87,9 @@ export function cache(): FixtureResource[] {
                 transitEncryptionMode: "required",
                 authToken: "a-generated-token-from-random",
                 snapshotRetentionLimit: 7,
+                automaticFailoverEnabled: true,
+                multiAzEnabled: true,
+                numCacheClusters: 2,
             },
         },
     ];
@@ -128,11 +163,20 @@ export function bucket(): FixtureResource[] {
             props: { bucket: "data-1a2b", versioningConfiguration: { status: "Enabled" } },
             propertyDependencies: attached,
         },
+        {
+            type: TYPES.s3Lifecycle,
+            name: "lifecycle",
+            props: {
+                bucket: "data-1a2b",
+                rules: [{ id: "expire", status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: 30 } }],
+            },
+            propertyDependencies: attached,
+        },
     ];
 }
 
 const one = (type: string, name: string, props: Record<string, unknown>) => (): FixtureResource[] => [
-    { type, name, props },
+    { type, name, props: structuredClone(props) },
 ];
 const set = (name: string, path: string, value: unknown) => (graph: FixtureResource[]) =>
     setPath(named(graph, name).props, path, value);
@@ -158,14 +202,30 @@ export const AWS_CASES: PolicyCases[] = [
         policy: encryption.rdsForceTls,
         compliant: database,
         nonCompliant: {
-            what: 'the parameter group sets rds.force_ssl to "0"',
-            change: set("db-params", "parameters", [{ name: "rds.force_ssl", value: "0" }]),
+            what: "the instance uses a parameter group this stack does not manage",
+            change: (graph) => {
+                const db = named(graph, "db-instance");
+                graph.splice(1, 1, {
+                    ...db,
+                    props: { ...db.props, parameterGroupName: "shared-pg" },
+                    propertyDependencies: {},
+                });
+            },
         },
         undefinedProperty: {
-            what: "rds.force_ssl in a postgres17 parameter group",
-            remove: set("db-params", "parameters", []),
+            what: "parameterGroupName on PostgreSQL 17",
+            remove: (graph) => {
+                const db = named(graph, "db-instance");
+                const { parameterGroupName, ...props } = db.props;
+                void parameterGroupName;
+                graph.splice(1, 1, { ...db, props, propertyDependencies: {} });
+            },
             verdict: "pass",
-            because: "RDS for PostgreSQL 15+ forces TLS by default",
+            because: "the default group forces TLS from PostgreSQL 15",
+        },
+        unknownProperty: {
+            verdict: "pass",
+            because: "the graph says the unknown name comes from the stack's parameter group",
         },
     },
     {
@@ -200,6 +260,10 @@ export const AWS_CASES: PolicyCases[] = [
         policy: encryption.elastiCacheAuthToken,
         compliant: cache,
         nonCompliant: { what: "authToken is empty", change: set("cache-rg", "authToken", "") },
+        unknownProperty: {
+            verdict: "pass",
+            because: "a token generated by @pulumi/random is set but unknown in a preview",
+        },
         undefinedProperty: {
             what: "authToken",
             remove: set("cache-rg", "authToken", undefined),
@@ -208,12 +272,9 @@ export const AWS_CASES: PolicyCases[] = [
         },
     },
     {
-        policy: encryption.s3KmsEncryption,
+        policy: encryption.s3EncryptionAttached,
         compliant: bucket,
-        nonCompliant: {
-            what: "the default encryption is AES256",
-            change: set("encryption", "rules", [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]),
-        },
+        nonCompliant: { what: "no encryption configuration targets the bucket", change: without("encryption") },
         undefinedProperty: {
             what: "the bucket's encryption configuration",
             remove: without("encryption"),
@@ -222,29 +283,338 @@ export const AWS_CASES: PolicyCases[] = [
         },
     },
     {
-        policy: encryption.s3PublicAccessBlock,
+        policy: encryption.s3EncryptionConfigurationKms,
         compliant: bucket,
         nonCompliant: {
-            what: "blockPublicPolicy is false",
-            change: set("public-access-block", "blockPublicPolicy", false),
+            what: "the default encryption is AES256",
+            change: set("encryption", "rules", [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]),
         },
         undefinedProperty: {
-            what: "restrictPublicBuckets",
-            remove: set("public-access-block", "restrictPublicBuckets", undefined),
+            what: "kmsMasterKeyId",
+            remove: set("encryption", "rules", [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }]),
+            verdict: "fail",
+            because: "S3 then uses the AWS-managed key aws/s3",
+        },
+    },
+    {
+        policy: encryption.s3PublicAccessBlockSettings,
+        compliant: bucket,
+        nonCompliant: {
+            what: "ignorePublicAcls is false",
+            change: set("public-access-block", "ignorePublicAcls", false),
+        },
+        undefinedProperty: {
+            what: "blockPublicAcls",
+            remove: set("public-access-block", "blockPublicAcls", undefined),
             verdict: "fail",
             because: "each flag of the resource defaults to false",
         },
     },
     {
-        policy: encryption.s3DenyInsecureTransport,
+        policy: encryption.s3BucketPolicyDeniesInsecureTransport,
         compliant: bucket,
         nonCompliant: {
-            what: "the policy's statement allows instead of denies",
+            what: "the deny statement covers only bucket/*",
             change: (graph) => {
                 const props = named(graph, "policy").props;
-                props.policy = String(props.policy).replace('"Deny"', '"Allow"');
+                props.policy = String(props.policy).replace('"arn:aws:s3:::data-1a2b",', "");
             },
         },
+        undefinedProperty: {
+            what: "the policy document",
+            remove: set("policy", "policy", undefined),
+            verdict: "fail",
+            because: "no statement then denies plain HTTP",
+        },
+    },
+    {
+        policy: encryption.rdsParameterGroupForceSsl,
+        compliant: database,
+        nonCompliant: {
+            what: 'rds.force_ssl is "0"',
+            change: set("db-params", "parameters", [{ name: "rds.force_ssl", value: "0" }]),
+        },
+        undefinedProperty: {
+            what: "rds.force_ssl in a postgres14 group",
+            remove: (graph) => Object.assign(named(graph, "db-params").props, { family: "postgres14", parameters: [] }),
+            verdict: "fail",
+            because: "rds.force_ssl defaults to 0 before PostgreSQL 15",
+        },
+    },
+    {
+        policy: encryption.rdsDatabaseInsightsCmk,
+        compliant: database,
+        nonCompliant: {
+            what: "performanceInsightsKmsKeyId is the AWS-managed alias/aws/rds",
+            change: set("db-instance", "performanceInsightsKmsKeyId", "alias/aws/rds"),
+        },
+        undefinedProperty: {
+            what: "performanceInsightsKmsKeyId",
+            remove: set("db-instance", "performanceInsightsKmsKeyId", undefined),
+            verdict: "fail",
+            because: "RDS then uses the AWS-managed key aws/rds",
+        },
+        unknownProperty: {
+            verdict: "pass",
+            because: "a key of the stack is unknown until created; aws-customer-managed-keys checks it comes from one",
+        },
+    },
+    {
+        policy: encryption.snsTopicCmk,
+        compliant: one(TYPES.snsTopic, "topic", { kmsMasterKeyId: KEY_ARN }),
+        nonCompliant: {
+            what: "kmsMasterKeyId is alias/aws/sns",
+            change: set("topic", "kmsMasterKeyId", "alias/aws/sns"),
+        },
+        undefinedProperty: {
+            what: "kmsMasterKeyId",
+            remove: set("topic", "kmsMasterKeyId", undefined),
+            verdict: "fail",
+            because: "SNS then stores messages unencrypted",
+        },
+        unknownProperty: {
+            verdict: "pass",
+            because: "a key of the stack is unknown until created; aws-customer-managed-keys checks it comes from one",
+        },
+    },
+    {
+        policy: encryption.ecrRepositoryCmk,
+        compliant: one(TYPES.ecrRepository, "repo", {
+            encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: KEY_ARN }],
+        }),
+        nonCompliant: {
+            what: "encryptionType is AES256",
+            change: set("repo", "encryptionConfigurations", [{ encryptionType: "AES256" }]),
+        },
+        undefinedProperty: {
+            what: "kmsKey with encryptionType KMS",
+            remove: set("repo", "encryptionConfigurations", [{ encryptionType: "KMS" }]),
+            verdict: "fail",
+            because: "ECR then uses the AWS-managed key aws/ecr",
+        },
+    },
+    {
+        policy: encryption.kmsKeyPolicyNoWildcard,
+        compliant: one(TYPES.kmsKey, "key", {
+            policy: JSON.stringify({
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { AWS: "arn:aws:iam::123456789012:root" },
+                        Action: "kms:*",
+                        Resource: "*",
+                    },
+                ],
+            }),
+        }),
+        nonCompliant: {
+            what: 'the policy allows "kms:*" to "*"',
+            change: set(
+                "key",
+                "policy",
+                JSON.stringify({
+                    Statement: [{ Sid: "Open", Effect: "Allow", Principal: "*", Action: "kms:*", Resource: "*" }],
+                }),
+            ),
+        },
+        undefinedProperty: {
+            what: "the key policy",
+            remove: set("key", "policy", undefined),
+            verdict: "pass",
+            because: "KMS then applies the default key policy, the account root only",
+        },
+    },
+    {
+        policy: encryption.logGroupKms,
+        config: { requireKmsKey: true },
+        compliant: one(TYPES.logGroup, "logs", { kmsKeyId: KEY_ARN, retentionInDays: 30 }),
+        nonCompliant: { what: "kmsKeyId is an AWS-managed alias", change: set("logs", "kmsKeyId", "alias/aws/logs") },
+        undefinedProperty: {
+            what: "kmsKeyId",
+            remove: set("logs", "kmsKeyId", undefined),
+            verdict: "fail",
+            because: "CloudWatch Logs then uses its service key",
+        },
+        unknownProperty: {
+            verdict: "pass",
+            because: "a key of the stack is unknown until created; aws-customer-managed-keys checks it comes from one",
+        },
+    },
+    {
+        policy: encryption.customerManagedKeys,
+        compliant: keyed,
+        nonCompliant: {
+            what: "kmsKeyId is a customer alias name instead of a key of the stack",
+            change: (graph) => {
+                const db = named(graph, "db-instance");
+                db.props.kmsKeyId = "alias/app-data";
+                graph.splice(1, 1, { ...db, propertyDependencies: { performanceInsightsKmsKeyId: ["db-key"] } });
+            },
+        },
+        undefinedProperty: {
+            what: "every key property",
+            remove: (graph) => {
+                setPath(named(graph, "db-instance").props, "kmsKeyId", undefined);
+                setPath(named(graph, "db-instance").props, "performanceInsightsKmsKeyId", undefined);
+            },
+            verdict: "pass",
+            because: "missing keys are the resource rules' findings (aws-rds-storage-encrypted-cmk …)",
+        },
+        unknownProperty: {
+            verdict: "pass",
+            because: "an unknown value that comes from a key of the stack is a customer key",
+        },
+    },
+    {
+        policy: backups.s3VersioningEnabled,
+        compliant: bucket,
+        nonCompliant: {
+            what: 'versioning is "Suspended"',
+            change: set("versioning", "versioningConfiguration.status", "Suspended"),
+        },
+        undefinedProperty: {
+            what: "the status",
+            remove: set("versioning", "versioningConfiguration.status", undefined),
+            verdict: "fail",
+            because: "a bucket is unversioned by default",
+        },
+    },
+    {
+        policy: backups.s3ForceDestroyOff,
+        config: { required: true },
+        compliant: bucket,
+        nonCompliant: { what: "forceDestroy is true", change: set("bucket", "forceDestroy", true) },
+        undefinedProperty: {
+            what: "forceDestroy",
+            remove: set("bucket", "forceDestroy", undefined),
+            verdict: "pass",
+            because: "it defaults to false",
+        },
+    },
+    {
+        policy: backups.s3NoncurrentVersionExpiry,
+        config: { minimumDays: 30 },
+        compliant: bucket,
+        nonCompliant: {
+            what: "noncurrent versions expire after 1 day",
+            change: set("lifecycle", "rules", [
+                { status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: 1 } },
+            ]),
+        },
+        undefinedProperty: {
+            what: "noncurrentVersionExpiration",
+            remove: set("lifecycle", "rules", [{ status: "Enabled" }]),
+            verdict: "pass",
+            because: "noncurrent versions are then kept forever",
+        },
+    },
+    {
+        policy: backups.rdsKeepAutomatedBackups,
+        config: { required: true },
+        compliant: database,
+        nonCompliant: {
+            what: "deleteAutomatedBackups is true",
+            change: set("db-instance", "deleteAutomatedBackups", true),
+        },
+        undefinedProperty: {
+            what: "deleteAutomatedBackups",
+            remove: set("db-instance", "deleteAutomatedBackups", undefined),
+            verdict: "fail",
+            because: "the provider's default is true",
+        },
+    },
+    {
+        policy: backups.rdsBackupReplication,
+        config: { minimumRetentionDays: 30 },
+        compliant: database,
+        nonCompliant: {
+            what: "the replicated backups use alias/aws/rds",
+            change: set("db-backup-replication", "kmsKeyId", "alias/aws/rds"),
+        },
+        undefinedProperty: {
+            what: "retentionPeriod",
+            remove: set("db-backup-replication", "retentionPeriod", undefined),
+            verdict: "fail",
+            because: "the provider keeps 7 days, under the 30 required",
+        },
+        unknownProperty: {
+            verdict: "pass",
+            because: "a key of the stack is unknown until created; aws-customer-managed-keys checks it comes from one",
+        },
+    },
+    {
+        policy: backups.rdsBackupReplicationPresent,
+        config: { required: true },
+        compliant: database,
+        nonCompliant: { what: "no backup replication exists", change: without("db-backup-replication") },
+        undefinedProperty: {
+            what: "the replication's link to the instance",
+            remove: (graph) => {
+                const r = named(graph, "db-backup-replication");
+                graph.splice(graph.indexOf(r), 1, { ...r, propertyDependencies: {} });
+            },
+            verdict: "fail",
+            because: "a replication of another instance does not protect this one",
+        },
+    },
+    {
+        policy: backups.elastiCacheFailover,
+        config: { required: true },
+        compliant: cache,
+        nonCompliant: { what: "multiAzEnabled is false", change: set("cache-rg", "multiAzEnabled", false) },
+        undefinedProperty: {
+            what: "automaticFailoverEnabled",
+            remove: set("cache-rg", "automaticFailoverEnabled", undefined),
+            verdict: "fail",
+            because: "failover is off by default",
+        },
+    },
+    {
+        policy: backups.kmsKeyDeletionWindow,
+        config: { minimumDays: 30 },
+        compliant: one(TYPES.kmsKey, "key", { deletionWindowInDays: 30 }),
+        nonCompliant: { what: "deletionWindowInDays is 7", change: set("key", "deletionWindowInDays", 7) },
+        undefinedProperty: {
+            what: "deletionWindowInDays",
+            remove: set("key", "deletionWindowInDays", undefined),
+            verdict: "pass",
+            because: "KMS waits 30 days by default",
+        },
+    },
+    {
+        policy: backups.dataStoreKeysProtected,
+        config: { required: true },
+        compliant: keyed,
+        nonCompliant: {
+            what: "the database's key is not protected",
+            change: (graph) => graph.splice(0, 1, { ...named(graph, "db-key"), protect: false }),
+        },
+        undefinedProperty: {
+            what: "the protect option of the key",
+            remove: (graph) => {
+                const { protect, ...rest } = named(graph, "db-key");
+                void protect;
+                graph.splice(0, 1, rest);
+            },
+            verdict: "fail",
+            because: "Pulumi does not protect resources by default",
+        },
+    },
+    {
+        policy: encryption.s3PublicAccessBlock,
+        compliant: bucket,
+        nonCompliant: { what: "no public access block targets the bucket", change: without("public-access-block") },
+        undefinedProperty: {
+            what: "the public access block",
+            remove: without("public-access-block"),
+            verdict: "fail",
+            because: "nothing then keeps the bucket private",
+        },
+    },
+    {
+        policy: encryption.s3DenyInsecureTransport,
+        compliant: bucket,
+        nonCompliant: { what: "no bucket policy targets the bucket", change: without("policy") },
         undefinedProperty: {
             what: "the bucket policy",
             remove: without("policy"),
@@ -353,10 +723,7 @@ export const AWS_CASES: PolicyCases[] = [
     {
         policy: backups.s3Versioning,
         compliant: bucket,
-        nonCompliant: {
-            what: 'versioning is "Suspended"',
-            change: set("versioning", "versioningConfiguration.status", "Suspended"),
-        },
+        nonCompliant: { what: "no BucketVersioning targets the bucket", change: without("versioning") },
         undefinedProperty: {
             what: "the bucket's versioning configuration",
             remove: without("versioning"),

@@ -8,8 +8,9 @@ import * as encryption from "../../policies/aws/encryption";
 import { TYPES } from "../../policies/lib/shapes";
 import { plain } from "../../check/runtime";
 import { runStack } from "../harness";
-import { AWS_CASES, KEY_ARN, bucket, cache, database } from "./aws.cases";
-import { FixtureResource, describePolicies, evaluate, named, setPath } from "./fixtures";
+import { AWS_CASES, KEY_ARN, bucket, cache, database, keyed } from "./aws.cases";
+import type { Policy } from "@pulumi/policy";
+import { FixtureResource, UNKNOWN_INPUT, describePolicies, evaluate, named, setPath } from "./fixtures";
 
 describePolicies("AWS policies", AWS_CASES);
 
@@ -26,8 +27,8 @@ describe("AWS policy settings and edge cases", () => {
         const graph = database();
         named(graph, "db-params").props.family = "postgres14";
         named(graph, "db-params").props.parameters = [];
-        assert.strictEqual((await evaluate(encryption.rdsForceTls, graph)).verdict, "fail");
-        const defaultGroup = database().slice(1);
+        assert.strictEqual((await evaluate(encryption.rdsParameterGroupForceSsl, graph)).verdict, "fail");
+        const defaultGroup = database().slice(1, 2);
         setPath(defaultGroup[0].props, "parameterGroupName", undefined);
         setPath(defaultGroup[0].props, "engineVersion", "14.12");
         assert.strictEqual((await evaluate(encryption.rdsForceTls, defaultGroup)).verdict, "fail");
@@ -51,7 +52,7 @@ describe("AWS policy settings and edge cases", () => {
     it("reports one violation per bucket resource, against the resource to fix", async () => {
         const graph = bucket();
         named(graph, "public-access-block").props.ignorePublicAcls = false;
-        const outcome = await evaluate(encryption.s3PublicAccessBlock, graph);
+        const outcome = await evaluate(encryption.s3PublicAccessBlockSettings, graph);
         assert.strictEqual(outcome.messages.length, 1);
         assert.match(outcome.urns[0], /BucketPublicAccessBlock::public-access-block$/);
         assert.match(outcome.messages[0], /ignorePublicAcls/);
@@ -129,8 +130,10 @@ describe("AWS policy settings and edge cases", () => {
                 },
             ],
         };
-        assert.ok(encryption.deniesInsecureTransport(document));
-        assert.ok(!encryption.deniesInsecureTransport("not json"));
+        assert.ok(encryption.deniesInsecureTransport(document, "arn:aws:s3:::b") === false, "b/* alone is not enough");
+        document.Statement[0].Resource = ["arn:aws:s3:::b", "arn:aws:s3:::b/*"] as unknown as string;
+        assert.ok(encryption.deniesInsecureTransport(document, "arn:aws:s3:::b"));
+        assert.ok(!encryption.deniesInsecureTransport("not json", "arn:aws:s3:::b"));
     });
 });
 
@@ -146,7 +149,7 @@ describe("AWS S3 rules after the first real up (inline outputs computed by S3)",
 
     it("passes when the bucket's computed output says AES256 but its separate configuration is aws:kms with the CMK, so that a compliant bucket stays compliant after the first up", async () => {
         const graph = bucket();
-        const outcome = await evaluate(encryption.s3KmsEncryption, graph);
+        const outcome = await evaluate(encryption.s3EncryptionAttached, graph);
         assert.strictEqual(outcome.verdict, "pass", outcome.messages.join("\n"));
     });
 
@@ -160,7 +163,7 @@ describe("AWS S3 rules after the first real up (inline outputs computed by S3)",
                 kmsMasterKeyId: KEY_ARN,
             },
         );
-        const outcome = await evaluate(encryption.s3KmsEncryption, graph);
+        const outcome = await evaluate(encryption.s3EncryptionAttached, graph);
         assert.strictEqual(outcome.verdict, "fail");
         assert.match(outcome.messages[0], /no BucketServerSideEncryptionConfiguration targeting it/);
     });
@@ -173,7 +176,7 @@ describe("AWS S3 rules after the first real up (inline outputs computed by S3)",
             props: { ...config.props, bucket: "other-bucket" },
             propertyDependencies: {},
         });
-        assert.strictEqual((await evaluate(encryption.s3KmsEncryption, graph)).verdict, "fail");
+        assert.strictEqual((await evaluate(encryption.s3EncryptionAttached, graph)).verdict, "fail");
     });
 
     it("passes versioning on the separate BucketVersioning while the bucket's output still says unversioned", async () => {
@@ -217,9 +220,115 @@ describe("AWS S3 rules after the first real up (inline outputs computed by S3)",
             "AES256",
             "the state models S3's default encryption on the bucket",
         );
-        for (const policy of [encryption.s3KmsEncryption, encryption.s3DenyInsecureTransport, backups.s3Versioning]) {
+        for (const policy of [
+            encryption.s3EncryptionAttached,
+            encryption.s3EncryptionConfigurationKms,
+            encryption.s3DenyInsecureTransport,
+            encryption.s3BucketPolicyDeniesInsecureTransport,
+            encryption.customerManagedKeys,
+            backups.s3Versioning,
+            backups.s3VersioningEnabled,
+        ]) {
             const outcome = await evaluate(policy, graph);
             assert.strictEqual(outcome.verdict, "pass", `${policy.name}: ${outcome.messages.join("\n")}`);
         }
+    });
+});
+
+/**
+ * The false passes of pack v1 (issue 17), each as the adversarial input that used to pass. AWS reserves
+ * `alias/aws/*` for AWS-managed keys (https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html),
+ * and an S3 TLS deny must name the bucket and its objects: bucket-level calls are made on the bucket's ARN
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html).
+ */
+describe("AWS false passes of pack v1, now caught", () => {
+    const managed: [string, () => FixtureResource[], string, string, Policy][] = [
+        ["RDS storage", database, "db-instance", "kmsKeyId", encryption.rdsStorageEncrypted],
+        [
+            "Database Insights",
+            database,
+            "db-instance",
+            "performanceInsightsKmsKeyId",
+            encryption.rdsDatabaseInsightsCmk,
+        ],
+        ["ElastiCache", cache, "cache-rg", "kmsKeyId", encryption.elastiCacheAtRestEncryption],
+        ["replicated backups", database, "db-backup-replication", "kmsKeyId", backups.rdsBackupReplication],
+    ];
+    for (const [what, fixture, name, property, policy] of managed) {
+        for (const alias of [
+            "alias/aws/rds",
+            "alias/aws/elasticache",
+            "arn:aws:kms:eu-west-1:123456789012:alias/aws/rds",
+        ]) {
+            it(`fails ${what} under the AWS-managed ${alias}, so that a customer key is really required`, async () => {
+                const graph = fixture();
+                setPath(named(graph, name).props, property, alias);
+                const outcome = await evaluate(policy, graph, { minimumRetentionDays: 7 });
+                assert.strictEqual(outcome.verdict, "fail");
+                assert.match(outcome.messages.join("\n"), /AWS-managed/);
+            });
+        }
+    }
+
+    it("fails S3 default encryption under alias/aws/s3", async () => {
+        const graph = bucket();
+        setPath(named(graph, "encryption").props, "rules", [
+            { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "alias/aws/s3" } },
+        ]);
+        assert.strictEqual((await evaluate(encryption.s3EncryptionConfigurationKms, graph)).verdict, "fail");
+    });
+
+    it("fails a key property that is neither a key of the stack nor a key ARN (a customer alias can be repointed)", async () => {
+        const graph = keyed();
+        const sns = named(graph, "alerts");
+        sns.props.kmsMasterKeyId = "alias/team-key";
+        const outcome = await evaluate(encryption.customerManagedKeys, graph);
+        assert.strictEqual(outcome.verdict, "fail");
+        assert.match(outcome.urns.join(), /alerts$/);
+    });
+
+    it("reports an unknown key property that comes from no KMS key as unverifiable in preview, never passes it", async () => {
+        const graph = keyed();
+        const db = named(graph, "db-instance");
+        graph.splice(1, 1, {
+            ...db,
+            props: { ...db.props, kmsKeyId: UNKNOWN_INPUT },
+            propertyDependencies: { performanceInsightsKmsKeyId: ["db-key"] },
+        });
+        assert.strictEqual((await evaluate(encryption.customerManagedKeys, graph)).verdict, "unverifiable");
+    });
+
+    it("fails the TLS deny when it names another bucket", async () => {
+        const graph = bucket();
+        const props = named(graph, "policy").props;
+        props.policy = String(props.policy).replace(/data-1a2b/g, "other-bucket");
+        assert.strictEqual((await evaluate(encryption.s3BucketPolicyDeniesInsecureTransport, graph)).verdict, "fail");
+    });
+
+    it("fails the TLS deny when it covers only bucket/*, so that bucket-level calls cannot go over plain HTTP", async () => {
+        const graph = bucket();
+        const props = named(graph, "policy").props;
+        props.policy = String(props.policy).replace('"arn:aws:s3:::data-1a2b",', "");
+        assert.strictEqual((await evaluate(encryption.s3BucketPolicyDeniesInsecureTransport, graph)).verdict, "fail");
+    });
+
+    it("says the TLS deny cannot be verified in preview when the document is unknown, instead of skipping it", async () => {
+        const graph = bucket();
+        named(graph, "policy").props.policy = UNKNOWN_INPUT;
+        assert.strictEqual(
+            (await evaluate(encryption.s3BucketPolicyDeniesInsecureTransport, graph)).verdict,
+            "unverifiable",
+        );
+    });
+
+    it("says the parameter group cannot be verified in preview when its name is unknown and not from the graph", async () => {
+        const graph = database();
+        const db = named(graph, "db-instance");
+        graph.splice(1, 1, {
+            ...db,
+            props: { ...db.props, parameterGroupName: UNKNOWN_INPUT },
+            propertyDependencies: {},
+        });
+        assert.strictEqual((await evaluate(encryption.rdsForceTls, graph)).verdict, "unverifiable");
     });
 });

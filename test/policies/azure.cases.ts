@@ -10,6 +10,9 @@ import { FixtureResource, PolicyCases, named, setPath } from "./fixtures";
 export const SUBNET =
     "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/data";
 
+export const DB_ID =
+    "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/db";
+
 export const server = (): FixtureResource[] => [
     {
         type: TYPES.postgresServer,
@@ -20,7 +23,18 @@ export const server = (): FixtureResource[] => [
             backup: { backupRetentionDays: 30, geoRedundantBackup: "Enabled" },
             highAvailability: { mode: "ZoneRedundant" },
             network: { publicNetworkAccess: "Disabled" },
+            dataEncryption: {
+                type: "AzureKeyVault",
+                primaryKeyURI: "https://kv.vault.azure.net/keys/db/0123",
+                geoBackupKeyURI: "https://kv-pair.vault.azure.net/keys/db/0123",
+            },
         },
+    },
+    {
+        type: TYPES.managementLock,
+        name: "db-lock",
+        props: { level: "CanNotDelete", scope: DB_ID },
+        propertyDependencies: { scope: ["db-server"] },
     },
 ];
 
@@ -37,7 +51,15 @@ export const redis = (): FixtureResource[] => [
         type: TYPES.redisCluster,
         name: "cache-redis",
         protect: true,
-        props: { sku: { name: "Balanced_B5" }, minimumTlsVersion: "1.2", publicNetworkAccess: "Disabled" },
+        props: {
+            sku: { name: "Balanced_B5" },
+            minimumTlsVersion: "1.2",
+            publicNetworkAccess: "Disabled",
+            highAvailability: "Enabled",
+            encryption: {
+                customerManagedKeyEncryption: { keyEncryptionKeyUrl: "https://kv.vault.azure.net/keys/redis/1" },
+            },
+        },
     },
     {
         type: TYPES.redisDatabase,
@@ -60,8 +82,30 @@ export const storage = (): FixtureResource[] => [
             enableHttpsTrafficOnly: true,
             minimumTlsVersion: "TLS1_2",
             allowBlobPublicAccess: false,
-            encryption: { keySource: "Microsoft.Storage", requireInfrastructureEncryption: true },
+            encryption: {
+                keySource: "Microsoft.Keyvault",
+                keyVaultProperties: { keyName: "storage", keyVaultUri: "https://kv.vault.azure.net" },
+                requireInfrastructureEncryption: true,
+            },
         },
+    },
+    {
+        type: TYPES.storageManagementPolicy,
+        name: "lifecycle",
+        props: {
+            accountName: "platformprodst1a2b",
+            policy: {
+                rules: [
+                    {
+                        enabled: true,
+                        name: "expire-noncurrent-versions",
+                        type: "Lifecycle",
+                        definition: { actions: { version: { delete: { daysAfterCreationGreaterThan: 30 } } } },
+                    },
+                ],
+            },
+        },
+        propertyDependencies: { accountName: ["account"] },
     },
     {
         type: TYPES.blobServiceProperties,
@@ -80,12 +124,22 @@ export const aks = (): FixtureResource[] => [
     {
         type: TYPES.aksCluster,
         name: "aks",
-        props: { enableRBAC: true, disableLocalAccounts: true, aadProfile: { managed: true, enableAzureRBAC: true } },
+        props: {
+            enableRBAC: true,
+            disableLocalAccounts: true,
+            aadProfile: { managed: true, enableAzureRBAC: true },
+            securityProfile: { azureKeyVaultKms: { enabled: true }, workloadIdentity: { enabled: true } },
+        },
     },
 ];
 
 const set = (name: string, path: string, value: unknown) => (graph: FixtureResource[]) =>
     setPath(named(graph, name).props, path, value);
+const without = (name: string) => (graph: FixtureResource[]) =>
+    graph.splice(
+        graph.findIndex((r) => r.name === name),
+        1,
+    );
 
 export const AZURE_CASES: PolicyCases[] = [
     {
@@ -284,6 +338,17 @@ export const AZURE_CASES: PolicyCases[] = [
     {
         policy: backups.blobVersioning,
         compliant: storage,
+        nonCompliant: { what: "no BlobServiceProperties targets the account", change: without("blob-service") },
+        undefinedProperty: {
+            what: "the blob service properties",
+            remove: without("blob-service"),
+            verdict: "fail",
+            because: "versioning and soft delete are off by default",
+        },
+    },
+    {
+        policy: backups.blobServiceVersioning,
+        compliant: storage,
         nonCompliant: {
             what: "isVersioningEnabled is false",
             change: set("blob-service", "isVersioningEnabled", false),
@@ -308,6 +373,127 @@ export const AZURE_CASES: PolicyCases[] = [
             remove: set("blob-service", "containerDeleteRetentionPolicy", undefined),
             verdict: "fail",
             because: "container soft delete is off by default",
+        },
+    },
+    {
+        policy: backups.blobVersionExpiry,
+        config: { minimumDays: 30 },
+        compliant: storage,
+        nonCompliant: {
+            what: "previous versions are deleted after 1 day",
+            change: set(
+                "lifecycle",
+                "policy.rules.0.definition.actions.version.delete.daysAfterCreationGreaterThan",
+                1,
+            ),
+        },
+        undefinedProperty: {
+            what: "the version delete action",
+            remove: set("lifecycle", "policy.rules.0.definition.actions.version", undefined),
+            verdict: "pass",
+            because: "previous versions are then kept",
+        },
+    },
+    {
+        policy: backups.storageGeoRedundant,
+        config: { required: true },
+        compliant: () => {
+            const graph = storage();
+            setPath(named(graph, "account").props, "sku.name", "Standard_GZRS");
+            return graph;
+        },
+        nonCompliant: { what: "the SKU is Standard_ZRS", change: set("account", "sku.name", "Standard_ZRS") },
+        undefinedProperty: {
+            what: "sku",
+            remove: set("account", "sku", undefined),
+            verdict: "fail",
+            because: "no geo-redundant replication is chosen",
+        },
+    },
+    {
+        policy: backups.redisHighAvailability,
+        config: { required: true },
+        compliant: redis,
+        nonCompliant: {
+            what: "highAvailability is Disabled",
+            change: set("cache-redis", "highAvailability", "Disabled"),
+        },
+        undefinedProperty: {
+            what: "highAvailability",
+            remove: set("cache-redis", "highAvailability", undefined),
+            verdict: "pass",
+            because: "the API's default is Enabled",
+        },
+    },
+    {
+        policy: backups.deleteLock,
+        config: { required: true },
+        compliant: server,
+        nonCompliant: {
+            what: "the lock level is NotSpecified (no restriction)",
+            change: set("db-lock", "level", "NotSpecified"),
+        },
+        undefinedProperty: {
+            what: "the lock",
+            remove: without("db-lock"),
+            verdict: "fail",
+            because: "Azure resources carry no lock by default",
+        },
+    },
+    {
+        policy: encryption.postgresCmk,
+        compliant: server,
+        nonCompliant: {
+            what: "dataEncryption is SystemManaged",
+            change: set("db-server", "dataEncryption", { type: "SystemManaged" }),
+        },
+        undefinedProperty: {
+            what: "dataEncryption",
+            remove: set("db-server", "dataEncryption", undefined),
+            verdict: "fail",
+            because: "the server then uses a Microsoft-managed key",
+        },
+    },
+    {
+        policy: encryption.storageCmk,
+        compliant: storage,
+        nonCompliant: {
+            what: "keySource is Microsoft.Storage",
+            change: set("account", "encryption.keySource", "Microsoft.Storage"),
+        },
+        undefinedProperty: {
+            what: "keySource",
+            remove: set("account", "encryption.keySource", undefined),
+            verdict: "fail",
+            because: "the default is Microsoft.Storage",
+        },
+    },
+    {
+        policy: encryption.redisCmk,
+        compliant: redis,
+        nonCompliant: {
+            what: "the key URL is empty",
+            change: set("cache-redis", "encryption.customerManagedKeyEncryption.keyEncryptionKeyUrl", ""),
+        },
+        undefinedProperty: {
+            what: "encryption",
+            remove: set("cache-redis", "encryption", undefined),
+            verdict: "fail",
+            because: "the disks are then under Microsoft's key",
+        },
+    },
+    {
+        policy: encryption.aksEtcdKms,
+        compliant: aks,
+        nonCompliant: {
+            what: "KMS etcd encryption is off",
+            change: set("aks", "securityProfile.azureKeyVaultKms.enabled", false),
+        },
+        undefinedProperty: {
+            what: "securityProfile",
+            remove: set("aks", "securityProfile", undefined),
+            verdict: "fail",
+            because: "AKS does not envelope-encrypt secrets with your key by default",
         },
     },
     {

@@ -40,9 +40,10 @@ describe("Azure policy settings and edge cases", () => {
     it("finds the blob service of an account by its literal account name too", async () => {
         const graph = storage();
         const service = named(graph, "blob-service");
-        graph.splice(1, 1, { ...service, propertyDependencies: {} });
+        const at = graph.indexOf(service);
+        graph.splice(at, 1, { ...service, propertyDependencies: {} });
         assert.strictEqual((await evaluate(backups.blobVersioning, graph)).verdict, "pass");
-        graph[1].props.accountName = "someotheraccount";
+        graph[at].props.accountName = "someotheraccount";
         assert.strictEqual((await evaluate(backups.blobVersioning, graph)).verdict, "fail");
     });
 
@@ -59,6 +60,9 @@ describe("Azure policy settings and edge cases", () => {
             backups.postgresHighAvailability,
             backups.redisPersistence,
             backups.storageZoneRedundant,
+            backups.storageGeoRedundant,
+            backups.redisHighAvailability,
+            backups.deleteLock,
             backups.azureDataResourcesProtected,
         ]) {
             assert.strictEqual(

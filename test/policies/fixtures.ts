@@ -22,7 +22,8 @@ export interface FixtureResource {
     readonly propertyDependencies?: Record<string, string[]>;
 }
 
-export type Verdict = "pass" | "fail" | "not applicable";
+/** "unverifiable": the rule reported, through the engine's advisory, that a preview value decides it. */
+export type Verdict = "pass" | "fail" | "not applicable" | "unverifiable";
 
 export interface Outcome {
     readonly verdict: Verdict;
@@ -31,6 +32,22 @@ export interface Outcome {
 }
 
 class NotApplicable extends Error {}
+
+/**
+ * The analyzer's own unknown handling (node_modules/@pulumi/policy/proxy.js, used by server.js for every
+ * Analyze and AnalyzeStack call): props are wrapped in `unknownCheckingProxy`, reading a value the engine sent
+ * as unknown throws `UnknownValueError`, and the server turns that into an advisory "can't run ... during
+ * preview". The fixtures run through the same proxy, so a rule's verdict on unknowns is the engine's.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- proxy.d.ts exports no types; the module is internal to @pulumi/policy
+const proxy = require("@pulumi/policy/proxy") as {
+    unknownCheckingProxy<T>(props: T): T;
+    UnknownValueError: new (...args: unknown[]) => Error;
+    unknownStringValue: string;
+};
+
+/** A value the engine sends as unknown during a preview (the analyzer's sentinel for an unknown string). */
+export const UNKNOWN_INPUT = proxy.unknownStringValue;
 
 export function urnOf(r: { type: string; name: string }): string {
     return `urn:pulumi:test::platform::${r.type}::${r.name}`;
@@ -68,6 +85,7 @@ async function runResourcePolicy(
     const messages: string[] = [];
     const urns: string[] = [];
     let applied = false;
+    let unverifiable = false;
     const validations = [policy.validateResource ?? []].flat();
     for (const r of graph) {
         for (const validate of validations) {
@@ -76,7 +94,7 @@ async function runResourcePolicy(
             if (only && only !== r.type) continue;
             const args: ResourceValidationArgs = {
                 type: r.type,
-                props: structuredClone(r.props),
+                props: proxy.unknownCheckingProxy(structuredClone(r.props)),
                 urn: urnOf(r),
                 name: r.name,
                 opts: options(r),
@@ -91,11 +109,13 @@ async function runResourcePolicy(
                 });
                 applied = true;
             } catch (err) {
-                if (!(err instanceof NotApplicable)) throw err;
+                if (err instanceof proxy.UnknownValueError) unverifiable = true;
+                else if (!(err instanceof NotApplicable)) throw err;
             }
         }
     }
-    return { verdict: messages.length > 0 ? "fail" : applied ? "pass" : "not applicable", messages, urns };
+    const verdict = messages.length > 0 ? "fail" : unverifiable ? "unverifiable" : applied ? "pass" : "not applicable";
+    return { verdict, messages, urns };
 }
 
 /** The graph as AnalyzeStack hands it to a stack policy: parents and dependencies as resource objects. */
@@ -103,7 +123,7 @@ export function policyResources(graph: FixtureResource[]): PolicyResource[] {
     const resources = graph.map(
         (r): PolicyResource => ({
             type: r.type,
-            props: structuredClone(r.props),
+            props: proxy.unknownCheckingProxy(structuredClone(r.props)),
             urn: urnOf(r),
             name: r.name,
             opts: options(r),
@@ -140,6 +160,9 @@ async function runStackPolicy(
         });
     } catch (err) {
         if (err instanceof NotApplicable) return { verdict: "not applicable", messages, urns };
+        if (err instanceof proxy.UnknownValueError) {
+            return { verdict: messages.length > 0 ? "fail" : "unverifiable", messages, urns };
+        }
         throw err;
     }
     return { verdict: messages.length > 0 ? "fail" : "pass", messages, urns };
@@ -188,6 +211,34 @@ export interface PolicyCases {
         readonly verdict: "pass" | "fail";
         readonly because: string;
     };
+    /**
+     * When the property the non-compliant case changes is unknown (a preview of a new resource): the rule must
+     * fail or say it cannot verify it (the engine's advisory); a pass is declared here with its reason.
+     * @default fail or unverifiable
+     */
+    readonly unknownProperty?: { readonly verdict: "pass"; readonly because: string };
+}
+
+/**
+ * The compliant graph with every top-level property that the non-compliant change touches set to the
+ * engine's unknown sentinel; undefined when the change adds or removes resources or changes options only.
+ */
+export function withChangedPropertiesUnknown(c: PolicyCases): FixtureResource[] | undefined {
+    const before = c.compliant();
+    const after = c.compliant();
+    c.nonCompliant.change(after);
+    if (before.length !== after.length) return undefined;
+    let changed = false;
+    before.forEach((r, i) => {
+        const other = after[i];
+        for (const key of new Set([...Object.keys(r.props), ...Object.keys(other.props)])) {
+            if (JSON.stringify(r.props[key]) !== JSON.stringify(other.props[key])) {
+                r.props[key] = UNKNOWN_INPUT;
+                changed = true;
+            }
+        }
+    });
+    return changed ? before : undefined;
 }
 
 /** Generates the compliant / non-compliant / undefined-property tests of each policy. */
@@ -208,6 +259,24 @@ export function describePolicies(title: string, cases: PolicyCases[]): void {
                         assert.match(message, /Fix: /, "every message says how to fix it");
                     }
                 });
+                const unknownGraph = withChangedPropertiesUnknown(c);
+                if (unknownGraph) {
+                    const declared = c.unknownProperty;
+                    it(
+                        declared
+                            ? `passes when the property is unknown in a preview (${declared.because})`
+                            : "never passes silently when the deciding property is unknown in a preview",
+                        async () => {
+                            const outcome = await evaluate(c.policy, unknownGraph, c.config);
+                            if (declared) assert.strictEqual(outcome.verdict, "pass", outcome.messages.join("\n"));
+                            else
+                                assert.ok(
+                                    ["fail", "unverifiable"].includes(outcome.verdict),
+                                    `verdict ${outcome.verdict}`,
+                                );
+                        },
+                    );
+                }
                 const u = c.undefinedProperty;
                 it(`${u.verdict === "pass" ? "passes" : "fails"} when ${u.what} is left undefined (${u.because})`, async () => {
                     const graph = c.compliant();

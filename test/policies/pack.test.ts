@@ -16,9 +16,11 @@ import {
 } from "../../check/policy-config";
 import { POLICY_PACK_DIR, defaultPolicyConfigFile } from "../../check/policy";
 import { STACKS } from "../harness";
-import { allPolicies } from "../../policies/all";
+import { ADVISORY_UNTIL_MET, allPolicies } from "../../policies/all";
 import { AWS_CASES } from "./aws.cases";
 import { AZURE_CASES } from "./azure.cases";
+import { EXPOSURE_CASES } from "./exposure.cases";
+import { KUBERNETES_CASES } from "./kubernetes.cases";
 import { PLATFORM_CASES } from "./platform.cases";
 
 const policies = allPolicies as (Policy & { configSchema?: PolicyConfigSchema })[];
@@ -63,7 +65,9 @@ describe("policy pack", () => {
     });
 
     it("has a compliant, a non-compliant and an undefined-property case for every policy", () => {
-        const tested = [...AWS_CASES, ...AZURE_CASES, ...PLATFORM_CASES].map((c) => c.policy.name).sort();
+        const tested = [...AWS_CASES, ...AZURE_CASES, ...EXPOSURE_CASES, ...KUBERNETES_CASES, ...PLATFORM_CASES]
+            .map((c) => c.policy.name)
+            .sort();
         assert.deepStrictEqual(tested, policies.map((p) => p.name).sort());
     });
 
@@ -74,11 +78,21 @@ describe("policy pack", () => {
         }
     });
 
-    it("is advisory in dev and mandatory in staging and prod", () => {
+    it("is advisory in dev and mandatory in staging and prod, but for the listed rules the program does not meet yet", () => {
         const levels = (stack: string) => new Set([...resolved(stack).values()].map((c) => c.enforcementLevel));
         assert.deepStrictEqual([...levels("dev")], ["advisory"]);
-        assert.deepStrictEqual([...levels("staging")], ["mandatory"]);
-        assert.deepStrictEqual([...levels("prod")], ["mandatory"]);
+        for (const stack of ["staging", "prod"]) {
+            for (const [name, config] of resolved(stack)) {
+                const expected = ADVISORY_UNTIL_MET[name] ? "advisory" : "mandatory";
+                assert.strictEqual(config.enforcementLevel, expected, `${name} in ${stack}`);
+            }
+        }
+        for (const name of Object.keys(ADVISORY_UNTIL_MET)) {
+            assert.ok(
+                policies.some((p) => p.name === name),
+                `${name} is a policy of the pack`,
+            );
+        }
     });
 
     it("is at least as strict in prod as in staging, and in staging as in dev, setting by setting", () => {

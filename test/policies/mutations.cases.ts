@@ -1,0 +1,576 @@
+/**
+ * The mutations of the mutation suite (mutations.test.ts): one protected setting of the prod graph weakened
+ * at a time, and the policy that must catch it.
+ */
+import * as assert from "assert";
+import type { Cloud } from "../harness";
+import { FixtureResource, setPath } from "./fixtures";
+
+export interface Mutation {
+    /** What is weakened, in words. */
+    readonly what: string;
+    /** The policy that must catch it. */
+    readonly policy: string;
+    readonly mutate: (graph: FixtureResource[]) => void;
+}
+
+/** The first resource of a type (optionally whose name contains `part`). */
+function find(graph: FixtureResource[], type: string, part = ""): FixtureResource {
+    const found = graph.find((r) => r.type === type && r.name.includes(part));
+    assert.ok(found, `no ${type} ${part} in the prod graph`);
+    return found;
+}
+
+const set =
+    (type: string, path: string, value: unknown, part = "") =>
+    (graph: FixtureResource[]) =>
+        setPath(find(graph, type, part).props, path, value);
+
+const remove =
+    (type: string, part = "") =>
+    (graph: FixtureResource[]) => {
+        graph.splice(graph.indexOf(find(graph, type, part)), 1);
+    };
+
+const unprotect =
+    (type: string, part = "") =>
+    (graph: FixtureResource[]) => {
+        const r = find(graph, type, part);
+        graph.splice(graph.indexOf(r), 1, { ...r, protect: false });
+    };
+
+const editPolicy = (edit: (text: string) => string) => (graph: FixtureResource[]) => {
+    const props = find(graph, "aws:s3/bucketPolicy:BucketPolicy").props;
+    props.policy = edit(String(props.policy));
+};
+
+const RDS = "aws:rds/instance:Instance";
+const CACHE = "aws:elasticache/replicationGroup:ReplicationGroup";
+const KEY = "aws:kms/key:Key";
+
+export const AWS_MUTATIONS: Mutation[] = [
+    {
+        what: "RDS storage unencrypted",
+        policy: "aws-rds-storage-encrypted-cmk",
+        mutate: set(RDS, "storageEncrypted", false),
+    },
+    {
+        what: "RDS under alias/aws/rds",
+        policy: "aws-rds-storage-encrypted-cmk",
+        mutate: set(RDS, "kmsKeyId", "alias/aws/rds"),
+    },
+    {
+        what: "Database Insights under alias/aws/rds",
+        policy: "aws-rds-database-insights-cmk",
+        mutate: set(RDS, "performanceInsightsKmsKeyId", "alias/aws/rds"),
+    },
+    { what: "RDS backups 7 days", policy: "aws-rds-backup-retention", mutate: set(RDS, "backupRetentionPeriod", 7) },
+    {
+        what: "RDS deletion protection off",
+        policy: "aws-rds-deletion-protection",
+        mutate: set(RDS, "deletionProtection", false),
+    },
+    {
+        what: "RDS skips the final snapshot",
+        policy: "aws-rds-final-snapshot",
+        mutate: set(RDS, "skipFinalSnapshot", true),
+    },
+    { what: "RDS single-AZ", policy: "aws-rds-multi-az", mutate: set(RDS, "multiAz", false) },
+    {
+        what: "RDS deletes automated backups with the instance",
+        policy: "aws-rds-keep-automated-backups",
+        mutate: set(RDS, "deleteAutomatedBackups", true),
+    },
+    {
+        what: "rds.force_ssl 0",
+        policy: "aws-rds-parameter-group-force-ssl",
+        mutate: set("aws:rds/parameterGroup:ParameterGroup", "parameters", [{ name: "rds.force_ssl", value: "0" }]),
+    },
+    {
+        what: "replicated backups under alias/aws/rds",
+        policy: "aws-rds-backup-replication",
+        mutate: set(
+            "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+            "kmsKeyId",
+            "alias/aws/rds",
+        ),
+    },
+    {
+        what: "replicated backups 7 days",
+        policy: "aws-rds-backup-replication",
+        mutate: set(
+            "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+            "retentionPeriod",
+            7,
+        ),
+    },
+    {
+        what: "no cross-region backup replication",
+        policy: "aws-rds-backup-replication-present",
+        mutate: remove("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"),
+    },
+    {
+        what: "cache at rest unencrypted",
+        policy: "aws-elasticache-at-rest-encryption",
+        mutate: set(CACHE, "atRestEncryptionEnabled", false),
+    },
+    {
+        what: "cache under alias/aws/elasticache",
+        policy: "aws-elasticache-at-rest-encryption",
+        mutate: set(CACHE, "kmsKeyId", "alias/aws/elasticache"),
+    },
+    {
+        what: "cache TLS preferred",
+        policy: "aws-elasticache-in-transit-encryption",
+        mutate: set(CACHE, "transitEncryptionMode", "preferred"),
+    },
+    { what: "cache without AUTH", policy: "aws-elasticache-auth-token", mutate: set(CACHE, "authToken", undefined) },
+    {
+        what: "cache snapshots 1 day",
+        policy: "aws-elasticache-snapshot-retention",
+        mutate: set(CACHE, "snapshotRetentionLimit", 1),
+    },
+    { what: "cache single-AZ", policy: "aws-elasticache-failover", mutate: set(CACHE, "multiAzEnabled", false) },
+    {
+        what: "bucket default encryption AES256",
+        policy: "aws-s3-encryption-configuration-kms",
+        mutate: set("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "rules", [
+            { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+        ]),
+    },
+    {
+        what: "bucket under alias/aws/s3",
+        policy: "aws-s3-encryption-configuration-kms",
+        mutate: set("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "rules", [
+            { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "alias/aws/s3" } },
+        ]),
+    },
+    {
+        what: "no bucket encryption configuration",
+        policy: "aws-s3-kms-encryption",
+        mutate: remove("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"),
+    },
+    {
+        what: "public access block leaves restrictPublicBuckets off",
+        policy: "aws-s3-public-access-block-settings",
+        mutate: set("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "restrictPublicBuckets", false),
+    },
+    {
+        what: "no public access block",
+        policy: "aws-s3-public-access-block",
+        mutate: remove("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"),
+    },
+    {
+        what: "TLS deny on bucket/* only",
+        policy: "aws-s3-bucket-policy-denies-insecure-transport",
+        mutate: editPolicy((text) => text.replace(/"(arn:aws:s3:::[^"/]+)",/, "")),
+    },
+    {
+        what: "TLS deny for another bucket",
+        policy: "aws-s3-bucket-policy-denies-insecure-transport",
+        mutate: editPolicy((text) => text.replace(/arn:aws:s3:::[^"/]+/g, "arn:aws:s3:::another-bucket")),
+    },
+    {
+        what: "no bucket policy",
+        policy: "aws-s3-deny-insecure-transport",
+        mutate: remove("aws:s3/bucketPolicy:BucketPolicy"),
+    },
+    {
+        what: "versioning suspended",
+        policy: "aws-s3-versioning-enabled",
+        mutate: set("aws:s3/bucketVersioning:BucketVersioning", "versioningConfiguration.status", "Suspended"),
+    },
+    {
+        what: "bucket forceDestroy",
+        policy: "aws-s3-bucket-force-destroy-off",
+        mutate: set("aws:s3/bucket:Bucket", "forceDestroy", true),
+    },
+    {
+        what: "noncurrent versions expire after 1 day",
+        policy: "aws-s3-noncurrent-version-expiry",
+        mutate: set("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "rules", [
+            { id: "x", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 1 } },
+        ]),
+    },
+    {
+        what: "EKS secrets not envelope-encrypted",
+        policy: "aws-eks-secrets-encryption",
+        mutate: set("aws:eks/cluster:Cluster", "encryptionConfig", undefined),
+    },
+    {
+        what: "KMS key rotation off",
+        policy: "aws-kms-key-rotation",
+        mutate: set(KEY, "enableKeyRotation", false, "db-kms"),
+    },
+    {
+        what: "KMS deletion window 7 days",
+        policy: "aws-kms-key-deletion-window",
+        mutate: set(KEY, "deletionWindowInDays", 7, "db-kms"),
+    },
+    {
+        what: "KMS key policy open to everyone",
+        policy: "aws-kms-key-policy-no-wildcard",
+        mutate: set(
+            KEY,
+            "policy",
+            JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "kms:*", Resource: "*" }] }),
+            "alerts-kms",
+        ),
+    },
+    { what: "RDS instance not protected", policy: "aws-data-resources-protected", mutate: unprotect(RDS) },
+    { what: "database key not protected", policy: "aws-data-store-keys-protected", mutate: unprotect(KEY, "db-kms") },
+    {
+        what: "log group kept forever without a key",
+        policy: "aws-log-group-encryption-or-retention",
+        mutate: set("aws:cloudwatch/logGroup:LogGroup", "retentionInDays", undefined),
+    },
+    {
+        what: "database component not protected",
+        policy: "platform-stateful-components-protected",
+        mutate: unprotect("platform:database:Database"),
+    },
+    {
+        what: "database component retention 7 days",
+        policy: "platform-database-backups",
+        mutate: set("platform:database:Database", "backupRetentionDays", 7),
+    },
+];
+
+const PG = "azure-native:dbforpostgresql:Server";
+const REDIS = "azure-native:redisenterprise:RedisEnterprise";
+const REDIS_DB = "azure-native:redisenterprise:Database";
+const ACCOUNT = "azure-native:storage:StorageAccount";
+const BLOB = "azure-native:storage:BlobServiceProperties";
+const AKS = "azure-native:containerservice:ManagedCluster";
+
+export const AZURE_MUTATIONS: Mutation[] = [
+    {
+        what: "PostgreSQL backups 7 days",
+        policy: "azure-postgres-backup-retention",
+        mutate: set(PG, "backup.backupRetentionDays", 7),
+    },
+    {
+        what: "PostgreSQL backups not geo-redundant",
+        policy: "azure-postgres-geo-redundant-backup",
+        mutate: set(PG, "backup.geoRedundantBackup", "Disabled"),
+    },
+    {
+        what: "PostgreSQL without a standby",
+        policy: "azure-postgres-high-availability",
+        mutate: set(PG, "highAvailability.mode", "Disabled"),
+    },
+    {
+        what: "PostgreSQL public",
+        policy: "azure-postgres-no-public-access",
+        mutate: (graph) => {
+            set(PG, "network.publicNetworkAccess", "Enabled")(graph);
+            set(PG, "network.delegatedSubnetResourceId", undefined)(graph);
+        },
+    },
+    {
+        what: "require_secure_transport off",
+        policy: "azure-postgres-secure-transport",
+        mutate: set("azure-native:dbforpostgresql:Configuration", "value", "off", "require-secure-transport"),
+    },
+    {
+        what: "TLS 1.1 allowed",
+        policy: "azure-postgres-secure-transport",
+        mutate: set("azure-native:dbforpostgresql:Configuration", "value", "TLSv1.1", "ssl-min-protocol-version"),
+    },
+    {
+        what: "Redis plaintext",
+        policy: "azure-redis-encrypted-client-protocol",
+        mutate: set(REDIS_DB, "clientProtocol", "Plaintext"),
+    },
+    {
+        what: "Redis without persistence",
+        policy: "azure-redis-persistence",
+        mutate: set(REDIS_DB, "persistence", { aofEnabled: false }),
+    },
+    { what: "Redis TLS 1.0", policy: "azure-redis-minimum-tls", mutate: set(REDIS, "minimumTlsVersion", "1.0") },
+    {
+        what: "Redis public",
+        policy: "azure-redis-no-public-access",
+        mutate: set(REDIS, "publicNetworkAccess", "Enabled"),
+    },
+    {
+        what: "Redis without a replica",
+        policy: "azure-redis-high-availability",
+        mutate: set(REDIS, "highAvailability", "Disabled"),
+    },
+    {
+        what: "storage over HTTP",
+        policy: "azure-storage-https-only",
+        mutate: set(ACCOUNT, "enableHttpsTrafficOnly", false),
+    },
+    {
+        what: "storage TLS 1.0",
+        policy: "azure-storage-minimum-tls",
+        mutate: set(ACCOUNT, "minimumTlsVersion", "TLS1_0"),
+    },
+    {
+        what: "storage single encryption",
+        policy: "azure-storage-infrastructure-encryption",
+        mutate: set(ACCOUNT, "encryption.requireInfrastructureEncryption", false),
+    },
+    {
+        what: "public blobs allowed",
+        policy: "azure-storage-no-public-blob-access",
+        mutate: set(ACCOUNT, "allowBlobPublicAccess", true),
+    },
+    { what: "storage LRS", policy: "azure-storage-zone-redundant", mutate: set(ACCOUNT, "sku.name", "Standard_LRS") },
+    {
+        what: "blob versioning off",
+        policy: "azure-blob-service-versioning",
+        mutate: set(BLOB, "isVersioningEnabled", false),
+    },
+    { what: "no blob service properties", policy: "azure-blob-versioning", mutate: remove(BLOB) },
+    {
+        what: "blob soft delete 1 day",
+        policy: "azure-blob-soft-delete",
+        mutate: set(BLOB, "deleteRetentionPolicy.days", 1),
+    },
+    {
+        what: "container soft delete off",
+        policy: "azure-blob-soft-delete",
+        mutate: set(BLOB, "containerDeleteRetentionPolicy.enabled", false),
+    },
+    {
+        what: "previous blob versions deleted after 1 day",
+        policy: "azure-blob-version-expiry",
+        mutate: set(
+            "azure-native:storage:ManagementPolicy",
+            "policy.rules.0.definition.actions.version.delete.daysAfterCreationGreaterThan",
+            1,
+        ),
+    },
+    {
+        what: "no delete lock",
+        policy: "azure-delete-lock",
+        mutate: remove("azure-native:authorization:ManagementLockByScope"),
+    },
+    {
+        what: "lock level NotSpecified",
+        policy: "azure-delete-lock",
+        mutate: set("azure-native:authorization:ManagementLockByScope", "level", "NotSpecified"),
+    },
+    {
+        what: "AKS local accounts",
+        policy: "azure-aks-local-accounts-disabled",
+        mutate: set(AKS, "disableLocalAccounts", false),
+    },
+    {
+        what: "AKS without Azure RBAC",
+        policy: "azure-aks-azure-rbac",
+        mutate: set(AKS, "aadProfile.enableAzureRBAC", false),
+    },
+    { what: "storage account not protected", policy: "azure-data-resources-protected", mutate: unprotect(ACCOUNT) },
+    {
+        what: "cache component not protected",
+        policy: "platform-stateful-components-protected",
+        mutate: unprotect("platform:cache:Cache"),
+    },
+];
+
+const DEPLOY = "kubernetes:apps/v1:Deployment";
+const C0 = "spec.template.spec.containers.0";
+
+/** The same Kubernetes objects are registered on both clouds. */
+export const KUBERNETES_MUTATIONS: Mutation[] = [
+    {
+        what: "pod may run as root",
+        policy: "k8s-pod-non-root",
+        mutate: set(DEPLOY, `${C0}.securityContext.runAsNonRoot`, false, "api"),
+    },
+    {
+        what: "privilege escalation",
+        policy: "k8s-no-privilege-escalation",
+        mutate: set(DEPLOY, `${C0}.securityContext.allowPrivilegeEscalation`, true, "api"),
+    },
+    {
+        what: "privileged container",
+        policy: "k8s-no-privileged",
+        mutate: set(DEPLOY, `${C0}.securityContext.privileged`, true, "api"),
+    },
+    {
+        what: "capabilities kept",
+        policy: "k8s-capabilities-dropped",
+        mutate: set(DEPLOY, `${C0}.securityContext.capabilities`, undefined, "api"),
+    },
+    {
+        what: "writable root filesystem",
+        policy: "k8s-read-only-root-filesystem",
+        mutate: set(DEPLOY, `${C0}.securityContext.readOnlyRootFilesystem`, false, "api"),
+    },
+    {
+        what: "seccomp unconfined",
+        policy: "k8s-seccomp-runtime-default",
+        mutate: (graph) => {
+            set(DEPLOY, "spec.template.spec.securityContext.seccompProfile", { type: "Unconfined" }, "api")(graph);
+            set(DEPLOY, `${C0}.securityContext.seccompProfile`, undefined, "api")(graph);
+        },
+    },
+    {
+        what: "host network",
+        policy: "k8s-pod-host-isolation",
+        mutate: set(DEPLOY, "spec.template.spec.hostNetwork", true, "worker"),
+    },
+    {
+        what: "image :latest",
+        policy: "k8s-image-pinned",
+        mutate: set(DEPLOY, `${C0}.image`, "ghcr.io/acme/api:latest", "api"),
+    },
+    {
+        what: "no limits",
+        policy: "k8s-resources-set",
+        mutate: set(DEPLOY, `${C0}.resources.limits`, undefined, "frontend"),
+    },
+    {
+        what: "no readiness probe",
+        policy: "k8s-probes",
+        mutate: set(DEPLOY, `${C0}.readinessProbe`, undefined, "frontend"),
+    },
+    {
+        what: "token automounted",
+        policy: "k8s-service-account-token-not-automounted",
+        mutate: set(DEPLOY, "spec.template.spec.automountServiceAccountToken", true, "worker"),
+    },
+    {
+        what: "no default-deny NetworkPolicy",
+        policy: "k8s-default-deny-network-policy",
+        mutate: remove("kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny"),
+    },
+    {
+        what: "application namespace at baseline",
+        policy: "k8s-namespace-pod-security-restricted",
+        mutate: set(
+            "kubernetes:core/v1:Namespace",
+            "metadata.labels",
+            { "pod-security.kubernetes.io/enforce": "baseline" },
+            "workloads-namespace",
+        ),
+    },
+    {
+        what: "ingress without TLS",
+        policy: "k8s-ingress-tls",
+        mutate: set("kubernetes:networking.k8s.io/v1:Ingress", "spec.tls", undefined, "api-ingress"),
+    },
+    {
+        what: "LoadBalancer Service",
+        policy: "k8s-no-load-balancer-services",
+        mutate: set("kubernetes:core/v1:Service", "spec.type", "LoadBalancer", "api"),
+    },
+];
+
+export const AWS_EXPOSURE_MUTATIONS: Mutation[] = [
+    { what: "RDS public", policy: "aws-rds-not-publicly-accessible", mutate: set(RDS, "publiclyAccessible", true) },
+    {
+        what: "PostgreSQL open to 0.0.0.0/0",
+        policy: "aws-security-group-no-world-ingress",
+        mutate: set("aws:ec2/securityGroup:SecurityGroup", "ingress.0.cidrBlocks", ["0.0.0.0/0"], "db-sg"),
+    },
+    {
+        what: "default security group allows egress",
+        policy: "aws-default-security-group-closed",
+        mutate: set("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "egress", [
+            { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] },
+        ]),
+    },
+    {
+        what: "node subnet assigns public IPs",
+        policy: "aws-subnet-no-auto-public-ip",
+        mutate: set("aws:ec2/subnet:Subnet", "mapPublicIpOnLaunch", true, "nodes"),
+    },
+    {
+        what: "EKS API open to 0.0.0.0/0",
+        policy: "aws-eks-endpoint-restricted",
+        mutate: set("aws:eks/cluster:Cluster", "vpcConfig.publicAccessCidrs", ["0.0.0.0/0"]),
+    },
+    {
+        what: "bucket ACLs enabled",
+        policy: "aws-s3-ownership-enforced",
+        mutate: set("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "rule.objectOwnership", "ObjectWriter"),
+    },
+];
+
+export const AZURE_EXPOSURE_MUTATIONS: Mutation[] = [
+    {
+        what: "Internet to PostgreSQL port",
+        policy: "azure-nsg-no-internet-ingress",
+        mutate: set(
+            "azure-native:network:NetworkSecurityGroup",
+            "securityRules.0.sourceAddressPrefix",
+            "Internet",
+            "data-nsg",
+        ),
+    },
+    {
+        what: "AKS API without authorized ranges",
+        policy: "azure-aks-api-restricted",
+        mutate: set(AKS, "apiServerAccessProfile.authorizedIPRanges", []),
+    },
+    {
+        what: "AKS nodes with public IPs",
+        policy: "azure-aks-no-node-public-ip",
+        mutate: set(AKS, "agentPoolProfiles.0.enableNodePublicIP", true),
+    },
+    {
+        what: "storage public with default Allow",
+        policy: "azure-storage-no-public-network-access",
+        mutate: (graph) => {
+            set(ACCOUNT, "publicNetworkAccess", "Enabled")(graph);
+            set(ACCOUNT, "networkRuleSet.defaultAction", "Allow")(graph);
+        },
+    },
+    {
+        what: "registry admin user",
+        policy: "azure-acr-no-admin-or-anonymous",
+        mutate: set("azure-native:containerregistry:Registry", "adminUserEnabled", true),
+    },
+    {
+        what: "registry anonymous pull",
+        policy: "azure-acr-no-admin-or-anonymous",
+        mutate: set("azure-native:containerregistry:Registry", "anonymousPullEnabled", true),
+    },
+];
+
+/** Weakenings the pack does not catch yet, and why (the figure's denominator includes them). */
+export const NOT_CAUGHT: Record<Cloud, { what: string; why: string }[]> = {
+    aws: [
+        { what: "RDS IAM authentication off", why: "identity rules (issue 17 item 4) not written yet" },
+        { what: "EKS authentication mode CONFIG_MAP", why: "identity rules (item 4) not written yet" },
+        { what: "EKS control-plane log types removed", why: "logging rules (item 4) not written yet" },
+        { what: "RDS log exports removed", why: "logging rules (item 4) not written yet" },
+        { what: "VPC flow log removed", why: "logging rules (item 4) not written yet" },
+        { what: "RDS / ElastiCache autoMinorVersionUpgrade off", why: "item 4 not written yet" },
+        { what: "ECR tags mutable / scan on push off", why: "supply-chain rules (item 4) not written yet" },
+        {
+            what: "NetworkPolicy egress to 0.0.0.0/0 on any port",
+            why: "only the default deny is judged, not each allow",
+        },
+        {
+            what: "a chart's values weakened (e.g. ingress-nginx controller)",
+            why: "Helm releases render objects the pack cannot see",
+        },
+    ],
+    azure: [
+        { what: "PostgreSQL Entra authentication off", why: "identity rules (item 4) not written yet" },
+        {
+            what: "Redis access keys on with Entra in use",
+            why: "identity rules (item 4) not written yet (prod has them Enabled)",
+        },
+        { what: "storage shared key access on", why: "identity rules (item 4) not written yet" },
+        { what: "AKS workload identity off", why: "identity rules (item 4) not written yet" },
+        { what: "AKS network policy none", why: "item 4 not written yet" },
+        { what: "diagnostic settings removed", why: "logging rules (item 4) not written yet" },
+        { what: "AKS auto-upgrade channel none", why: "item 4 not written yet" },
+        {
+            what: "NetworkPolicy egress to 0.0.0.0/0 on any port",
+            why: "only the default deny is judged, not each allow",
+        },
+        {
+            what: "a chart's values weakened (e.g. ingress-nginx controller)",
+            why: "Helm releases render objects the pack cannot see",
+        },
+    ],
+};
