@@ -40,17 +40,11 @@ export const allPolicies: Policies = policies.map((p) => ({ ...p, tags: tagsOf(p
  * entry here (test/policies/pack.test.ts holds the two together).
  */
 export const ADVISORY_UNTIL_MET: Readonly<Record<string, string>> = {
-    "aws-log-group-kms":
-        "the program's CloudWatch log groups have no customer key yet (Azure/AWS keys work in progress)",
-    "aws-ecr-repository-cmk":
-        "the ECR repositories use encryptionType KMS without kmsKey, i.e. aws/ecr (keys work in progress)",
     "aws-sns-topic-cmk":
         "the Alertmanager heartbeat topic (components/workloads, AlertRoute) uses alias/aws/sns; it needs its own key " +
         "whose policy admits cloudwatch.amazonaws.com",
-    "azure-postgres-cmk": "the platform's Azure Key Vault keys are work in progress",
-    "azure-storage-cmk": "the platform's Azure Key Vault keys are work in progress",
-    "azure-redis-cmk": "the platform's Azure Key Vault keys are work in progress",
-    "azure-aks-etcd-kms": "the platform's Azure Key Vault keys are work in progress",
+    "azure-aks-etcd-kms":
+        "AKS KMS v2 with a private key vault needs API Server VNet Integration (a delegated API server subnet), not built yet",
     "azure-acr-no-public-network-access":
         "the registry (components/workloads registry, Azure) keeps public network access on; it needs a private " +
         "endpoint in the VNet for AKS pulls first",

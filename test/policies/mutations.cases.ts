@@ -220,9 +220,13 @@ export const AWS_MUTATIONS: Mutation[] = [
     { what: "RDS instance not protected", policy: "aws-data-resources-protected", mutate: unprotect(RDS) },
     { what: "database key not protected", policy: "aws-data-store-keys-protected", mutate: unprotect(KEY, "db-kms") },
     {
+        // Every log group has both a customer key and a retention since the keys change: drop both.
         what: "log group kept forever without a key",
         policy: "aws-log-group-encryption-or-retention",
-        mutate: set("aws:cloudwatch/logGroup:LogGroup", "retentionInDays", undefined),
+        mutate: (graph) => {
+            set("aws:cloudwatch/logGroup:LogGroup", "retentionInDays", undefined)(graph);
+            set("aws:cloudwatch/logGroup:LogGroup", "kmsKeyId", undefined)(graph);
+        },
     },
     {
         what: "database component not protected",
@@ -234,6 +238,17 @@ export const AWS_MUTATIONS: Mutation[] = [
         policy: "platform-database-backups",
         mutate: set("platform:database:Database", "backupRetentionDays", 7),
     },
+    // Mandatory in prod since the log groups and registries have their own keys (w16).
+    {
+        what: "log group with the service-owned key",
+        policy: "aws-log-group-kms",
+        mutate: set("aws:cloudwatch/logGroup:LogGroup", "kmsKeyId", undefined),
+    },
+    {
+        what: "ECR repository on aws/ecr",
+        policy: "aws-ecr-repository-cmk",
+        mutate: set("aws:ecr/repository:Repository", "encryptionConfigurations", [{ encryptionType: "KMS" }]),
+    },
 ];
 
 const PG = "azure-native:dbforpostgresql:Server";
@@ -244,6 +259,22 @@ const BLOB = "azure-native:storage:BlobServiceProperties";
 const AKS = "azure-native:containerservice:ManagedCluster";
 
 export const AZURE_MUTATIONS: Mutation[] = [
+    // Mandatory in prod since the data stores have Key Vault keys (w16).
+    {
+        what: "PostgreSQL on service-managed keys",
+        policy: "azure-postgres-cmk",
+        mutate: set(PG, "dataEncryption", undefined),
+    },
+    {
+        what: "storage on Microsoft-managed keys",
+        policy: "azure-storage-cmk",
+        mutate: set(ACCOUNT, "encryption.keySource", "Microsoft.Storage"),
+    },
+    {
+        what: "Managed Redis on Microsoft-managed keys",
+        policy: "azure-redis-cmk",
+        mutate: set(REDIS, "encryption", undefined),
+    },
     {
         what: "PostgreSQL backups 7 days",
         policy: "azure-postgres-backup-retention",
