@@ -252,6 +252,13 @@ describe("policy pack over the program's graph", function () {
                 backup: { backupRetentionDays: 30, geoRedundantBackup: "Enabled" },
                 highAvailability: { mode: "ZoneRedundant" },
                 network: { delegatedSubnetResourceId: unknown },
+                // Customer key (mandatory in prod): a known key URI, as the program sets one at creation.
+                dataEncryption: {
+                    type: "AzureKeyVault",
+                    primaryKeyURI: "https://kv.vault.azure.net/keys/db",
+                    primaryUserAssignedIdentityId: "/subscriptions/s/resourceGroups/g/providers/x/identities/db",
+                    geoBackupKeyURI: "https://kv-pair.vault.azure.net/keys/db",
+                },
             }),
         ];
         const result = await pack.evaluate(resources, {
