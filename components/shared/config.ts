@@ -33,6 +33,7 @@ import type { AwsCacheOptions, AzureCacheOptions } from "../cache";
 import { nodeCounts } from "../cluster";
 import { reviewKubernetesVersion } from "../cluster/versions";
 import { evaluationDay } from "./facts";
+import { editDistance } from "./values";
 import { DEFAULT_KUBERNETES_VERSION } from "./facts/kubernetes";
 import type { AwsClusterOptions, AzureClusterOptions } from "../cluster";
 import type { AwsDatabaseOptions, AzureDatabaseOptions } from "../database";
@@ -840,20 +841,6 @@ function closest(input: string, candidates: string[]): string | undefined {
         }
     }
     return bestDistance <= 3 ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        let previous = row[0];
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const current = row[j];
-            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-            previous = current;
-        }
-    }
-    return row[b.length];
 }
 
 /**
