@@ -45,6 +45,22 @@ export interface ResourceRecord {
     readonly state?: Record<string, unknown>;
     /** Outputs a component registered with `registerOutputs` (wire form); `{}` for custom resources. */
     outputs: Record<string, unknown>;
+    /** The `aliases` resource option as the engine receives it (check/aliases.ts resolves them). */
+    readonly aliases?: AliasSpec[];
+}
+
+/**
+ * One alias as registered (pulumi/proto alias.proto): a whole old URN, or the parts of the old URN that
+ * differ (empty parts default to the resource's own).
+ */
+export interface AliasSpec {
+    readonly urn?: string;
+    readonly name?: string;
+    readonly type?: string;
+    readonly project?: string;
+    readonly stack?: string;
+    readonly parentUrn?: string;
+    readonly noParent?: boolean;
 }
 
 /** One registration as the engine receives it, in order (a URN registered twice appears twice). */
@@ -137,9 +153,14 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const order: string[] = [];
     const registrations: Registration[] = [];
     const monitor = settings.getMonitor() as unknown as {
+        newUrn(parent: string, type: string, name: string): string;
         registerResource(req: RegisterRequest, cb: Callback<RegisterResponse>): void;
         registerResourceOutputs(req: OutputsRequest, cb: Callback<unknown>): void;
     };
+    // URNs as the engine makes them (pulumi/pulumi pkg/resource/deploy/deployment.go generateURN): the
+    // parent's whole qualified type, except the root stack's. The SDK's mock monitor keeps only the parent's
+    // last type and keeps the stack's, so its URNs of nested or top-level resources are not the real ones.
+    monitor.newUrn = (parent, type, name) => engineUrn(parent, type, name, options.project, options.stack);
     const originalRegister = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
         const parent = req.getParent() || null;
@@ -190,6 +211,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
                 deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
                 custom: req.getCustom(),
                 inputs,
+                aliases: req.getAliasesList().map(aliasSpec),
                 // Secret inputs stay secret in the state, as the engine keeps them.
                 state: req.getCustom() ? { ...state, ...inputs } : {},
                 outputs: {},
@@ -290,6 +312,41 @@ interface RegisterRequest {
     getProvider(): string;
     getAdditionalsecretoutputsList(): string[];
     getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+    getAliasesList(): AliasMessage[];
+}
+interface AliasMessage {
+    getUrn(): string;
+    getSpec():
+        | {
+              getName(): string;
+              getType(): string;
+              getStack(): string;
+              getProject(): string;
+              getParenturn(): string;
+              getNoparent(): boolean;
+          }
+        | undefined;
+}
+
+/** The URN the engine gives a registration (deployment.go generateURN, resource/urn/urn.go New). */
+export function engineUrn(parent: string, type: string, name: string, project: string, stack: string): string {
+    const parentType = parent ? parent.split("::")[2] : "";
+    const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+function aliasSpec(alias: AliasMessage): AliasSpec {
+    const spec = alias.getSpec();
+    if (!spec) return { urn: alias.getUrn() };
+    const parts: Record<string, string | boolean> = {
+        name: spec.getName(),
+        type: spec.getType(),
+        project: spec.getProject(),
+        stack: spec.getStack(),
+        parentUrn: spec.getParenturn(),
+        noParent: spec.getNoparent(),
+    };
+    return Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== "" && v !== false)) as AliasSpec;
 }
 interface RegisterResponse {
     getUrn(): string;

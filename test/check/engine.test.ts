@@ -41,11 +41,11 @@ describe("engine refusals (check/engine.ts)", function () {
         const refusals = engineRefusals(await runFixture("duplicate-urn.ts"));
         assert.deepStrictEqual(kinds(refusals), ["duplicate-urn"]);
         assert.deepStrictEqual(refusals[0].urns, [
-            "urn:pulumi:dev::test::pulumi:pulumi:Stack$test:index:Thing::same-name",
+            "urn:pulumi:dev::test::test:index:Thing::same-name",
         ]);
         assert.match(
             refusals[0].message,
-            /Duplicate resource URN 'urn:pulumi:dev::test::pulumi:pulumi:Stack\$test:index:Thing::same-name'/,
+            /Duplicate resource URN 'urn:pulumi:dev::test::test:index:Thing::same-name'/,
         );
     });
 
@@ -80,8 +80,8 @@ describe("engine refusals (check/engine.ts)", function () {
         const refusals = engineRefusals(await runFixture("same-kubernetes-object.ts"));
         assert.deepStrictEqual(kinds(refusals), ["same-kubernetes-object"]);
         assert.deepStrictEqual(refusals[0].urns, [
-            "urn:pulumi:dev::test::pulumi:pulumi:Stack$kubernetes:core/v1:ConfigMap::first",
-            "urn:pulumi:dev::test::pulumi:pulumi:Stack$kubernetes:core/v1:ConfigMap::second",
+            "urn:pulumi:dev::test::kubernetes:core/v1:ConfigMap::first",
+            "urn:pulumi:dev::test::kubernetes:core/v1:ConfigMap::second",
         ]);
         assert.match(refusals[0].message, /same Kubernetes object ConfigMap default\/settings/);
         assert.strictEqual(refusals[0].configKey, undefined);
@@ -94,7 +94,7 @@ describe("engine refusals (check/engine.ts)", function () {
         const refusals = engineRefusals(await runFixture("unknown-type.ts"));
         assert.deepStrictEqual(kinds(refusals), ["unknown-type"]);
         assert.deepStrictEqual(refusals[0].urns, [
-            "urn:pulumi:dev::test::pulumi:pulumi:Stack$aws:s3/bucketV9:BucketV9::typo",
+            "urn:pulumi:dev::test::aws:s3/bucketV9:BucketV9::typo",
         ]);
         assert.ok(isKnownType("aws:s3/bucket:Bucket"));
         assert.ok(isKnownType("kubernetes:networking.k8s.io/v1:NetworkPolicy"));
