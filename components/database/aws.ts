@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import type * as ec2 from "@pulumi/aws/ec2";
+import type * as kms from "@pulumi/aws/kms";
 import * as rds from "@pulumi/aws/rds";
 import * as random from "@pulumi/random";
 import { Provider } from "@pulumi/aws/provider";
@@ -9,7 +11,7 @@ import { customerManagedKey, dataStoreSecurityGroup, logsKey } from "../shared/a
 import { Environment, awsPlacement, statefulOptions } from "../shared/context";
 import { fitName } from "../shared/names";
 import { securityOptOuts } from "../shared/security";
-import { DatabaseArgs, DatabaseOutputs, databaseSettings, postgresConnectionString } from ".";
+import { AwsDatabaseOptions, DatabaseArgs, DatabaseOutputs, databaseSettings, postgresConnectionString } from ".";
 
 const PORT = 5432;
 
@@ -38,38 +40,65 @@ function databaseInsights(enabled: boolean, environment: Environment, keyArn: pu
  */
 export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulumi.Resource): DatabaseOutputs {
     const { region } = awsPlacement(args.context);
-    const aws = args.aws ?? {};
-    const {
-        size,
-        storageGiB,
-        maxStorageGiB,
-        engineVersion,
-        databaseName,
-        username,
-        highAvailability,
-        backupRetentionDays,
-        deletionProtection,
-        logRetentionDays,
-    } = databaseSettings(args);
-    const storageEncrypted = aws.storageEncrypted ?? true;
-    const forceSsl = aws.forceSsl ?? true;
-    const performanceInsights = aws.performanceInsights ?? true;
-    // Config rejects an explicit crossRegionBackup without encryption; by default it follows both.
-    const crossRegionBackup = (aws.crossRegionBackup ?? highAvailability) && storageEncrypted;
+    const settings = databaseSettings(args);
+    const aws = awsOptions(args.aws ?? {}, settings.highAvailability);
     const opts = { parent };
     const stateful = { parent, ...statefulOptions(args.context) };
 
     const key = customerManagedKey(name, `Encrypts the ${name} PostgreSQL storage and Performance Insights`, stateful);
-
     const subnetGroup = new rds.SubnetGroup(
         `${name}-subnets`,
         { subnetIds: args.network.dataSubnetIds, description: `Data subnets of ${name}` },
         opts,
     );
-
     const securityGroup = dataStoreSecurityGroup(name, args.network, PORT, "PostgreSQL", opts);
+    const parameterGroup = tlsParameterGroup(name, settings.engineVersion, aws.forceSsl, opts);
+    const password = masterPassword(name, opts);
+    // RDS identifiers have at most 63 characters: the component name is kept while it fits.
+    const identifier = fitName(name, 63);
+    const logGroups = instanceLogGroups(
+        name,
+        identifier,
+        { region, retentionInDays: settings.logRetentionDays },
+        stateful,
+    );
+    const instance = postgresInstance(
+        name,
+        { identifier, settings, aws, key, subnetGroup, securityGroup, parameterGroup, password, logGroups },
+        args,
+        stateful,
+    );
+    if (aws.crossRegionBackup) {
+        replicateBackups(name, instance, aws.backupRegion ?? awsBackupRegionPairs[region], settings, args, stateful);
+    }
+    return databaseOutputs(instance, password, region, settings, args);
+}
 
-    const parameterGroup = new rds.ParameterGroup(
+type Settings = ReturnType<typeof databaseSettings>;
+type AwsSettings = ReturnType<typeof awsOptions>;
+
+/** The AWS override bag with its secure defaults applied. */
+function awsOptions(aws: AwsDatabaseOptions, highAvailability: boolean) {
+    const storageEncrypted = aws.storageEncrypted ?? true;
+    return {
+        instanceClass: aws.instanceClass,
+        backupRegion: aws.backupRegion,
+        storageEncrypted,
+        forceSsl: aws.forceSsl ?? true,
+        performanceInsights: aws.performanceInsights ?? true,
+        // Config rejects an explicit crossRegionBackup without encryption; by default it follows both.
+        crossRegionBackup: (aws.crossRegionBackup ?? highAvailability) && storageEncrypted,
+    };
+}
+
+/** The parameter group that forces TLS 1.2+ and logs connections and slow statements. */
+function tlsParameterGroup(
+    name: string,
+    engineVersion: string,
+    forceSsl: boolean,
+    opts: pulumi.CustomResourceOptions,
+): rds.ParameterGroup {
+    return new rds.ParameterGroup(
         `${name}-params`,
         {
             family: `postgres${engineVersion}`,
@@ -84,51 +113,79 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
         },
         opts,
     );
+}
 
-    const password = new random.RandomPassword(
+/** The master password, generated from the characters RDS accepts. */
+function masterPassword(name: string, opts: pulumi.CustomResourceOptions): random.RandomPassword {
+    return new random.RandomPassword(
         `${name}-password`,
         // RDS forbids "/", "@", '"' and spaces in master passwords.
         { length: 32, special: true, overrideSpecial: "!#$%^&*()-_=+[]{}<>:?" },
         opts,
     );
+}
 
-    // The instance exports its logs to this group; created first so it has a retention and is owned here.
-    // Fixed physical names (the log group names must be known before the instance exists), so both the
-    // instance and its log groups are deleted before they are replaced. RDS identifiers have at most 63
-    // characters: the component name is kept while it fits.
-    const identifier = fitName(name, 63);
-    const logs = logsKey(
-        name,
-        { region: awsPlacement(args.context).region, logGroupNames: [`/aws/rds/instance/${identifier}/*`] },
-        stateful,
-    );
-    const logGroups = ["postgresql", "upgrade"].map(
+/**
+ * The log groups the instance exports to, with their key: created first so they have a retention and are
+ * owned here. Fixed physical names (the log group names must be known before the instance exists), so both
+ * the instance and its log groups are deleted before they are replaced.
+ */
+function instanceLogGroups(
+    name: string,
+    identifier: string,
+    logs: { region: string; retentionInDays: number },
+    stateful: pulumi.CustomResourceOptions,
+): cloudwatch.LogGroup[] {
+    const key = logsKey(name, { region: logs.region, logGroupNames: [`/aws/rds/instance/${identifier}/*`] }, stateful);
+    return ["postgresql", "upgrade"].map(
         (log) =>
             new cloudwatch.LogGroup(
                 `${name}-${log === "postgresql" ? "logs" : `${log}-logs`}`,
                 {
                     name: `/aws/rds/instance/${identifier}/${log}`,
-                    retentionInDays: logRetentionDays,
-                    kmsKeyId: logs.arn,
+                    retentionInDays: logs.retentionInDays,
+                    kmsKeyId: key.arn,
                 },
-                { ...opts, deleteBeforeReplace: true },
+                { parent: stateful.parent, deleteBeforeReplace: true },
             ),
     );
+}
 
-    const instance = new rds.Instance(
+/** What the instance is built from: its identifier, settings and the resources made for it. */
+interface InstanceParts {
+    readonly identifier: string;
+    readonly settings: Settings;
+    readonly aws: AwsSettings;
+    readonly key: kms.Key;
+    readonly subnetGroup: rds.SubnetGroup;
+    readonly securityGroup: ec2.SecurityGroup;
+    readonly parameterGroup: rds.ParameterGroup;
+    readonly password: random.RandomPassword;
+    readonly logGroups: cloudwatch.LogGroup[];
+}
+
+/** The private, TLS-only, encrypted PostgreSQL instance with its backups, insights and log exports. */
+function postgresInstance(
+    name: string,
+    { identifier, settings, aws, key, subnetGroup, securityGroup, parameterGroup, password, logGroups }: InstanceParts,
+    args: DatabaseArgs,
+    stateful: pulumi.CustomResourceOptions,
+): rds.Instance {
+    const { deletionProtection, engineVersion, storageGiB, maxStorageGiB } = settings;
+    return new rds.Instance(
         `${name}-instance`,
         {
             identifier,
             engine: "postgres",
             engineVersion,
-            instanceClass: aws.instanceClass ?? catalog.database[size].aws,
+            instanceClass: aws.instanceClass ?? catalog.database[settings.size].aws,
             allocatedStorage: storageGiB,
             maxAllocatedStorage: maxStorageGiB,
             storageType: "gp3",
-            storageEncrypted,
-            kmsKeyId: storageEncrypted ? key.arn : undefined,
-            dbName: databaseName,
-            username,
+            storageEncrypted: aws.storageEncrypted,
+            kmsKeyId: aws.storageEncrypted ? key.arn : undefined,
+            dbName: settings.databaseName,
+            username: settings.username,
             password: pulumi.secret(password.result),
             port: PORT,
             dbSubnetGroupName: subnetGroup.name,
@@ -137,8 +194,8 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
             parameterGroupName: parameterGroup.name,
             caCertIdentifier: "rds-ca-rsa2048-g1",
             iamDatabaseAuthenticationEnabled: true,
-            multiAz: highAvailability,
-            backupRetentionPeriod: backupRetentionDays,
+            multiAz: settings.highAvailability,
+            backupRetentionPeriod: settings.backupRetentionDays,
             backupWindow: "02:00-03:00",
             maintenanceWindow: "sun:03:30-sun:04:30",
             copyTagsToSnapshot: true,
@@ -146,37 +203,49 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
             deletionProtection,
             skipFinalSnapshot: !deletionProtection,
             finalSnapshotIdentifier: deletionProtection ? `${identifier}-final` : undefined,
-            ...databaseInsights(performanceInsights, args.context.environment, key.arn),
+            ...databaseInsights(aws.performanceInsights, args.context.environment, key.arn),
             enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
             autoMinorVersionUpgrade: true,
             applyImmediately: false,
         },
         { ...stateful, dependsOn: logGroups, deleteBeforeReplace: true },
     );
+}
 
-    if (crossRegionBackup) {
-        // Backups replicated to a second region, encrypted there with a key of that region.
-        const backupRegion = aws.backupRegion ?? awsBackupRegionPairs[region];
-        const backupProvider = new Provider(
-            `${name}-backup-region`,
-            { region: backupRegion, defaultTags: { tags: args.context.tags } },
-            opts,
-        );
-        const backupKey = customerManagedKey(
-            `${name}-backup`,
-            `Encrypts ${name}'s replicated backups in ${backupRegion}`,
-            {
-                ...stateful,
-                provider: backupProvider,
-            },
-        );
-        new rds.InstanceAutomatedBackupsReplication(
-            `${name}-backup-replication`,
-            { sourceDbInstanceArn: instance.arn, kmsKeyId: backupKey.arn, retentionPeriod: backupRetentionDays },
-            { ...stateful, provider: backupProvider },
-        );
-    }
+/** Automated backups replicated to a second region, encrypted there with a key of that region. */
+function replicateBackups(
+    name: string,
+    instance: rds.Instance,
+    backupRegion: string,
+    settings: Settings,
+    args: DatabaseArgs,
+    stateful: pulumi.CustomResourceOptions,
+): void {
+    const backupProvider = new Provider(
+        `${name}-backup-region`,
+        { region: backupRegion, defaultTags: { tags: args.context.tags } },
+        { parent: stateful.parent },
+    );
+    const backupKey = customerManagedKey(`${name}-backup`, `Encrypts ${name}'s replicated backups in ${backupRegion}`, {
+        ...stateful,
+        provider: backupProvider,
+    });
+    new rds.InstanceAutomatedBackupsReplication(
+        `${name}-backup-replication`,
+        { sourceDbInstanceArn: instance.arn, kmsKeyId: backupKey.arn, retentionPeriod: settings.backupRetentionDays },
+        { ...stateful, provider: backupProvider },
+    );
+}
 
+/** The neutral outputs: connection details (password and connection string secret) and what policy checks. */
+function databaseOutputs(
+    instance: rds.Instance,
+    password: random.RandomPassword,
+    region: string,
+    settings: Settings,
+    args: DatabaseArgs,
+): DatabaseOutputs {
+    const { databaseName, username, engineVersion, backupRetentionDays, highAvailability } = settings;
     const outputs = {
         host: instance.address,
         port: pulumi.output(PORT),
@@ -194,7 +263,7 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
         backupRetentionDays: pulumi.output(backupRetentionDays),
         highAvailability: pulumi.output(highAvailability),
         securityOptOuts: pulumi.output(
-            securityOptOuts("aws", aws, ["storageEncrypted", "forceSsl", "crossRegionBackup"]),
+            securityOptOuts("aws", args.aws ?? {}, ["storageEncrypted", "forceSsl", "crossRegionBackup"]),
         ),
     };
 }

@@ -28,25 +28,37 @@ const TLS_CA_BUNDLE_URL = "https://cacerts.digicert.com/DigiCertGlobalRootG2.crt
  */
 export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pulumi.Resource): DatabaseOutputs {
     const { context } = args;
-    const { resourceGroupName, location, tenantId } = azurePlacement(context);
     const azure = args.azure ?? {};
-    const {
-        size,
-        storageGiB,
-        engineVersion,
-        databaseName,
-        username,
-        highAvailability,
-        backupRetentionDays,
-        deletionProtection,
-    } = databaseSettings(args);
-    const requireSecureTransport = azure.requireSecureTransport ?? true;
-    const geoRedundantBackup = azure.geoRedundantBackup ?? highAvailability;
-    const skuName = azure.skuName ?? catalog.database[size].azure;
-    const opts = { parent };
+    const settings = databaseSettings(args);
+    const geoRedundantBackup = azure.geoRedundantBackup ?? settings.highAvailability;
     const stateful = { parent, ...statefulOptions(context) };
 
-    const password = new random.RandomPassword(
+    const password = administratorPassword(name, { parent });
+    const encryption = serverEncryption(name, context, geoRedundantBackup, stateful);
+    const server = flexibleServer(name, { settings, geoRedundantBackup, password, encryption }, args, stateful);
+    const lastParameter = serverParameters(name, server, azure.requireSecureTransport ?? true, context, parent);
+    const database = new dbforpostgresql.Database(
+        `${name}-database`,
+        {
+            resourceGroupName: azurePlacement(context).resourceGroupName,
+            serverName: server.name,
+            databaseName: settings.databaseName,
+            charset: "UTF8",
+            collation: "en_US.utf8",
+        },
+        { parent, dependsOn: [lastParameter] },
+    );
+    if (settings.deletionProtection) {
+        deletionLock(name, server, database, parent);
+    }
+    return databaseOutputs(server, database, password, settings, args);
+}
+
+type Settings = ReturnType<typeof databaseSettings>;
+
+/** The administrator password, meeting Azure's complexity rule. */
+function administratorPassword(name: string, opts: pulumi.CustomResourceOptions): random.RandomPassword {
+    return new random.RandomPassword(
         `${name}-password`,
         {
             length: 32,
@@ -60,22 +72,41 @@ export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pu
         },
         opts,
     );
+}
 
-    const encryption = serverEncryption(name, context, geoRedundantBackup, stateful);
-    const server = new dbforpostgresql.Server(
+/** What the server is built from besides the component's arguments. */
+interface ServerParts {
+    readonly settings: Settings;
+    readonly geoRedundantBackup: boolean;
+    readonly password: random.RandomPassword;
+    readonly encryption: ReturnType<typeof serverEncryption>;
+}
+
+/** The VNet-integrated, customer-key-encrypted flexible server with its backups and high availability. */
+function flexibleServer(
+    name: string,
+    { settings, geoRedundantBackup, password, encryption }: ServerParts,
+    args: DatabaseArgs,
+    stateful: pulumi.CustomResourceOptions,
+): dbforpostgresql.Server {
+    const { context } = args;
+    const { resourceGroupName, location, tenantId } = azurePlacement(context);
+    const { backupRetentionDays, highAvailability } = settings;
+    const skuName = args.azure?.skuName ?? catalog.database[settings.size].azure;
+    return new dbforpostgresql.Server(
         `${name}-server`,
         {
             resourceGroupName,
             location,
-            version: engineVersion,
+            version: settings.engineVersion,
             sku: { name: skuName, tier: azureDatabaseTier(skuName) },
-            administratorLogin: username,
+            administratorLogin: settings.username,
             administratorLoginPassword: pulumi.secret(password.result),
             authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Enabled", tenantId },
             identity: encryption.identity,
             dataEncryption: encryption.dataEncryption,
             // Auto-grow needs Premium SSD.
-            storage: { storageSizeGB: storageGiB, autoGrow: "Enabled", type: "Premium_LRS" },
+            storage: { storageSizeGB: settings.storageGiB, autoGrow: "Enabled", type: "Premium_LRS" },
             backup: { backupRetentionDays, geoRedundantBackup: geoRedundantBackup ? "Enabled" : "Disabled" },
             highAvailability: { mode: highAvailability ? "ZoneRedundant" : "Disabled" },
             network: {
@@ -90,8 +121,20 @@ export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pu
         // existing server keeps running until it is restored into a new one (see serverEncryption).
         { ...stateful, dependsOn: encryption.ready },
     );
+}
 
-    // Server parameters; Azure applies one change at a time per server, so they are chained.
+/**
+ * The server parameters that require TLS 1.2+ and log connections and slow statements, chained because
+ * Azure applies one change at a time per server; returns the last, which later children wait for.
+ */
+function serverParameters(
+    name: string,
+    server: dbforpostgresql.Server,
+    requireSecureTransport: boolean,
+    context: PlatformContext,
+    parent: pulumi.Resource,
+): pulumi.Resource {
+    const { resourceGroupName } = azurePlacement(context);
     const parameters: [string, string][] = [
         ["require_secure_transport", requireSecureTransport ? "on" : "off"],
         ["ssl_min_protocol_version", "TLSv1.2"],
@@ -113,25 +156,35 @@ export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pu
             { parent, dependsOn: [previous] },
         );
     }
+    return previous;
+}
 
-    const database = new dbforpostgresql.Database(
-        `${name}-database`,
-        { resourceGroupName, serverName: server.name, databaseName, charset: "UTF8", collation: "en_US.utf8" },
-        { parent, dependsOn: [previous] },
+/** A CanNotDelete lock on the server: Azure's equivalent of RDS deletion protection. */
+function deletionLock(
+    name: string,
+    server: dbforpostgresql.Server,
+    database: dbforpostgresql.Database,
+    parent: pulumi.Resource,
+): void {
+    new authorization.ManagementLockByScope(
+        `${name}-lock`,
+        {
+            scope: server.id,
+            level: "CanNotDelete",
+            notes: `Deletion protection for ${name}: remove this lock (platform:deletionProtection=false) first.`,
+        },
+        { parent, dependsOn: [database] },
     );
+}
 
-    if (deletionProtection) {
-        new authorization.ManagementLockByScope(
-            `${name}-lock`,
-            {
-                scope: server.id,
-                level: "CanNotDelete",
-                notes: `Deletion protection for ${name}: remove this lock (platform:deletionProtection=false) first.`,
-            },
-            { parent, dependsOn: [database] },
-        );
-    }
-
+/** The neutral outputs: connection details (password and connection string secret) and what policy checks. */
+function databaseOutputs(
+    server: dbforpostgresql.Server,
+    database: dbforpostgresql.Database,
+    password: random.RandomPassword,
+    { username, engineVersion, backupRetentionDays, highAvailability }: Settings,
+    args: DatabaseArgs,
+): DatabaseOutputs {
     const outputs = {
         host: server.fullyQualifiedDomainName,
         port: pulumi.output(PORT),
@@ -148,7 +201,7 @@ export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pu
         resourceName: server.name,
         backupRetentionDays: pulumi.output(backupRetentionDays),
         highAvailability: pulumi.output(highAvailability),
-        securityOptOuts: pulumi.output(securityOptOuts("azure", azure, ["requireSecureTransport"])),
+        securityOptOuts: pulumi.output(securityOptOuts("azure", args.azure ?? {}, ["requireSecureTransport"])),
     };
 }
 

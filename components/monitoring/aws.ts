@@ -6,6 +6,7 @@ import * as sns from "@pulumi/aws/sns";
 import { awsPlacement } from "../shared/context";
 import { MonitoringArgs, MonitoringOutputs, alarmThresholds } from ".";
 
+/** A CloudWatch metric alarm, also drawn on the dashboard. */
 interface AlarmSpec {
     readonly id: string;
     readonly description: string;
@@ -25,9 +26,36 @@ interface AlarmSpec {
 export function createAwsMonitoring(name: string, args: MonitoringArgs, parent: pulumi.Resource): MonitoringOutputs {
     const { region } = awsPlacement(args.context);
     const opts = { parent };
-    const accountId = getCallerIdentityOutput({}, opts).accountId;
 
-    const key = new kms.Key(
+    const topic = alertTopic(name, args.alertEmail, opts);
+    const alarms = [...databaseAlarms(args), ...cacheAlarms(args), ...clusterAlarms(args)];
+    metricAlarms(name, alarms, topic, opts);
+    const dashboardName = metricsDashboard(name, alarms, region, opts);
+
+    return {
+        alertDestinationId: topic.arn,
+        dashboardUrl: pulumi.output(
+            `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${dashboardName}`,
+        ),
+    };
+}
+
+/** The alert topic, encrypted with a key CloudWatch may use to publish, with the alert e-mail subscribed. */
+function alertTopic(name: string, alertEmail: string, opts: pulumi.CustomResourceOptions): sns.Topic {
+    const key = alertTopicKey(name, opts);
+    const topic = new sns.Topic(`${name}-alerts`, { kmsMasterKeyId: key.id }, opts);
+    new sns.TopicSubscription(
+        `${name}-alerts-email`,
+        { topic: topic.arn, protocol: "email", endpoint: alertEmail },
+        opts,
+    );
+    return topic;
+}
+
+/** The topic's customer-managed key: administered by the account, usable by CloudWatch to publish alarms. */
+function alertTopicKey(name: string, opts: pulumi.CustomResourceOptions): kms.Key {
+    const accountId = getCallerIdentityOutput({}, opts).accountId;
+    return new kms.Key(
         `${name}-alerts-kms`,
         {
             description: `Encrypts the ${name} alert topic`,
@@ -57,17 +85,12 @@ export function createAwsMonitoring(name: string, args: MonitoringArgs, parent: 
         },
         opts,
     );
-    const topic = new sns.Topic(`${name}-alerts`, { kmsMasterKeyId: key.id }, opts);
-    new sns.TopicSubscription(
-        `${name}-alerts-email`,
-        { topic: topic.arn, protocol: "email", endpoint: args.alertEmail },
-        opts,
-    );
+}
 
+/** Alarms on the database's CPU, free storage and connections. */
+function databaseAlarms(args: MonitoringArgs): AlarmSpec[] {
     const db = { DBInstanceIdentifier: args.database.resourceName };
-    // Node-level ElastiCache metrics are published per member cluster; -001 is the primary at creation.
-    const cacheNode = { CacheClusterId: pulumi.interpolate`${args.cache.resourceName}-001` };
-    const alarms: AlarmSpec[] = [
+    return [
         {
             id: "db-cpu",
             description: `Database CPU above ${alarmThresholds.databaseCpuPercent}%`,
@@ -98,6 +121,14 @@ export function createAwsMonitoring(name: string, args: MonitoringArgs, parent: 
             comparison: "GreaterThanThreshold",
             threshold: alarmThresholds.databaseConnections,
         },
+    ];
+}
+
+/** Alarms on the cache's engine CPU, memory and evictions. */
+function cacheAlarms(args: MonitoringArgs): AlarmSpec[] {
+    // Node-level ElastiCache metrics are published per member cluster; -001 is the primary at creation.
+    const cacheNode = { CacheClusterId: pulumi.interpolate`${args.cache.resourceName}-001` };
+    return [
         {
             id: "cache-cpu",
             description: `Cache engine CPU above ${alarmThresholds.cacheCpuPercent}%`,
@@ -128,6 +159,12 @@ export function createAwsMonitoring(name: string, args: MonitoringArgs, parent: 
             comparison: "GreaterThanThreshold",
             threshold: alarmThresholds.cacheEvictions,
         },
+    ];
+}
+
+/** The alarm on Kubernetes nodes that are not ready (Container Insights). */
+function clusterAlarms(args: MonitoringArgs): AlarmSpec[] {
+    return [
         {
             id: "cluster-failed-nodes",
             description: "Kubernetes nodes not ready",
@@ -139,6 +176,10 @@ export function createAwsMonitoring(name: string, args: MonitoringArgs, parent: 
             threshold: 0,
         },
     ];
+}
+
+/** One CloudWatch alarm per spec, notifying the topic on alarm and on recovery. */
+function metricAlarms(name: string, alarms: AlarmSpec[], topic: sns.Topic, opts: pulumi.CustomResourceOptions): void {
     for (const alarm of alarms) {
         new cloudwatch.MetricAlarm(
             `${name}-${alarm.id}`,
@@ -160,7 +201,15 @@ export function createAwsMonitoring(name: string, args: MonitoringArgs, parent: 
             opts,
         );
     }
+}
 
+/** A CloudWatch dashboard with one graph per alarmed metric, three to a row; returns its name. */
+function metricsDashboard(
+    name: string,
+    alarms: AlarmSpec[],
+    region: string,
+    opts: pulumi.CustomResourceOptions,
+): string {
     const dashboardName = name;
     new cloudwatch.Dashboard(
         `${name}-dashboard`,
@@ -187,11 +236,5 @@ export function createAwsMonitoring(name: string, args: MonitoringArgs, parent: 
         },
         opts,
     );
-
-    return {
-        alertDestinationId: topic.arn,
-        dashboardUrl: pulumi.output(
-            `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${dashboardName}`,
-        ),
-    };
+    return dashboardName;
 }

@@ -3,19 +3,8 @@ import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { stableGuid } from "../shared/azure";
 import { azurePlacement } from "../shared/context";
-import { MonitoringArgs, MonitoringOutputs, alarmThresholds } from ".";
-
-interface AlertSpec {
-    readonly id: string;
-    readonly description: string;
-    readonly scope: pulumi.Input<string>;
-    readonly namespace: string;
-    readonly metricName: string;
-    readonly aggregation: "Average" | "Maximum" | "Total";
-    readonly threshold: number;
-    readonly severity: number;
-    readonly dimensions?: { name: string; operator: "Include"; values: string[] }[];
-}
+import { MonitoringArgs, MonitoringOutputs } from ".";
+import { AlertSpec, alertActionGroup, alertSpecs, metricAlerts } from "./azure-alerts";
 
 /** Workbook metric aggregation codes. */
 const WORKBOOK_AGGREGATION = { Total: 1, Maximum: 3, Average: 4 } as const;
@@ -28,11 +17,25 @@ const WORKBOOK_AGGREGATION = { Total: 1, Maximum: 3, Average: 4 } as const;
  * Azure Monitor workbook charting the same metrics.
  */
 export function createAzureMonitoring(name: string, args: MonitoringArgs, parent: pulumi.Resource): MonitoringOutputs {
-    const { context } = args;
-    const { resourceGroupName, location, tenantId, logAnalyticsWorkspaceId } = azurePlacement(context);
+    const { tenantId } = azurePlacement(args.context);
     const opts = { parent };
-    const tags = context.tags;
 
+    diagnosticSettings(name, args, opts);
+    const actionGroup = alertActionGroup(name, args, opts);
+    const alerts = alertSpecs(args);
+    metricAlerts(name, alerts, actionGroup, args, opts);
+    const workbook = metricsWorkbook(name, alerts, args, opts);
+
+    return {
+        alertDestinationId: actionGroup.id,
+        dashboardUrl: pulumi.interpolate`https://portal.azure.com/#@${tenantId}/resource${workbook.id}/workbook`,
+    };
+}
+
+/** Diagnostic settings sending the data stores', the control plane's and blob's logs and metrics to Log Analytics. */
+function diagnosticSettings(name: string, args: MonitoringArgs, opts: pulumi.CustomResourceOptions): void {
+    const { context } = args;
+    const { logAnalyticsWorkspaceId } = azurePlacement(context);
     const allLogs = [{ categoryGroup: "allLogs", enabled: true }];
     const allMetrics = [{ category: "AllMetrics", enabled: true }];
     const diagnostics: [string, pulumi.Input<string>, Omit<monitor.DiagnosticSettingArgs, "resourceUri">][] = [
@@ -76,138 +79,18 @@ export function createAzureMonitoring(name: string, args: MonitoringArgs, parent
             opts,
         );
     }
+}
 
-    const actionGroup = new monitor.ActionGroup(
-        `${name}-alerts`,
-        {
-            resourceGroupName,
-            location: "Global",
-            groupShortName: "platform",
-            enabled: true,
-            emailReceivers: [{ name: "alert-email", emailAddress: args.alertEmail, useCommonAlertSchema: true }],
-            tags,
-        },
-        opts,
-    );
-
-    const postgres = "Microsoft.DBforPostgreSQL/flexibleServers";
-    const redis = "Microsoft.Cache/redisEnterprise";
-    const aks = "Microsoft.ContainerService/managedClusters";
-    const alerts: AlertSpec[] = [
-        {
-            id: "db-cpu",
-            description: `Database CPU above ${alarmThresholds.databaseCpuPercent}%`,
-            scope: args.database.resourceId,
-            namespace: postgres,
-            metricName: "cpu_percent",
-            aggregation: "Average",
-            threshold: alarmThresholds.databaseCpuPercent,
-            severity: 2,
-        },
-        {
-            // Flexible server reports storage as a percentage; auto-grow acts before it is full.
-            id: "db-storage",
-            description: `Database storage above ${alarmThresholds.databaseStorageUsedPercent}% used`,
-            scope: args.database.resourceId,
-            namespace: postgres,
-            metricName: "storage_percent",
-            aggregation: "Maximum",
-            threshold: alarmThresholds.databaseStorageUsedPercent,
-            severity: 2,
-        },
-        {
-            id: "db-connections",
-            description: `Database connections above ${alarmThresholds.databaseConnections}`,
-            scope: args.database.resourceId,
-            namespace: postgres,
-            metricName: "active_connections",
-            aggregation: "Maximum",
-            threshold: alarmThresholds.databaseConnections,
-            severity: 2,
-        },
-        {
-            id: "cache-cpu",
-            description: `Cache CPU above ${alarmThresholds.cacheCpuPercent}%`,
-            scope: args.cache.resourceId,
-            namespace: redis,
-            metricName: "percentProcessorTime",
-            aggregation: "Average",
-            threshold: alarmThresholds.cacheCpuPercent,
-            severity: 2,
-        },
-        {
-            id: "cache-memory",
-            description: `Cache memory above ${alarmThresholds.cacheMemoryPercent}%`,
-            scope: args.cache.resourceId,
-            namespace: redis,
-            metricName: "usedmemorypercentage",
-            aggregation: "Average",
-            threshold: alarmThresholds.cacheMemoryPercent,
-            severity: 2,
-        },
-        {
-            id: "cache-evictions",
-            description: `Cache evictions above ${alarmThresholds.cacheEvictions} per 5 minutes`,
-            scope: args.cache.resourceId,
-            namespace: redis,
-            metricName: "evictedkeys",
-            aggregation: "Total",
-            threshold: alarmThresholds.cacheEvictions,
-            severity: 3,
-        },
-        {
-            id: "cluster-nodes-not-ready",
-            description: "Kubernetes nodes not ready",
-            scope: args.cluster.resourceId,
-            namespace: aks,
-            metricName: "kube_node_status_condition",
-            aggregation: "Average",
-            threshold: 0,
-            severity: 1,
-            dimensions: [
-                { name: "condition", operator: "Include", values: ["Ready"] },
-                { name: "status2", operator: "Include", values: ["NotReady"] },
-            ],
-        },
-    ];
-    for (const alert of alerts) {
-        new monitor.MetricAlert(
-            `${name}-${alert.id}`,
-            {
-                resourceGroupName,
-                location: "global",
-                description: alert.description,
-                severity: alert.severity,
-                enabled: true,
-                scopes: [alert.scope],
-                // Five-minute windows evaluated every five minutes, like the CloudWatch alarms' periods.
-                evaluationFrequency: "PT5M",
-                windowSize: "PT5M",
-                // Notifies again when the condition clears, like the alarms' OK actions.
-                autoMitigate: true,
-                criteria: {
-                    odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-                    allOf: [
-                        {
-                            criterionType: "StaticThresholdCriterion",
-                            name: alert.id,
-                            metricNamespace: alert.namespace,
-                            metricName: alert.metricName,
-                            operator: "GreaterThan",
-                            threshold: alert.threshold,
-                            timeAggregation: alert.aggregation,
-                            dimensions: alert.dimensions,
-                        },
-                    ],
-                },
-                actions: [{ actionGroupId: actionGroup.id }],
-                tags,
-            },
-            opts,
-        );
-    }
-
-    const workbook = new applicationinsights.Workbook(
+/** An Azure Monitor workbook charting every alerted metric over the last day. */
+function metricsWorkbook(
+    name: string,
+    alerts: AlertSpec[],
+    args: MonitoringArgs,
+    opts: pulumi.CustomResourceOptions,
+): applicationinsights.Workbook {
+    const { context } = args;
+    const { resourceGroupName, location } = azurePlacement(context);
+    return new applicationinsights.Workbook(
         `${name}-workbook`,
         {
             resourceGroupName,
@@ -218,50 +101,50 @@ export function createAzureMonitoring(name: string, args: MonitoringArgs, parent
             category: "workbook",
             displayName: `${context.namePrefix} platform`,
             sourceId: "azure monitor",
-            serializedData: pulumi.all(alerts.map((a) => pulumi.output(a.scope))).apply((scopes) =>
-                JSON.stringify({
-                    version: "Notebook/1.0",
-                    items: [
-                        {
-                            type: 1,
-                            name: "title",
-                            content: { json: `## ${context.namePrefix}: data stores and cluster` },
-                        },
-                        ...alerts.map((a, i) => ({
-                            type: 10,
-                            name: a.id,
-                            content: {
-                                version: "MetricsItem/2.0",
-                                size: 0,
-                                chartType: 2,
-                                resourceType: a.namespace.toLowerCase(),
-                                metricScope: 0,
-                                resourceIds: [scopes[i]],
-                                timeContext: { durationMs: 86400000 },
-                                metrics: [
-                                    {
-                                        namespace: a.namespace.toLowerCase(),
-                                        metric: `${a.namespace.toLowerCase()}--${a.metricName}`,
-                                        aggregation: WORKBOOK_AGGREGATION[a.aggregation],
-                                    },
-                                ],
-                                title: a.description,
-                                gridSettings: { rowLimit: 10000 },
-                            },
-                            customWidth: "33",
-                        })),
-                    ],
-                    isLocked: false,
-                    fallbackResourceIds: ["azure monitor"],
-                }),
-            ),
-            tags,
+            serializedData: pulumi
+                .all(alerts.map((a) => pulumi.output(a.scope)))
+                .apply((scopes) => JSON.stringify(workbookContent(context.namePrefix, alerts, scopes))),
+            tags: context.tags,
         },
         opts,
     );
+}
 
+/** The workbook's notebook: a title, then one metrics chart per alert, three to a row. */
+function workbookContent(namePrefix: string, alerts: AlertSpec[], scopes: string[]) {
     return {
-        alertDestinationId: actionGroup.id,
-        dashboardUrl: pulumi.interpolate`https://portal.azure.com/#@${tenantId}/resource${workbook.id}/workbook`,
+        version: "Notebook/1.0",
+        items: [
+            {
+                type: 1,
+                name: "title",
+                content: { json: `## ${namePrefix}: data stores and cluster` },
+            },
+            ...alerts.map((a, i) => ({
+                type: 10,
+                name: a.id,
+                content: {
+                    version: "MetricsItem/2.0",
+                    size: 0,
+                    chartType: 2,
+                    resourceType: a.namespace.toLowerCase(),
+                    metricScope: 0,
+                    resourceIds: [scopes[i]],
+                    timeContext: { durationMs: 86400000 },
+                    metrics: [
+                        {
+                            namespace: a.namespace.toLowerCase(),
+                            metric: `${a.namespace.toLowerCase()}--${a.metricName}`,
+                            aggregation: WORKBOOK_AGGREGATION[a.aggregation],
+                        },
+                    ],
+                    title: a.description,
+                    gridSettings: { rowLimit: 10000 },
+                },
+                customWidth: "33",
+            })),
+        ],
+        isLocked: false,
+        fallbackResourceIds: ["azure monitor"],
     };
 }

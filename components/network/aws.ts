@@ -18,23 +18,51 @@ export function createAwsNetwork(name: string, args: NetworkArgs, parent: pulumi
     const settings = networkDefaults(args);
     const opts = { parent };
 
-    const zones = getAvailabilityZonesOutput(
+    const zones = availabilityZones(region, settings.zoneCount, opts);
+    const vpc = lockedDownVpc(name, settings.cidrBlock, opts);
+    const { publicSubnets, nodeSubnets, dataSubnets } = zoneSubnets(name, vpc, zones, settings, opts);
+    const igw = publicRouting(name, vpc, publicSubnets, opts);
+    const nats = natGateways(name, publicSubnets, igw, settings, parent);
+    const privateRoutes = privateRouting(name, vpc, nodeSubnets, dataSubnets, nats, opts);
+    s3GatewayEndpoint(name, vpc, region, privateRoutes, opts);
+    rejectedTrafficFlowLog(name, vpc, { region, retentionInDays: settings.logRetentionDays }, args, parent);
+
+    return {
+        networkId: vpc.id,
+        cidrBlock: vpc.cidrBlock,
+        zones,
+        publicSubnetIds: pulumi.output(publicSubnets.map((s) => s.id)),
+        nodeSubnetIds: pulumi.output(nodeSubnets.map((s) => s.id)),
+        nodeCidrBlocks: pulumi.output(nodeSubnets.map((s) => s.cidrBlock)),
+        dataSubnetIds: pulumi.output(dataSubnets.map((s) => s.id)),
+        endpointSubnetIds: pulumi.output(dataSubnets.map((s) => s.id)),
+    };
+}
+
+type NetworkSettings = ReturnType<typeof networkDefaults>;
+
+/** The first `zoneCount` opt-in-free zones of the region, failing with the fix when the region has fewer. */
+function availabilityZones(region: string, zoneCount: number, opts: pulumi.InvokeOptions): pulumi.Output<string[]> {
+    return getAvailabilityZonesOutput(
         { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
         opts,
     ).names.apply((names) => {
-        if (names.length < settings.zoneCount) {
+        if (names.length < zoneCount) {
             throw new Error(
-                `${region} offers ${names.length} availability zones; the network needs ${settings.zoneCount}. ` +
+                `${region} offers ${names.length} availability zones; the network needs ${zoneCount}. ` +
                     `Set "zoneCount" in platform:network to ${names.length} or choose another platform:awsRegion.`,
             );
         }
-        return names.slice(0, settings.zoneCount);
+        return names.slice(0, zoneCount);
     });
+}
 
+/** The VPC, with its default security group emptied so that membership alone admits no traffic. */
+function lockedDownVpc(name: string, cidrBlock: string, opts: pulumi.CustomResourceOptions): ec2.Vpc {
     const vpc = new ec2.Vpc(
         `${name}-vpc`,
         {
-            cidrBlock: settings.cidrBlock,
+            cidrBlock,
             enableDnsHostnames: true,
             enableDnsSupport: true,
             tags: { Name: `${name}-vpc` },
@@ -44,11 +72,20 @@ export function createAwsNetwork(name: string, args: NetworkArgs, parent: pulumi
 
     // The default security group of a VPC allows all traffic between its members: lock it down.
     new ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, ingress: [], egress: [] }, opts);
+    return vpc;
+}
 
+/** One public, one node and one data subnet per zone, tagged for where load balancers may go. */
+function zoneSubnets(
+    name: string,
+    vpc: ec2.Vpc,
+    zones: pulumi.Output<string[]>,
+    settings: NetworkSettings,
+    opts: pulumi.CustomResourceOptions,
+): { publicSubnets: ec2.Subnet[]; nodeSubnets: ec2.Subnet[]; dataSubnets: ec2.Subnet[] } {
     const cidrs = subnetCidrs(settings.cidrBlock, settings.zoneCount * 3);
-    const zoneIndexes = Array.from({ length: settings.zoneCount }, (_, i) => i);
     const subnet = (role: "public" | "nodes" | "data", offset: number) =>
-        zoneIndexes.map(
+        zoneIndexes(settings.zoneCount).map(
             (i) =>
                 new ec2.Subnet(
                     `${name}-${role}-${i + 1}`,
@@ -67,10 +104,21 @@ export function createAwsNetwork(name: string, args: NetworkArgs, parent: pulumi
                     opts,
                 ),
         );
-    const publicSubnets = subnet("public", 0);
-    const nodeSubnets = subnet("nodes", 1);
-    const dataSubnets = subnet("data", 2);
+    return { publicSubnets: subnet("public", 0), nodeSubnets: subnet("nodes", 1), dataSubnets: subnet("data", 2) };
+}
 
+/** 0 … zoneCount - 1. */
+function zoneIndexes(zoneCount: number): number[] {
+    return Array.from({ length: zoneCount }, (_, i) => i);
+}
+
+/** The internet gateway and the public route table every public subnet uses; returns the gateway. */
+function publicRouting(
+    name: string,
+    vpc: ec2.Vpc,
+    publicSubnets: ec2.Subnet[],
+    opts: pulumi.CustomResourceOptions,
+): ec2.InternetGateway {
     const igw = new ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: `${name}-igw` } }, opts);
     const publicRoutes = new ec2.RouteTable(
         `${name}-public-rt`,
@@ -85,9 +133,20 @@ export function createAwsNetwork(name: string, args: NetworkArgs, parent: pulumi
                 opts,
             ),
     );
+    return igw;
+}
 
+/** NAT gateways with their elastic IPs in the public subnets: one per zone, or one shared without HA. */
+function natGateways(
+    name: string,
+    publicSubnets: ec2.Subnet[],
+    igw: ec2.InternetGateway,
+    settings: NetworkSettings,
+    parent: pulumi.Resource,
+): ec2.NatGateway[] {
     const natCount = settings.natGatewayPerZone ? settings.zoneCount : 1;
-    const nats = Array.from({ length: natCount }, (_, i) => {
+    const opts = { parent };
+    return Array.from({ length: natCount }, (_, i) => {
         const eip = new ec2.Eip(
             `${name}-nat-eip-${i + 1}`,
             { domain: "vpc", tags: { Name: `${name}-nat-${i + 1}` } },
@@ -99,21 +158,32 @@ export function createAwsNetwork(name: string, args: NetworkArgs, parent: pulumi
             { parent, dependsOn: [igw] },
         );
     });
+}
 
+/** One private route table per zone, egressing through the zone's NAT, for that zone's node and data subnets. */
+function privateRouting(
+    name: string,
+    vpc: ec2.Vpc,
+    nodeSubnets: ec2.Subnet[],
+    dataSubnets: ec2.Subnet[],
+    nats: ec2.NatGateway[],
+    opts: pulumi.CustomResourceOptions,
+): ec2.RouteTable[] {
+    const zones = zoneIndexes(nodeSubnets.length);
     // One private route table per zone: nodes and data subnets of a zone egress through that zone's NAT.
-    const privateRoutes = zoneIndexes.map(
+    const privateRoutes = zones.map(
         (i) =>
             new ec2.RouteTable(
                 `${name}-private-rt-${i + 1}`,
                 {
                     vpcId: vpc.id,
-                    routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats[i % natCount].id }],
+                    routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats[i % nats.length].id }],
                     tags: { Name: `${name}-private-rt-${i + 1}` },
                 },
                 opts,
             ),
     );
-    zoneIndexes.forEach((i) => {
+    zones.forEach((i) => {
         new ec2.RouteTableAssociation(
             `${name}-nodes-rta-${i + 1}`,
             { subnetId: nodeSubnets[i].id, routeTableId: privateRoutes[i].id },
@@ -125,7 +195,17 @@ export function createAwsNetwork(name: string, args: NetworkArgs, parent: pulumi
             opts,
         );
     });
+    return privateRoutes;
+}
 
+/** The S3 gateway endpoint on the private route tables, so object storage traffic stays on the AWS network. */
+function s3GatewayEndpoint(
+    name: string,
+    vpc: ec2.Vpc,
+    region: string,
+    privateRoutes: ec2.RouteTable[],
+    opts: pulumi.CustomResourceOptions,
+): void {
     new ec2.VpcEndpoint(
         `${name}-s3-endpoint`,
         {
@@ -137,14 +217,24 @@ export function createAwsNetwork(name: string, args: NetworkArgs, parent: pulumi
         },
         opts,
     );
+}
 
+/** VPC flow logs of rejected traffic into a customer-key-encrypted log group, written through a scoped role. */
+function rejectedTrafficFlowLog(
+    name: string,
+    vpc: ec2.Vpc,
+    logs: { region: string; retentionInDays: number },
+    args: NetworkArgs,
+    parent: pulumi.Resource,
+): void {
+    const opts = { parent };
     const flowLogGroup = new cloudwatch.LogGroup(
         `${name}-flow-logs`,
         {
-            retentionInDays: settings.logRetentionDays,
+            retentionInDays: logs.retentionInDays,
             kmsKeyId: logsKey(
                 name,
-                { region, logGroupNames: [`${name}-flow-logs-*`] },
+                { region: logs.region, logGroupNames: [`${name}-flow-logs-*`] },
                 { parent, ...statefulOptions(args.context) },
             ).arn,
             tags: { Name: `${name}-flow-logs` },
@@ -183,15 +273,4 @@ export function createAwsNetwork(name: string, args: NetworkArgs, parent: pulumi
         { vpcId: vpc.id, trafficType: "REJECT", logDestination: flowLogGroup.arn, iamRoleArn: flowLogRole.arn },
         opts,
     );
-
-    return {
-        networkId: vpc.id,
-        cidrBlock: vpc.cidrBlock,
-        zones,
-        publicSubnetIds: pulumi.output(publicSubnets.map((s) => s.id)),
-        nodeSubnetIds: pulumi.output(nodeSubnets.map((s) => s.id)),
-        nodeCidrBlocks: pulumi.output(nodeSubnets.map((s) => s.cidrBlock)),
-        dataSubnetIds: pulumi.output(dataSubnets.map((s) => s.id)),
-        endpointSubnetIds: pulumi.output(dataSubnets.map((s) => s.id)),
-    };
 }

@@ -25,34 +25,83 @@ export function createAzureNetwork(name: string, args: NetworkArgs, parent: pulu
     const { resourceGroupName, location } = azurePlacement(context);
     const settings = networkDefaults(args);
     const opts = { parent };
-    const tags = context.tags;
+    const at: Placement = { resourceGroupName, location, tags: context.tags };
 
     const vnet = new network.VirtualNetwork(
         `${name}-vnet`,
-        { resourceGroupName, location, addressSpace: { addressPrefixes: [settings.cidrBlock] }, tags },
+        { resourceGroupName, location, addressSpace: { addressPrefixes: [settings.cidrBlock] }, tags: at.tags },
         opts,
     );
-
     const [publicCidr, nodesCidr, dataCidr, endpointsCidr] = subnetCidrs(settings.cidrBlock, 4);
-    const denyRestOfVnet: inputs.network.SecurityRuleArgs = {
-        name: "deny-vnet-inbound",
-        description: "Nothing else in the VNet may connect",
-        priority: 4000,
-        direction: "Inbound",
-        access: "Deny",
-        protocol: "*",
-        sourceAddressPrefix: "VirtualNetwork",
-        sourcePortRange: "*",
-        destinationAddressPrefix: "*",
-        destinationPortRange: "*",
+    const cidrs: SubnetCidrs = { publicCidr, nodesCidr, dataCidr, endpointsCidr };
+    const nsgs = securityGroups(name, cidrs, at, opts);
+    const { publicSubnet, nodeSubnet, dataSubnet, endpointSubnet } = subnets(name, vnet, cidrs, nsgs, at, parent);
+    const links = privateDnsZones(name, context, vnet, at, opts);
+    const vaultEndpoints = keyVaultEndpoints(name, args, endpointSubnet, { parent, dependsOn: [links.vault] });
+
+    return {
+        networkId: vnet.id,
+        cidrBlock: pulumi.output(settings.cidrBlock),
+        zones: pulumi.output(["1", "2", "3"].slice(0, settings.zoneCount)),
+        publicSubnetIds: pulumi.output([publicSubnet.id]),
+        nodeSubnetIds: pulumi.output([nodeSubnet.id]),
+        nodeCidrBlocks: pulumi.output([nodesCidr]),
+        dataSubnetIds: pulumi.output([readyWhen(dataSubnet, links.postgres)]),
+        endpointSubnetIds: pulumi.output([
+            readyWhen(endpointSubnet, links.redis, links.blob, links.vault, ...vaultEndpoints),
+        ]),
     };
+}
+
+/** Where the network's resources go and how they are tagged. */
+interface Placement {
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly location: pulumi.Input<string>;
+    readonly tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** The address range of each subnet role, equal quarters of the VNet. */
+interface SubnetCidrs {
+    readonly publicCidr: string;
+    readonly nodesCidr: string;
+    readonly dataCidr: string;
+    readonly endpointsCidr: string;
+}
+
+/** The network security groups of the public, data and endpoint subnets. */
+interface SecurityGroups {
+    readonly publicNsg: network.NetworkSecurityGroup;
+    readonly dataNsg: network.NetworkSecurityGroup;
+    readonly endpointsNsg: network.NetworkSecurityGroup;
+}
+
+/** The last rule of the data and endpoint groups: nothing else in the VNet may connect. */
+const DENY_REST_OF_VNET: inputs.network.SecurityRuleArgs = {
+    name: "deny-vnet-inbound",
+    description: "Nothing else in the VNet may connect",
+    priority: 4000,
+    direction: "Inbound",
+    access: "Deny",
+    protocol: "*",
+    sourceAddressPrefix: "VirtualNetwork",
+    sourcePortRange: "*",
+    destinationAddressPrefix: "*",
+    destinationPortRange: "*",
+};
+
+/** Security groups that admit web traffic to the public subnet and data/endpoint ports only from the nodes. */
+function securityGroups(
+    name: string,
+    { publicCidr, nodesCidr, dataCidr, endpointsCidr }: SubnetCidrs,
+    { resourceGroupName, location, tags }: Placement,
+    opts: pulumi.CustomResourceOptions,
+): SecurityGroups {
     const nsg = (role: string, securityRules: inputs.network.SecurityRuleArgs[]) =>
         new network.NetworkSecurityGroup(
             `${name}-${role}-nsg`,
             { resourceGroupName, location, securityRules, tags },
             opts,
         );
-
     const publicNsg = nsg("public", [
         {
             name: "allow-web-inbound",
@@ -92,7 +141,7 @@ export function createAzureNetwork(name: string, args: NetworkArgs, parent: pulu
             destinationAddressPrefix: dataCidr,
             destinationPortRange: "*",
         },
-        denyRestOfVnet,
+        DENY_REST_OF_VNET,
     ]);
     const endpointsNsg = nsg("endpoints", [
         {
@@ -107,9 +156,20 @@ export function createAzureNetwork(name: string, args: NetworkArgs, parent: pulu
             destinationAddressPrefix: endpointsCidr,
             destinationPortRanges: ENDPOINT_PORTS,
         },
-        denyRestOfVnet,
+        DENY_REST_OF_VNET,
     ]);
+    return { publicNsg, dataNsg, endpointsNsg };
+}
 
+/** The four subnets, none with default outbound access, created one after another as Azure requires. */
+function subnets(
+    name: string,
+    vnet: network.VirtualNetwork,
+    { publicCidr, nodesCidr, dataCidr, endpointsCidr }: SubnetCidrs,
+    { publicNsg, dataNsg, endpointsNsg }: SecurityGroups,
+    { resourceGroupName }: Placement,
+    parent: pulumi.Resource,
+) {
     // Azure serialises subnet operations on a VNet: create the subnets one after another.
     let previous: pulumi.Resource | undefined;
     const subnet = (role: string, args: Omit<network.SubnetArgs, "resourceGroupName" | "virtualNetworkName">) => {
@@ -140,9 +200,19 @@ export function createAzureNetwork(name: string, args: NetworkArgs, parent: pulu
         // Network security groups apply to the private endpoints in this subnet.
         privateEndpointNetworkPolicies: "Enabled",
     });
+    return { publicSubnet, nodeSubnet, dataSubnet, endpointSubnet };
+}
 
+/** The private DNS zones of PostgreSQL, Redis, Blob and Key Vault, each linked to the VNet; returns the links. */
+function privateDnsZones(
+    name: string,
+    context: NetworkArgs["context"],
+    vnet: network.VirtualNetwork,
+    { resourceGroupName, tags }: Placement,
+    opts: pulumi.CustomResourceOptions,
+): Record<PrivateDnsZoneRole, privatedns.VirtualNetworkLink> {
     const zoneNames = privateDnsZoneNames(context);
-    const links = Object.fromEntries(
+    return Object.fromEntries(
         (Object.keys(zoneNames) as PrivateDnsZoneRole[]).map((role) => {
             const zone = new privatedns.PrivateZone(
                 `${name}-dns-${role}`,
@@ -164,26 +234,14 @@ export function createAzureNetwork(name: string, args: NetworkArgs, parent: pulu
             return [role, link];
         }),
     ) as Record<PrivateDnsZoneRole, privatedns.VirtualNetworkLink>;
+}
 
-    const vaultEndpoints = keyVaultEndpoints(name, args, endpointSubnet, { parent, dependsOn: [links.vault] });
-
-    // A subnet is handed out once the private DNS zones its tenants register in are linked to the VNet,
-    // so consumers depend on both (and find their zone by its well-known id, see shared/azure.ts).
-    const readyWhen = (s: network.Subnet, ...deps: pulumi.Resource[]) =>
-        pulumi.all([s.id, ...deps.map((d) => d.urn)]).apply(([id]) => id);
-
-    return {
-        networkId: vnet.id,
-        cidrBlock: pulumi.output(settings.cidrBlock),
-        zones: pulumi.output(["1", "2", "3"].slice(0, settings.zoneCount)),
-        publicSubnetIds: pulumi.output([publicSubnet.id]),
-        nodeSubnetIds: pulumi.output([nodeSubnet.id]),
-        nodeCidrBlocks: pulumi.output([nodesCidr]),
-        dataSubnetIds: pulumi.output([readyWhen(dataSubnet, links.postgres)]),
-        endpointSubnetIds: pulumi.output([
-            readyWhen(endpointSubnet, links.redis, links.blob, links.vault, ...vaultEndpoints),
-        ]),
-    };
+/**
+ * A subnet's id once the private DNS zones its tenants register in are linked to the VNet, so consumers
+ * depend on both (and find their zone by its well-known id, see shared/azure.ts).
+ */
+function readyWhen(s: network.Subnet, ...deps: pulumi.Resource[]): pulumi.Output<string> {
+    return pulumi.all([s.id, ...deps.map((d) => d.urn)]).apply(([id]) => id);
 }
 
 /**
