@@ -72,6 +72,15 @@ function slowLogGroup(name: string, args: CacheArgs, retentionInDays: number, pa
     return new cloudwatch.LogGroup(`${name}-slow-log`, { retentionInDays, kmsKeyId: slowLogKey.arn }, { parent });
 }
 
+/** What the replication group is built from: its key, placement, auth token and slow-log group. */
+interface ReplicationGroupParts {
+    readonly key: kms.Key;
+    readonly subnetGroup: elasticache.SubnetGroup;
+    readonly securityGroup: ec2.SecurityGroup;
+    readonly authToken: random.RandomPassword;
+    readonly slowLog: cloudwatch.LogGroup;
+}
+
 /**
  * The replication group: the pinned engine, encrypted at rest and in transit with the auth token, daily
  * snapshots, slow logs, and a second node in another zone with automatic failover when highly available.
@@ -80,13 +89,7 @@ function replicationGroup(
     name: string,
     args: CacheArgs,
     settings: ReturnType<typeof cacheSettings>,
-    parts: {
-        key: kms.Key;
-        subnetGroup: elasticache.SubnetGroup;
-        securityGroup: ec2.SecurityGroup;
-        authToken: random.RandomPassword;
-        slowLog: cloudwatch.LogGroup;
-    },
+    parts: ReplicationGroupParts,
     parent: pulumi.Resource,
 ): elasticache.ReplicationGroup {
     const aws = args.aws ?? {};
