@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as redisenterprise from "@pulumi/azure-native/redisenterprise";
 import { catalog } from "../shared/catalog";
 import { privateEndpoint } from "../shared/azure";
-import { dataStoreKey } from "../shared/azure-keys";
+import { DataStoreKey, dataStoreKey } from "../shared/azure-keys";
 import { azurePlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
 import { CacheArgs, CacheOutputs, cacheSettings, redisConnectionString } from ".";
@@ -28,11 +28,9 @@ const PERSISTENCE = {
  */
 export function createAzureCache(name: string, args: CacheArgs, parent: pulumi.Resource): CacheOutputs {
     const { context } = args;
-    const { resourceGroupName, location } = azurePlacement(context);
+    const { resourceGroupName } = azurePlacement(context);
     const azure = args.azure ?? {};
-    const { size, highAvailability } = cacheSettings(args);
-    const persistence = azure.persistence ?? (context.protect ? "aof" : "none");
-    const opts = { parent };
+    const { highAvailability } = cacheSettings(args);
     const stateful = { parent, ...statefulOptions(context) };
     // Persistence and OS disks under a customer-managed key, reached with a user-assigned identity (the only
     // kind Managed Redis supports), by a versioned key URL ("Key encryption key Url, versioned only":
@@ -43,50 +41,8 @@ export function createAzureCache(name: string, args: CacheArgs, parent: pulumi.R
         { context, vault: azurePlacement(context).keyVaults.primary, keyName: `${context.namePrefix}-cache` },
         stateful,
     );
-
-    const cluster = new redisenterprise.RedisEnterprise(
-        `${name}-redis`,
-        {
-            resourceGroupName,
-            location,
-            sku: { name: azure.skuName ?? catalog.cache[size].azure },
-            minimumTlsVersion: "1.2",
-            publicNetworkAccess: "Disabled",
-            highAvailability: highAvailability ? "Enabled" : "Disabled",
-            identity: { type: "UserAssigned", userAssignedIdentities: [cmk.identity.id] },
-            encryption: {
-                customerManagedKeyEncryption: {
-                    keyEncryptionKeyUrl: cmk.versionedKeyUri,
-                    keyEncryptionKeyIdentity: {
-                        identityType: "userAssignedIdentity",
-                        userAssignedIdentityResourceId: cmk.identity.id,
-                    },
-                },
-            },
-            tags: context.tags,
-        },
-        { ...stateful, dependsOn: cmk.ready },
-    );
-
-    const database = new redisenterprise.Database(
-        `${name}-database`,
-        {
-            resourceGroupName,
-            clusterName: cluster.name,
-            // Azure Managed Redis has exactly one database, named "default".
-            databaseName: "default",
-            clientProtocol: "Encrypted",
-            port: PORT,
-            // One endpoint for clients that are not cluster-aware, like an ElastiCache primary endpoint.
-            clusteringPolicy: "EnterpriseCluster",
-            evictionPolicy: "VolatileLRU",
-            accessKeysAuthentication: "Enabled",
-            persistence: PERSISTENCE[persistence],
-            deferUpgrade: "NotDeferred",
-        },
-        stateful,
-    );
-
+    const cluster = redisCluster(name, args, cmk, stateful);
+    const database = redisDatabase(name, args, cluster, stateful);
     privateEndpoint(
         name,
         {
@@ -96,9 +52,8 @@ export function createAzureCache(name: string, args: CacheArgs, parent: pulumi.R
             groupId: "redisEnterprise",
             zone: "redis",
         },
-        opts,
+        { parent },
     );
-
     const keys = redisenterprise.listDatabaseKeysOutput(
         { resourceGroupName, clusterName: cluster.name, databaseName: database.name },
         { parent },
@@ -123,4 +78,69 @@ export function createAzureCache(name: string, args: CacheArgs, parent: pulumi.R
         // Every control the Azure bag offers is a sizing or durability choice, not a security opt-out.
         securityOptOuts: pulumi.output(securityOptOuts("azure", azure, [])),
     };
+}
+
+/**
+ * The Managed Redis cluster: the profile's SKU, TLS 1.2 minimum, no public network access, zone-spread
+ * replicas when highly available, and its disks under the data store's key (once the key's grant applies).
+ */
+function redisCluster(
+    name: string,
+    args: CacheArgs,
+    cmk: DataStoreKey,
+    stateful: pulumi.CustomResourceOptions,
+): redisenterprise.RedisEnterprise {
+    const { resourceGroupName, location } = azurePlacement(args.context);
+    const { size, highAvailability } = cacheSettings(args);
+    return new redisenterprise.RedisEnterprise(
+        `${name}-redis`,
+        {
+            resourceGroupName,
+            location,
+            sku: { name: args.azure?.skuName ?? catalog.cache[size].azure },
+            minimumTlsVersion: "1.2",
+            publicNetworkAccess: "Disabled",
+            highAvailability: highAvailability ? "Enabled" : "Disabled",
+            identity: { type: "UserAssigned", userAssignedIdentities: [cmk.identity.id] },
+            encryption: {
+                customerManagedKeyEncryption: {
+                    keyEncryptionKeyUrl: cmk.versionedKeyUri,
+                    keyEncryptionKeyIdentity: {
+                        identityType: "userAssignedIdentity",
+                        userAssignedIdentityResourceId: cmk.identity.id,
+                    },
+                },
+            },
+            tags: args.context.tags,
+        },
+        { ...stateful, dependsOn: cmk.ready },
+    );
+}
+
+/** The cluster's one database: encrypted client protocol, one endpoint, and persistence (AOF when protected). */
+function redisDatabase(
+    name: string,
+    args: CacheArgs,
+    cluster: redisenterprise.RedisEnterprise,
+    stateful: pulumi.CustomResourceOptions,
+): redisenterprise.Database {
+    const persistence = args.azure?.persistence ?? (args.context.protect ? "aof" : "none");
+    return new redisenterprise.Database(
+        `${name}-database`,
+        {
+            resourceGroupName: azurePlacement(args.context).resourceGroupName,
+            clusterName: cluster.name,
+            // Azure Managed Redis has exactly one database, named "default".
+            databaseName: "default",
+            clientProtocol: "Encrypted",
+            port: PORT,
+            // One endpoint for clients that are not cluster-aware, like an ElastiCache primary endpoint.
+            clusteringPolicy: "EnterpriseCluster",
+            evictionPolicy: "VolatileLRU",
+            accessKeysAuthentication: "Enabled",
+            persistence: PERSISTENCE[persistence],
+            deferUpgrade: "NotDeferred",
+        },
+        stateful,
+    );
 }

@@ -34,14 +34,7 @@ export function createAwsCluster(
     const settings = clusterSettings(args);
     const instanceTypes = aws.instanceTypes ?? [...catalog.cluster[settings.size].aws];
     const key = secretsKey(name, args, parent);
-    const logs = logsKey(
-        name,
-        {
-            region: awsPlacement(args.context).region,
-            logGroupNames: [`/aws/eks/${name}/cluster`, `/aws/containerinsights/${name}/*`],
-        },
-        { parent, ...statefulOptions(args.context) },
-    );
+    const logs = clusterLogsKey(name, args, parent);
     const cluster = controlPlane(name, args, settings, { secrets: key, logs }, parent);
     const nodes = systemNodes(name, args, settings, cluster, instanceTypes, parent);
     const addons = coreAddons(name, cluster, nodes.nodeGroup, parent);
@@ -85,7 +78,19 @@ function secretsKey(name: string, args: ClusterArgs, parent: pulumi.Resource): k
     });
 }
 
-/** The EKS control plane, its IAM role and its log group. */
+/** The key that encrypts the control-plane and Container Insights log groups. */
+function clusterLogsKey(name: string, args: ClusterArgs, parent: pulumi.Resource): kms.Key {
+    return logsKey(
+        name,
+        {
+            region: awsPlacement(args.context).region,
+            logGroupNames: [`/aws/eks/${name}/cluster`, `/aws/containerinsights/${name}/*`],
+        },
+        { parent, ...statefulOptions(args.context) },
+    );
+}
+
+/** The EKS control plane (secrets encryption, logs, API access, upgrade policy), after its role and log group. */
 function controlPlane(
     name: string,
     args: ClusterArgs,
@@ -94,45 +99,20 @@ function controlPlane(
     parent: pulumi.Resource,
 ): eks.Cluster {
     const key = keys.secrets;
-    const opts = { parent };
     const { apiAllowedCidrs } = settings;
     const logGroup = new cloudwatch.LogGroup(
         `${name}-control-plane-logs`,
         { name: `/aws/eks/${name}/cluster`, retentionInDays: settings.logRetentionDays, kmsKeyId: keys.logs.arn },
-        opts,
+        { parent },
     );
-    const clusterRole = new iam.Role(
-        `${name}-cluster-role`,
-        { assumeRolePolicy: assumeRolePolicyFor("eks.amazonaws.com") },
-        opts,
-    );
-    const clusterPolicies = managedPolicies(`${name}-cluster`, clusterRole, ["AmazonEKSClusterPolicy"], parent);
-    const keyAccess = new iam.RolePolicy(
-        `${name}-cluster-kms`,
-        {
-            role: clusterRole.id,
-            policy: key.arn.apply((arn) =>
-                JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Action: ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant"],
-                            Resource: arn,
-                        },
-                    ],
-                }),
-            ),
-        },
-        opts,
-    );
+    const role = controlPlaneRole(name, key, parent);
     const secretsEncryption = args.aws?.secretsEncryption ?? true;
     return new eks.Cluster(
         `${name}-eks`,
         {
             name,
             version: settings.kubernetesVersion,
-            roleArn: clusterRole.arn,
+            roleArn: role.role.arn,
             vpcConfig: {
                 subnetIds: args.network.nodeSubnetIds,
                 endpointPrivateAccess: true,
@@ -152,8 +132,38 @@ function controlPlane(
             // Deleting the cluster deletes every volume claim and Kubernetes secret with it.
             deletionProtection: args.context.protect,
         },
-        { parent, dependsOn: [logGroup, keyAccess, ...clusterPolicies] },
+        { parent, dependsOn: [logGroup, role.keyAccess, ...role.policies] },
     );
+}
+
+/** The control plane's IAM role: EKS's managed cluster policy and use of the secrets key. */
+function controlPlaneRole(name: string, key: kms.Key, parent: pulumi.Resource) {
+    const role = new iam.Role(
+        `${name}-cluster-role`,
+        { assumeRolePolicy: assumeRolePolicyFor("eks.amazonaws.com") },
+        { parent },
+    );
+    const policies = managedPolicies(`${name}-cluster`, role, ["AmazonEKSClusterPolicy"], parent);
+    const keyAccess = new iam.RolePolicy(
+        `${name}-cluster-kms`,
+        {
+            role: role.id,
+            policy: key.arn.apply((arn) =>
+                JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Action: ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant"],
+                            Resource: arn,
+                        },
+                    ],
+                }),
+            ),
+        },
+        { parent },
+    );
+    return { role, policies, keyAccess };
 }
 
 /**

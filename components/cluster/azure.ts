@@ -4,6 +4,7 @@ import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
+import type { input as inputs } from "@pulumi/azure-native/types";
 import { parse } from "yaml";
 import { catalog } from "../shared/catalog";
 import { AKS_DNS_SERVICE_IP, AKS_POD_CIDR, AKS_SERVICE_CIDR, roleDefinitionId } from "../shared/azure";
@@ -21,6 +22,8 @@ const KUBELOGIN = {
     args: ["get-token", "--login", "azurecli", "--server-id", AKS_ENTRA_SERVER_ID],
 };
 const CONTAINER_INSIGHTS_STREAM = "Microsoft-ContainerInsights-Group-Default";
+
+type Settings = ReturnType<typeof clusterSettings>;
 
 /**
  * AKS: Microsoft Entra ID integration with Azure RBAC for Kubernetes authorization and local accounts
@@ -40,19 +43,44 @@ export function createAzureCluster(
     parent: pulumi.Resource,
 ): ClusterImplementationResult {
     const { context } = args;
-    const { resourceGroupName, location, tenantId, logAnalyticsWorkspaceId } = azurePlacement(context);
     const azure = args.azure ?? {};
     const settings = clusterSettings(args);
-    const { size, apiAllowedCidrs, highAvailability, kubernetesVersion: version } = settings;
-    const privateCluster = apiAllowedCidrs.length === 0;
+    const privateCluster = settings.apiAllowedCidrs.length === 0;
     const nodeSubnetId = args.network.nodeSubnetIds.apply((ids) => ids[0]);
     const opts = { parent };
-    const tags = context.tags;
 
-    // The control plane's identity: it manages load balancers and node NICs in the node subnet.
+    const controlPlane = controlPlaneIdentity(name, context, nodeSubnetId, opts);
+    const cluster = managedCluster(name, args, settings, { ...controlPlane, nodeSubnetId }, parent);
+    containerInsights(name, context, cluster, opts);
+    const deployerAdmin = grantClusterAccess(name, context, cluster, azure.adminGroupObjectIds ?? [], opts);
+    const { kubeconfig, provider } = connect(name, context, cluster, deployerAdmin, parent);
+
+    return {
+        clusterName: cluster.name,
+        kubeconfig,
+        endpoint: privateCluster
+            ? pulumi.interpolate`https://${cluster.privateFQDN}`
+            : pulumi.interpolate`https://${cluster.fqdn}`,
+        oidcIssuerUrl: cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? ""),
+        kubernetesVersion: cluster.kubernetesVersion.apply((v) => v ?? settings.kubernetesVersion),
+        resourceId: cluster.id,
+        nodeIdentityId: cluster.identityProfile.apply((p) => p?.["kubeletidentity"]?.objectId ?? ""),
+        securityOptOuts: pulumi.output(securityOptOuts("azure", azure, [])),
+        provider,
+    };
+}
+
+/** The control plane's identity, with Network Contributor on the node subnet (load balancers, node NICs). */
+function controlPlaneIdentity(
+    name: string,
+    context: PlatformContext,
+    nodeSubnetId: pulumi.Output<string>,
+    opts: pulumi.CustomResourceOptions,
+) {
+    const { resourceGroupName, location } = azurePlacement(context);
     const identity = new managedidentity.UserAssignedIdentity(
         `${name}-identity`,
-        { resourceGroupName, location, tags },
+        { resourceGroupName, location, tags: context.tags },
         opts,
     );
     const subnetAccess = new authorization.RoleAssignment(
@@ -66,8 +94,40 @@ export function createAzureCluster(
         },
         opts,
     );
+    return { identity, subnetAccess };
+}
 
-    const cluster = new containerservice.ManagedCluster(
+/** Azure CNI overlay with the Cilium dataplane and network policy, on the platform's fixed pod and service ranges. */
+const NETWORK_PROFILE: inputs.containerservice.ContainerServiceNetworkProfileArgs = {
+    networkPlugin: "azure",
+    networkPluginMode: "overlay",
+    networkDataplane: "cilium",
+    networkPolicy: "cilium",
+    podCidr: AKS_POD_CIDR,
+    serviceCidr: AKS_SERVICE_CIDR,
+    dnsServiceIP: AKS_DNS_SERVICE_IP,
+    loadBalancerSku: "standard",
+    outboundType: "loadBalancer",
+};
+
+/**
+ * The AKS cluster: Entra ID with Azure RBAC and no local accounts, OIDC issuer and workload identity, the
+ * API server behind authorized ranges (or private), automatic upgrades and the Container Insights agent.
+ */
+function managedCluster(
+    name: string,
+    args: ClusterArgs,
+    settings: Settings,
+    controlPlane: {
+        identity: managedidentity.UserAssignedIdentity;
+        subnetAccess: authorization.RoleAssignment;
+        nodeSubnetId: pulumi.Output<string>;
+    },
+    parent: pulumi.Resource,
+): containerservice.ManagedCluster {
+    const { resourceGroupName, location, tenantId, logAnalyticsWorkspaceId } = azurePlacement(args.context);
+    const { apiAllowedCidrs, highAvailability } = settings;
+    return new containerservice.ManagedCluster(
         `${name}-aks`,
         {
             resourceGroupName,
@@ -75,16 +135,16 @@ export function createAzureCluster(
             resourceName: name,
             dnsPrefix: name,
             nodeResourceGroup: aksNodeResourceGroup(resourceGroupName, name, location),
-            kubernetesVersion: version,
+            kubernetesVersion: settings.kubernetesVersion,
             sku: { name: "Base", tier: highAvailability ? "Standard" : "Free" },
-            identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+            identity: { type: "UserAssigned", userAssignedIdentities: [controlPlane.identity.id] },
             aadProfile: {
                 managed: true,
                 enableAzureRBAC: true,
                 tenantID: tenantId,
                 // With Azure RBAC this field is documented as irrelevant; the groups' access comes from the
                 // role assignments in grantClusterAccess. Kept: it is what the groups had before.
-                adminGroupObjectIDs: azure.adminGroupObjectIds ?? [],
+                adminGroupObjectIDs: args.azure?.adminGroupObjectIds ?? [],
             },
             enableRBAC: true,
             disableLocalAccounts: true,
@@ -93,42 +153,12 @@ export function createAzureCluster(
                 workloadIdentity: { enabled: true },
                 imageCleaner: { enabled: true, intervalHours: 48 },
             },
-            networkProfile: {
-                networkPlugin: "azure",
-                networkPluginMode: "overlay",
-                networkDataplane: "cilium",
-                networkPolicy: "cilium",
-                podCidr: AKS_POD_CIDR,
-                serviceCidr: AKS_SERVICE_CIDR,
-                dnsServiceIP: AKS_DNS_SERVICE_IP,
-                loadBalancerSku: "standard",
-                outboundType: "loadBalancer",
-            },
-            apiServerAccessProfile: privateCluster
-                ? { enablePrivateCluster: true, enablePrivateClusterPublicFQDN: false }
-                : { enablePrivateCluster: false, authorizedIPRanges: apiAllowedCidrs },
-            agentPoolProfiles: [
-                {
-                    name: "system",
-                    mode: "System",
-                    type: "VirtualMachineScaleSets",
-                    osType: "Linux",
-                    osSKU: "AzureLinux",
-                    vmSize: azure.vmSize ?? catalog.cluster[size].azure,
-                    vnetSubnetID: nodeSubnetId,
-                    enableNodePublicIP: false,
-                    // Temp disks, caches and the OS disk's cache encrypted on the VM host. The subscription needs
-                    // the feature once: `az feature register --namespace Microsoft.Compute --name EncryptionAtHost`
-                    // (MicrosoftDocs/azure-aks-docs@articles/aks/enable-host-encryption.md).
-                    enableEncryptionAtHost: true,
-                    enableAutoScaling: true,
-                    minCount: settings.minNodes,
-                    count: settings.desiredNodes,
-                    maxCount: settings.maxNodes,
-                    availabilityZones: highAvailability ? args.network.zones : undefined,
-                    upgradeSettings: { maxSurge: "33%" },
-                },
-            ],
+            networkProfile: NETWORK_PROFILE,
+            apiServerAccessProfile:
+                apiAllowedCidrs.length === 0
+                    ? { enablePrivateCluster: true, enablePrivateClusterPublicFQDN: false }
+                    : { enablePrivateCluster: false, authorizedIPRanges: apiAllowedCidrs },
+            agentPoolProfiles: [systemNodePool(args, settings, controlPlane.nodeSubnetId)],
             autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
             addonProfiles: {
                 omsagent: {
@@ -136,13 +166,52 @@ export function createAzureCluster(
                     config: { logAnalyticsWorkspaceResourceID: logAnalyticsWorkspaceId, useAADAuth: "true" },
                 },
             },
-            tags,
+            tags: args.context.tags,
         },
         // The autoscaler changes the node count; Pulumi must not fight it.
-        { parent, dependsOn: [subnetAccess], ignoreChanges: ["agentPoolProfiles[0].count"] },
+        { parent, dependsOn: [controlPlane.subnetAccess], ignoreChanges: ["agentPoolProfiles[0].count"] },
     );
+}
 
-    // Container Insights with Entra authentication collects through a data collection rule.
+/**
+ * The system node pool: Azure Linux nodes in the private node subnet without public addresses, encrypted on
+ * the host, autoscaled between the profile's bounds and spread over the zones when highly available.
+ */
+function systemNodePool(
+    args: ClusterArgs,
+    settings: Settings,
+    nodeSubnetId: pulumi.Output<string>,
+): inputs.containerservice.ManagedClusterAgentPoolProfileArgs {
+    return {
+        name: "system",
+        mode: "System",
+        type: "VirtualMachineScaleSets",
+        osType: "Linux",
+        osSKU: "AzureLinux",
+        vmSize: args.azure?.vmSize ?? catalog.cluster[settings.size].azure,
+        vnetSubnetID: nodeSubnetId,
+        enableNodePublicIP: false,
+        // Temp disks, caches and the OS disk's cache encrypted on the VM host. The subscription needs
+        // the feature once: `az feature register --namespace Microsoft.Compute --name EncryptionAtHost`
+        // (MicrosoftDocs/azure-aks-docs@articles/aks/enable-host-encryption.md).
+        enableEncryptionAtHost: true,
+        enableAutoScaling: true,
+        minCount: settings.minNodes,
+        count: settings.desiredNodes,
+        maxCount: settings.maxNodes,
+        availabilityZones: settings.highAvailability ? args.network.zones : undefined,
+        upgradeSettings: { maxSurge: "33%" },
+    };
+}
+
+/** Container Insights with Entra authentication: a data collection rule to the workspace, associated with the cluster. */
+function containerInsights(
+    name: string,
+    context: PlatformContext,
+    cluster: containerservice.ManagedCluster,
+    opts: pulumi.CustomResourceOptions,
+) {
+    const { resourceGroupName, location, logAnalyticsWorkspaceId } = azurePlacement(context);
     const insightsRule = new monitor.DataCollectionRule(
         `${name}-insights-dcr`,
         {
@@ -168,7 +237,7 @@ export function createAzureCluster(
             },
             destinations: { logAnalytics: [{ name: "workspace", workspaceResourceId: logAnalyticsWorkspaceId }] },
             dataFlows: [{ streams: [CONTAINER_INSIGHTS_STREAM], destinations: ["workspace"] }],
-            tags,
+            tags: context.tags,
         },
         opts,
     );
@@ -181,23 +250,6 @@ export function createAzureCluster(
         },
         opts,
     );
-
-    const deployerAdmin = grantClusterAccess(name, context, cluster, azure.adminGroupObjectIds ?? [], opts);
-    const { kubeconfig, provider } = connect(name, context, cluster, deployerAdmin, parent);
-
-    return {
-        clusterName: cluster.name,
-        kubeconfig,
-        endpoint: privateCluster
-            ? pulumi.interpolate`https://${cluster.privateFQDN}`
-            : pulumi.interpolate`https://${cluster.fqdn}`,
-        oidcIssuerUrl: cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? ""),
-        kubernetesVersion: cluster.kubernetesVersion.apply((v) => v ?? version),
-        resourceId: cluster.id,
-        nodeIdentityId: cluster.identityProfile.apply((p) => p?.["kubeletidentity"]?.objectId ?? ""),
-        securityOptOuts: pulumi.output(securityOptOuts("azure", azure, [])),
-        provider,
-    };
 }
 
 /**

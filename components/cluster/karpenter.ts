@@ -192,20 +192,40 @@ function controllerIdentity(
 
 /** Launching, tagging and terminating only instances and launch templates tagged for this cluster. */
 function ec2Statements(clusterName: string, region: string) {
+    const scope = ec2Scope(clusterName, region);
+    return [...ec2LaunchStatements(scope), ...ec2TaggingAndDeletionStatements(scope)];
+}
+
+/** What Karpenter creates when it launches a node (fleets, instances, their volumes, interfaces, templates). */
+const EC2_LAUNCHED = [
+    "fleet/*",
+    "instance/*",
+    "volume/*",
+    "network-interface/*",
+    "launch-template/*",
+    "spot-instances-request/*",
+];
+
+type Ec2Scope = ReturnType<typeof ec2Scope>;
+
+/** The ARNs and tag conditions that scope Karpenter's EC2 actions to this cluster's resources. */
+function ec2Scope(clusterName: string, region: string) {
     const ec2 = (resource: string) => `arn:aws:ec2:${region}:*:${resource}`;
-    const owned = { [`aws:ResourceTag/kubernetes.io/cluster/${clusterName}`]: "owned" };
-    const requestOwned = {
-        [`aws:RequestTag/kubernetes.io/cluster/${clusterName}`]: "owned",
-        "aws:RequestTag/eks:eks-cluster-name": clusterName,
+    return {
+        clusterName,
+        region,
+        ec2,
+        owned: { [`aws:ResourceTag/kubernetes.io/cluster/${clusterName}`]: "owned" },
+        requestOwned: {
+            [`aws:RequestTag/kubernetes.io/cluster/${clusterName}`]: "owned",
+            "aws:RequestTag/eks:eks-cluster-name": clusterName,
+        },
+        created: EC2_LAUNCHED.map(ec2),
     };
-    const created = [
-        "fleet/*",
-        "instance/*",
-        "volume/*",
-        "network-interface/*",
-        "launch-template/*",
-        "spot-instances-request/*",
-    ].map(ec2);
+}
+
+/** Launching instances and fleets from this cluster's launch templates, tagging what they create as its own. */
+function ec2LaunchStatements({ region, ec2, owned, requestOwned, created }: Ec2Scope) {
     return [
         {
             Sid: "AllowScopedEC2InstanceAccessActions",
@@ -231,6 +251,12 @@ function ec2Statements(clusterName: string, region: string) {
             Action: ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
             Condition: { StringEquals: requestOwned, StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" } },
         },
+    ];
+}
+
+/** Tagging what Karpenter created or owns, and terminating only its own instances and launch templates. */
+function ec2TaggingAndDeletionStatements({ clusterName, ec2, owned, requestOwned, created }: Ec2Scope) {
+    return [
         {
             Sid: "AllowScopedResourceCreationTagging",
             Effect: "Allow",
@@ -325,6 +351,21 @@ function instanceProfileStatements(o: { clusterName: string; region: string; acc
     ];
 }
 
+/** The EC2 reads Karpenter discovers images, instance types, prices, subnets and security groups with. */
+const REGIONAL_READ_ACTIONS = [
+    "ec2:DescribeCapacityReservations",
+    "ec2:DescribeImages",
+    "ec2:DescribeInstances",
+    "ec2:DescribeInstanceStatus",
+    "ec2:DescribeInstanceTypeOfferings",
+    "ec2:DescribeInstanceTypes",
+    "ec2:DescribeLaunchTemplates",
+    "ec2:DescribePlacementGroups",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSpotPriceHistory",
+    "ec2:DescribeSubnets",
+];
+
 /** Discovering the cluster, images, prices and subnets, and reading the interruption queue. */
 function discoveryStatements(o: { clusterName: string; region: string; account: string; queueArn: string }) {
     const profiles = `arn:aws:iam::${o.account}:instance-profile/*`;
@@ -346,19 +387,7 @@ function discoveryStatements(o: { clusterName: string; region: string; account: 
             Sid: "AllowRegionalReadActions",
             Effect: "Allow",
             Resource: "*",
-            Action: [
-                "ec2:DescribeCapacityReservations",
-                "ec2:DescribeImages",
-                "ec2:DescribeInstances",
-                "ec2:DescribeInstanceStatus",
-                "ec2:DescribeInstanceTypeOfferings",
-                "ec2:DescribeInstanceTypes",
-                "ec2:DescribeLaunchTemplates",
-                "ec2:DescribePlacementGroups",
-                "ec2:DescribeSecurityGroups",
-                "ec2:DescribeSpotPriceHistory",
-                "ec2:DescribeSubnets",
-            ],
+            Action: REGIONAL_READ_ACTIONS,
             Condition: { StringEquals: { "aws:RequestedRegion": o.region } },
         },
         {
@@ -424,41 +453,46 @@ function karpenterCharts(
             skipCrds: true,
             atomic: true,
             cleanupOnFail: true,
-            values: {
-                settings: { clusterName: args.cluster.name, interruptionQueue: queue.name },
-                serviceAccount: { name: KARPENTER_SERVICE_ACCOUNT },
-                replicas: args.controllerReplicas,
-                controller: {
-                    resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } },
-                },
-                // Only on the managed node group: a controller on a node it manages could remove its own node.
-                affinity: {
-                    nodeAffinity: {
-                        requiredDuringSchedulingIgnoredDuringExecution: {
-                            nodeSelectorTerms: [
-                                {
-                                    matchExpressions: [
-                                        {
-                                            key: "eks.amazonaws.com/nodegroup",
-                                            operator: "In",
-                                            values: [args.nodeGroup.nodeGroupName],
-                                        },
-                                        { key: "karpenter.sh/nodepool", operator: "DoesNotExist" },
-                                    ],
-                                },
-                            ],
-                        },
-                    },
-                    podAntiAffinity: {
-                        requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname" }],
-                    },
-                },
-            },
+            values: controllerValues(args, queue),
         },
         // The controller calls AWS from its first second: its Pod Identity association must exist first.
         { ...opts, dependsOn: [crds, controller.association] },
     );
     return { crds, release };
+}
+
+/** The controller chart's values: this cluster and queue, resources, and only on the managed node group. */
+function controllerValues(args: KarpenterArgs, queue: sqs.Queue) {
+    return {
+        settings: { clusterName: args.cluster.name, interruptionQueue: queue.name },
+        serviceAccount: { name: KARPENTER_SERVICE_ACCOUNT },
+        replicas: args.controllerReplicas,
+        controller: {
+            resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+        },
+        // Only on the managed node group: a controller on a node it manages could remove its own node.
+        affinity: {
+            nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                    nodeSelectorTerms: [
+                        {
+                            matchExpressions: [
+                                {
+                                    key: "eks.amazonaws.com/nodegroup",
+                                    operator: "In",
+                                    values: [args.nodeGroup.nodeGroupName],
+                                },
+                                { key: "karpenter.sh/nodepool", operator: "DoesNotExist" },
+                            ],
+                        },
+                    ],
+                },
+            },
+            podAntiAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname" }],
+            },
+        },
+    };
 }
 
 /**
@@ -473,7 +507,19 @@ function nodeClassAndPool(
     parent: pulumi.Resource,
 ) {
     const opts = { parent, provider: args.provider, dependsOn: [charts.crds, charts.release] };
-    const nodeClass = new CustomResource(
+    const nodeClass = karpenterNodeClass(name, args, nodeRole, opts);
+    const nodePool = karpenterNodePool(name, args, { ...opts, dependsOn: [...opts.dependsOn, nodeClass] });
+    return { nodeClass, nodePool };
+}
+
+/** The EC2NodeClass: AL2023 nodes in the node subnets, cluster security group, IMDSv2 only, encrypted gp3 root. */
+function karpenterNodeClass(
+    name: string,
+    args: KarpenterArgs,
+    nodeRole: iam.Role,
+    opts: pulumi.CustomResourceOptions,
+): CustomResource {
+    return new CustomResource(
         `${name}-karpenter-node-class`,
         {
             apiVersion: "karpenter.k8s.aws/v1",
@@ -497,7 +543,11 @@ function nodeClassAndPool(
         },
         opts,
     );
-    const nodePool = new CustomResource(
+}
+
+/** The NodePool: the profile's instance types on demand, at most `maxNodes` nodes, consolidated one at a time. */
+function karpenterNodePool(name: string, args: KarpenterArgs, opts: pulumi.CustomResourceOptions): CustomResource {
+    return new CustomResource(
         `${name}-karpenter-node-pool`,
         {
             apiVersion: "karpenter.sh/v1",
@@ -524,7 +574,6 @@ function nodeClassAndPool(
                 },
             },
         },
-        { ...opts, dependsOn: [...opts.dependsOn, nodeClass] },
+        opts,
     );
-    return { nodeClass, nodePool };
 }

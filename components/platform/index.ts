@@ -45,104 +45,175 @@ export function platformTags(config: PlatformConfig): Record<string, string> {
  * on the cluster, so they are created in parallel with it.
  */
 export function buildPlatform(config: PlatformConfig): Platform {
-    const foundation = implementationFor<FoundationImplementation>(config.cloud, {
+    const foundation = foundationFor(config);
+    const base = baseOf(config, foundation);
+    const network = buildNetwork(config, base);
+    const database = buildDatabase(config, base, network);
+    const cache = buildCache(config, base, network);
+    const cluster = buildCluster(config, base, network);
+    const storage = buildStorage(config, base, network);
+    const monitoring = buildMonitoring(config, base, { database, cache, cluster, storage });
+    const built = { network, database, cache, cluster, storage, monitoring };
+    const workloads = buildWorkloads(config, base, built, foundation.providers);
+    return { context: base.context, ...built, workloads };
+}
+
+/** The cloud's foundation (provider, and on Azure the resource group, workspace and key vaults). */
+function foundationFor(config: PlatformConfig): Foundation {
+    return implementationFor<FoundationImplementation>(config.cloud, {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         aws: () => (require("./aws") as typeof import("./aws")).createAwsFoundation,
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         azure: () => (require("./azure") as typeof import("./azure")).createAzureFoundation,
     })(config, platformTags(config));
-    const { context } = foundation;
-    const prefix = context.namePrefix;
-    const opts: pulumi.ComponentResourceOptions = { providers: foundation.providers };
-    // Stateful components are protected as a whole in protected stacks (children inherit `protect`).
-    const stateful: pulumi.ComponentResourceOptions = { ...opts, protect: context.protect };
-    const { highAvailability, backupRetentionDays, deletionProtection } = config;
+}
 
-    // One log retention for the whole platform unless a capability overrides it.
-    const logRetentionDays = config.monitoring.logRetentionDays;
-    const network = new Network(
-        `${prefix}-network`,
-        { context, highAvailability, logRetentionDays, ...config.network },
+/** What every capability is built with: the context, the name prefix, the log retention and the options. */
+interface Base {
+    readonly context: PlatformContext;
+    readonly prefix: string;
+    readonly logRetentionDays: number | undefined;
+    readonly opts: pulumi.ComponentResourceOptions;
+    readonly stateful: pulumi.ComponentResourceOptions;
+}
+
+/** The shared settings and options of the capabilities, from the foundation. */
+function baseOf(config: PlatformConfig, foundation: Foundation): Base {
+    const { context } = foundation;
+    const opts: pulumi.ComponentResourceOptions = { providers: foundation.providers };
+    return {
+        context,
+        prefix: context.namePrefix,
+        // One log retention for the whole platform unless a capability overrides it.
+        logRetentionDays: config.monitoring.logRetentionDays,
         opts,
+        // Stateful components are protected as a whole in protected stacks (children inherit `protect`).
+        stateful: { ...opts, protect: context.protect },
+    };
+}
+
+/** The network every other capability is placed in. */
+function buildNetwork(config: PlatformConfig, base: Base): Network {
+    const { context, logRetentionDays } = base;
+    return new Network(
+        `${base.prefix}-network`,
+        { context, highAvailability: config.highAvailability, logRetentionDays, ...config.network },
+        base.opts,
     );
-    const db = new Database(
-        `${prefix}-db`,
+}
+
+/** The PostgreSQL database, protected with the stack. */
+function buildDatabase(config: PlatformConfig, base: Base, network: Network): Database {
+    const { highAvailability, backupRetentionDays, deletionProtection } = config;
+    return new Database(
+        `${base.prefix}-db`,
         {
-            context,
+            context: base.context,
             network,
             size: config.size,
             highAvailability,
             backupRetentionDays,
             deletionProtection,
-            logRetentionDays,
+            logRetentionDays: base.logRetentionDays,
             ...config.database,
         },
-        stateful,
+        base.stateful,
     );
-    const cache = new Cache(
-        `${prefix}-cache`,
+}
+
+/** The Redis-compatible cache, protected with the stack. */
+function buildCache(config: PlatformConfig, base: Base, network: Network): Cache {
+    const { highAvailability, backupRetentionDays } = config;
+    return new Cache(
+        `${base.prefix}-cache`,
         {
-            context,
+            context: base.context,
             network,
             size: config.size,
             highAvailability,
             backupRetentionDays,
-            logRetentionDays,
+            logRetentionDays: base.logRetentionDays,
             ...config.cache,
         },
-        stateful,
+        base.stateful,
     );
-    const cluster = new Cluster(
-        `${prefix}-cluster`,
+}
+
+/** The Kubernetes cluster, its API reachable from `apiAllowedCidrs` only. */
+function buildCluster(config: PlatformConfig, base: Base, network: Network): Cluster {
+    return new Cluster(
+        `${base.prefix}-cluster`,
         {
-            context,
+            context: base.context,
             network,
             size: config.size,
-            highAvailability,
+            highAvailability: config.highAvailability,
             apiAllowedCidrs: config.apiAllowedCidrs,
-            logRetentionDays,
+            logRetentionDays: base.logRetentionDays,
             ...config.cluster,
         },
-        opts,
+        base.opts,
     );
-    const storage = new Storage(
-        `${prefix}-storage`,
-        { context, network, highAvailability, ...config.storage },
-        stateful,
+}
+
+/** The object storage (bucket or blob container), protected with the stack. */
+function buildStorage(config: PlatformConfig, base: Base, network: Network): Storage {
+    return new Storage(
+        `${base.prefix}-storage`,
+        { context: base.context, network, highAvailability: config.highAvailability, ...config.storage },
+        base.stateful,
     );
-    const monitoring = new Monitoring(
-        `${prefix}-monitoring`,
+}
+
+/** Alerts to `alertEmail`, the dashboard and the diagnostics of the data stores and the cluster. */
+function buildMonitoring(
+    config: PlatformConfig,
+    base: Base,
+    watched: Pick<Platform, "database" | "cache" | "cluster" | "storage">,
+): Monitoring {
+    return new Monitoring(
+        `${base.prefix}-monitoring`,
         {
-            context,
+            context: base.context,
             alertEmail: config.alertEmail,
-            logRetentionDays,
-            database: db,
-            cache,
-            cluster,
-            storage,
+            logRetentionDays: base.logRetentionDays,
+            database: watched.database,
+            cache: watched.cache,
+            cluster: watched.cluster,
+            storage: watched.storage,
         },
-        opts,
+        base.opts,
     );
-    // The application on the cluster, through the cluster's Kubernetes provider. Only the workloads depend
-    // on the cluster; they read the data stores' normalized outputs.
-    const workloads = new Workloads(
-        `${prefix}-workloads`,
+}
+
+/**
+ * The application on the cluster, through the cluster's Kubernetes provider. Only the workloads depend
+ * on the cluster; they read the data stores' normalized outputs.
+ */
+function buildWorkloads(
+    config: PlatformConfig,
+    base: Base,
+    built: Omit<Platform, "context" | "workloads">,
+    providers: pulumi.ProviderResource[],
+): Workloads {
+    const { cluster } = built;
+    return new Workloads(
+        `${base.prefix}-workloads`,
         {
-            context,
+            context: base.context,
             services: config.services,
             cluster,
-            network,
-            database: db,
-            cache,
-            storage,
+            network: built.network,
+            database: built.database,
+            cache: built.cache,
+            storage: built.storage,
             alertEmail: config.alertEmail,
-            alertDestinationId: monitoring.alertDestinationId,
-            highAvailability,
+            alertDestinationId: built.monitoring.alertDestinationId,
+            highAvailability: config.highAvailability,
             adminAllowedCidrs: config.apiAllowedCidrs,
         },
-        { providers: [...foundation.providers, cluster.provider] },
+        { providers: [...providers, cluster.provider] },
     );
-    return { context, network, database: db, cache, cluster, storage, monitoring, workloads };
 }
 
 /** The stack outputs: every capability's normalized outputs, the same keys on every cloud. */

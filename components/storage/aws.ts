@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type * as kms from "@pulumi/aws/kms";
 import * as s3 from "@pulumi/aws/s3";
 import { customerManagedKey } from "../shared/aws";
 import { awsPlacement, statefulOptions } from "../shared/context";
@@ -13,35 +14,61 @@ import { StorageArgs, StorageOutputs, storageSettings } from ".";
 export function createAwsStorage(name: string, args: StorageArgs, parent: pulumi.Resource): StorageOutputs {
     const { region } = awsPlacement(args.context);
     const aws = args.aws ?? {};
-    const kmsEncryption = aws.kmsEncryption ?? true;
-    const denyInsecureTransport = aws.denyInsecureTransport ?? true;
     const versioning = aws.versioning ?? true;
     const opts = { parent };
     const stateful = { parent, ...statefulOptions(args.context) };
 
     const key = customerManagedKey(name, `Encrypts the ${name} bucket`, stateful);
     const bucket = new s3.Bucket(`${name}-bucket`, { forceDestroy: !args.context.protect }, stateful);
+    bucketEncryption(name, bucket, (aws.kmsEncryption ?? true) ? key : undefined, opts);
+    new s3.BucketVersioning(
+        `${name}-versioning`,
+        { bucket: bucket.id, versioningConfiguration: { status: versioning ? "Enabled" : "Suspended" } },
+        opts,
+    );
+    const publicAccessBlock = privateBucket(name, bucket, opts);
+    if (aws.denyInsecureTransport ?? true) {
+        tlsOnlyPolicy(name, bucket, publicAccessBlock, parent);
+    }
+    lifecycleRules(name, bucket, storageSettings(args).noncurrentVersionRetentionDays, opts);
 
+    return {
+        bucketName: bucket.bucket,
+        endpoint: pulumi.interpolate`https://${bucket.bucketRegionalDomainName}`,
+        region: pulumi.output(region),
+        resourceId: bucket.arn,
+        securityOptOuts: pulumi.output(
+            securityOptOuts("aws", aws, ["kmsEncryption", "denyInsecureTransport", "versioning"]),
+        ),
+    };
+}
+
+/** Default encryption: SSE-KMS with the bucket's key and bucket keys on, or SSE-S3 when KMS is opted out of. */
+function bucketEncryption(
+    name: string,
+    bucket: s3.Bucket,
+    key: kms.Key | undefined,
+    opts: pulumi.CustomResourceOptions,
+) {
     new s3.BucketServerSideEncryptionConfiguration(
         `${name}-encryption`,
         {
             bucket: bucket.id,
             rules: [
                 {
-                    applyServerSideEncryptionByDefault: kmsEncryption
+                    applyServerSideEncryptionByDefault: key
                         ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }
                         : { sseAlgorithm: "AES256" },
-                    bucketKeyEnabled: kmsEncryption,
+                    bucketKeyEnabled: key !== undefined,
                 },
             ],
         },
         opts,
     );
-    new s3.BucketVersioning(
-        `${name}-versioning`,
-        { bucket: bucket.id, versioningConfiguration: { status: versioning ? "Enabled" : "Suspended" } },
-        opts,
-    );
+}
+
+/** No public access: all four public-access blocks, and owner-enforced object ownership (ACLs disabled). */
+function privateBucket(name: string, bucket: s3.Bucket, opts: pulumi.CustomResourceOptions) {
     const publicAccessBlock = new s3.BucketPublicAccessBlock(
         `${name}-public-access-block`,
         {
@@ -58,31 +85,43 @@ export function createAwsStorage(name: string, args: StorageArgs, parent: pulumi
         { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
         opts,
     );
-    if (denyInsecureTransport) {
-        new s3.BucketPolicy(
-            `${name}-policy`,
-            {
-                bucket: bucket.id,
-                policy: bucket.arn.apply((arn) =>
-                    JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            {
-                                Sid: "DenyInsecureTransport",
-                                Effect: "Deny",
-                                Principal: "*",
-                                Action: "s3:*",
-                                Resource: [arn, `${arn}/*`],
-                                Condition: { Bool: { "aws:SecureTransport": "false" } },
-                            },
-                        ],
-                    }),
-                ),
-            },
-            // A bucket policy is refused while public-access blocks are being applied; order them.
-            { parent, dependsOn: [publicAccessBlock] },
-        );
-    }
+    return publicAccessBlock;
+}
+
+/** The bucket policy that denies every request made without TLS. */
+function tlsOnlyPolicy(
+    name: string,
+    bucket: s3.Bucket,
+    publicAccessBlock: s3.BucketPublicAccessBlock,
+    parent: pulumi.Resource,
+) {
+    new s3.BucketPolicy(
+        `${name}-policy`,
+        {
+            bucket: bucket.id,
+            policy: bucket.arn.apply((arn) =>
+                JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "DenyInsecureTransport",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:*",
+                            Resource: [arn, `${arn}/*`],
+                            Condition: { Bool: { "aws:SecureTransport": "false" } },
+                        },
+                    ],
+                }),
+            ),
+        },
+        // A bucket policy is refused while public-access blocks are being applied; order them.
+        { parent, dependsOn: [publicAccessBlock] },
+    );
+}
+
+/** Lifecycle: noncurrent versions expire after the retention window; stale multipart uploads are aborted. */
+function lifecycleRules(name: string, bucket: s3.Bucket, noncurrentDays: number, opts: pulumi.CustomResourceOptions) {
     new s3.BucketLifecycleConfiguration(
         `${name}-lifecycle`,
         {
@@ -92,9 +131,7 @@ export function createAwsStorage(name: string, args: StorageArgs, parent: pulumi
                     id: "expire-noncurrent-versions",
                     status: "Enabled",
                     filter: {},
-                    noncurrentVersionExpiration: {
-                        noncurrentDays: storageSettings(args).noncurrentVersionRetentionDays,
-                    },
+                    noncurrentVersionExpiration: { noncurrentDays },
                 },
                 {
                     id: "abort-incomplete-multipart-uploads",
@@ -106,14 +143,4 @@ export function createAwsStorage(name: string, args: StorageArgs, parent: pulumi
         },
         opts,
     );
-
-    return {
-        bucketName: bucket.bucket,
-        endpoint: pulumi.interpolate`https://${bucket.bucketRegionalDomainName}`,
-        region: pulumi.output(region),
-        resourceId: bucket.arn,
-        securityOptOuts: pulumi.output(
-            securityOptOuts("aws", aws, ["kmsEncryption", "denyInsecureTransport", "versioning"]),
-        ),
-    };
 }

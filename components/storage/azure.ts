@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
 import { compactGlobalName, privateEndpoint } from "../shared/azure";
-import { dataStoreKey } from "../shared/azure-keys";
+import { DataStoreKey, dataStoreKey } from "../shared/azure-keys";
 import { azurePlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
 import { StorageArgs, StorageOutputs, storageSettings } from ".";
@@ -18,10 +18,6 @@ export function createAzureStorage(name: string, args: StorageArgs, parent: pulu
     const { context } = args;
     const { resourceGroupName, location } = azurePlacement(context);
     const azure = args.azure ?? {};
-    const { highAvailability, noncurrentVersionRetentionDays: retentionDays } = storageSettings(args);
-    const replication = azure.replication ?? (highAvailability ? "ZRS" : "LRS");
-    const infrastructureEncryption = azure.infrastructureEncryption ?? true;
-    const versioning = azure.versioning ?? true;
     const opts = { parent };
     const stateful = { parent, ...statefulOptions(context) };
     // Customer-managed key (identity-based, versionless: Storage follows the key's rotations itself;
@@ -31,8 +27,49 @@ export function createAzureStorage(name: string, args: StorageArgs, parent: pulu
         { context, vault: azurePlacement(context).keyVaults.primary, keyName: `${context.namePrefix}-storage` },
         stateful,
     );
+    const account = storageAccount(name, args, cmk, stateful);
+    blobRetention(name, args, account, opts);
+    const container = new storage.BlobContainer(
+        `${name}-container`,
+        { resourceGroupName, accountName: account.name, containerName: "data", publicAccess: "None" },
+        stateful,
+    );
+    privateEndpoint(
+        name,
+        {
+            context,
+            subnetId: args.network.endpointSubnetIds.apply((ids) => ids[0]),
+            targetId: account.id,
+            groupId: "blob",
+            zone: "blob",
+        },
+        opts,
+    );
 
-    const account = new storage.StorageAccount(
+    return {
+        bucketName: container.name,
+        endpoint: pulumi.interpolate`${account.primaryEndpoints.blob}${container.name}`,
+        region: pulumi.output(location),
+        resourceId: account.id,
+        securityOptOuts: pulumi.output(securityOptOuts("azure", azure, ["infrastructureEncryption", "versioning"])),
+    };
+}
+
+/**
+ * The StorageV2 account: HTTPS and TLS 1.2 only, Entra authentication only (no shared key, no anonymous
+ * blobs), no public network access, the data store's key with infrastructure encryption, ZRS when highly
+ * available.
+ */
+function storageAccount(
+    name: string,
+    args: StorageArgs,
+    cmk: DataStoreKey,
+    stateful: pulumi.CustomResourceOptions,
+): storage.StorageAccount {
+    const { context } = args;
+    const { resourceGroupName, location } = azurePlacement(context);
+    const replication = args.azure?.replication ?? (storageSettings(args).highAvailability ? "ZRS" : "LRS");
+    return new storage.StorageAccount(
         `${name}-account`,
         {
             resourceGroupName,
@@ -55,27 +92,39 @@ export function createAzureStorage(name: string, args: StorageArgs, parent: pulu
                 keySource: "Microsoft.Keyvault",
                 keyVaultProperties: { keyVaultUri: cmk.vaultUri, keyName: cmk.keyName },
                 encryptionIdentity: { encryptionUserAssignedIdentity: cmk.identity.id },
-                requireInfrastructureEncryption: infrastructureEncryption,
+                requireInfrastructureEncryption: args.azure?.infrastructureEncryption ?? true,
                 services: { blob: { enabled: true, keyType: "Account" }, file: { enabled: true, keyType: "Account" } },
             },
             tags: context.tags,
         },
         { ...stateful, dependsOn: cmk.ready },
     );
+}
 
+/**
+ * What deleted and overwritten blobs are kept for: versioning, blob and container soft delete for the
+ * retention window, and a lifecycle rule that deletes older versions after the same window.
+ */
+function blobRetention(
+    name: string,
+    args: StorageArgs,
+    account: storage.StorageAccount,
+    opts: pulumi.CustomResourceOptions,
+) {
+    const { resourceGroupName } = azurePlacement(args.context);
+    const retentionDays = storageSettings(args).noncurrentVersionRetentionDays;
     new storage.BlobServiceProperties(
         `${name}-blob-service`,
         {
             resourceGroupName,
             accountName: account.name,
             blobServicesName: "default",
-            isVersioningEnabled: versioning,
+            isVersioningEnabled: args.azure?.versioning ?? true,
             deleteRetentionPolicy: { enabled: true, days: retentionDays },
             containerDeleteRetentionPolicy: { enabled: true, days: retentionDays },
         },
         opts,
     );
-
     new storage.ManagementPolicy(
         `${name}-lifecycle`,
         {
@@ -98,30 +147,4 @@ export function createAzureStorage(name: string, args: StorageArgs, parent: pulu
         },
         opts,
     );
-
-    const container = new storage.BlobContainer(
-        `${name}-container`,
-        { resourceGroupName, accountName: account.name, containerName: "data", publicAccess: "None" },
-        stateful,
-    );
-
-    privateEndpoint(
-        name,
-        {
-            context,
-            subnetId: args.network.endpointSubnetIds.apply((ids) => ids[0]),
-            targetId: account.id,
-            groupId: "blob",
-            zone: "blob",
-        },
-        opts,
-    );
-
-    return {
-        bucketName: container.name,
-        endpoint: pulumi.interpolate`${account.primaryEndpoints.blob}${container.name}`,
-        region: pulumi.output(location),
-        resourceId: account.id,
-        securityOptOuts: pulumi.output(securityOptOuts("azure", azure, ["infrastructureEncryption", "versioning"])),
-    };
 }
