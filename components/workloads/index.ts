@@ -309,14 +309,7 @@ export function resolveServices(services: ServiceConfig[]): ResolvedService[] {
             port: s.port,
             minReplicas,
             maxReplicas: s.replicas?.max ?? Math.max(minReplicas, serviceDefaults.maxReplicas),
-            requests: {
-                cpu: s.resources?.requests?.cpu ?? serviceDefaults.requests.cpu,
-                memory: s.resources?.requests?.memory ?? serviceDefaults.requests.memory,
-            },
-            limits: {
-                cpu: s.resources?.limits?.cpu ?? serviceDefaults.limits.cpu,
-                memory: s.resources?.limits?.memory ?? serviceDefaults.limits.memory,
-            },
+            ...resolveResources(s),
             probes: {
                 liveness,
                 readiness: s.probes?.readiness ?? serviceDefaults.readiness,
@@ -324,29 +317,51 @@ export function resolveServices(services: ServiceConfig[]): ResolvedService[] {
             },
             metricsPath: s.metricsPath ?? serviceDefaults.metricsPath,
             env: s.env ?? {},
-            expose: s.expose?.host
-                ? {
-                      host: s.expose.host,
-                      path: s.expose.path ?? serviceDefaults.exposePath,
-                      rateLimitRps: s.expose.rateLimitRps ?? serviceDefaults.rateLimitRps,
-                      canary: s.expose.canary?.image
-                          ? {
-                                image: s.expose.canary.image,
-                                weight: s.expose.canary.weight ?? serviceDefaults.canaryWeight,
-                            }
-                          : undefined,
-                  }
-                : undefined,
+            expose: resolveExpose(s.expose),
             bind: [...new Set(s.bind ?? [])],
-            calls: (s.calls ?? []).map((callee) => {
-                const port = services.find((o) => o.name === callee)?.port;
-                if (port === undefined) {
-                    throw new Error(`services[${i}] (${s.name}): calls "${callee}", which is not a service.`);
-                }
-                return { name: callee, port };
-            }),
+            calls: resolveCalls(s, i, services),
             calledBy: services.filter((o) => o.calls?.includes(s.name!)).map((o) => o.name!),
         };
+    });
+}
+
+/** Requests and limits with their defaults. */
+function resolveResources(s: ServiceConfig): Pick<ResolvedService, "requests" | "limits"> {
+    return {
+        requests: {
+            cpu: s.resources?.requests?.cpu ?? serviceDefaults.requests.cpu,
+            memory: s.resources?.requests?.memory ?? serviceDefaults.requests.memory,
+        },
+        limits: {
+            cpu: s.resources?.limits?.cpu ?? serviceDefaults.limits.cpu,
+            memory: s.resources?.limits?.memory ?? serviceDefaults.limits.memory,
+        },
+    };
+}
+
+/** Exposure with its defaults, or undefined without a host. */
+function resolveExpose(expose: ServiceExposeConfig | undefined): ResolvedService["expose"] {
+    if (!expose?.host) {
+        return undefined;
+    }
+    return {
+        host: expose.host,
+        path: expose.path ?? serviceDefaults.exposePath,
+        rateLimitRps: expose.rateLimitRps ?? serviceDefaults.rateLimitRps,
+        canary: expose.canary?.image
+            ? { image: expose.canary.image, weight: expose.canary.weight ?? serviceDefaults.canaryWeight }
+            : undefined,
+    };
+}
+
+/** The services `s` calls, with the port each listens on. */
+function resolveCalls(s: ServiceConfig, i: number, services: ServiceConfig[]): ResolvedService["calls"] {
+    return (s.calls ?? []).map((callee) => {
+        const port = services.find((o) => o.name === callee)?.port;
+        if (port === undefined) {
+            throw new Error(`services[${i}] (${s.name}): calls "${callee}", which is not a service.`);
+        }
+        return { name: callee, port };
     });
 }
 

@@ -63,35 +63,60 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
         opts,
     );
 
-    const workloads = services.map((service) => {
+    const serviceUrls = createServiceWorkloads(name, args, services, {
+        namespace: ns,
+        registry,
+        highAvailability,
+        routing,
+        ingressDependsOn: ingress.ready,
+        monitoringDependsOn: monitoring.ready,
+        parent,
+    });
+    return { namespace: ns, serviceUrls, grafanaUrl: monitoring.grafanaUrl, registryServer: registry.server };
+}
+
+/** One ServiceWorkload per service, wired to the namespace, registry, edge and monitoring; their public URLs. */
+function createServiceWorkloads(
+    name: string,
+    args: WorkloadsArgs,
+    services: ResolvedService[],
+    wiring: {
+        readonly namespace: pulumi.Output<string>;
+        readonly registry: Registry;
+        readonly highAvailability: boolean;
+        readonly routing: EdgeRouting;
+        readonly ingressDependsOn: pulumi.Resource[];
+        readonly monitoringDependsOn: pulumi.Resource[];
+        readonly parent: pulumi.Resource;
+    },
+): pulumi.Output<Record<string, string>> {
+    const urls = services.map((service) => {
         const workload = new ServiceWorkload(
             `${name}-${service.name}`,
             {
-                context,
+                context: args.context,
                 service,
-                namespace: ns,
-                repositoryUrl: registry.repositoryUrls.apply((urls) => urls[service.name]),
+                namespace: wiring.namespace,
+                repositoryUrl: wiring.registry.repositoryUrls.apply((all) => all[service.name]),
                 cluster: args.cluster,
                 network: args.network,
                 database: args.database,
                 cache: args.cache,
                 storage: args.storage,
-                highAvailability,
-                ingress: routing,
-                ingressDependsOn: ingress.ready,
-                monitoringDependsOn: monitoring.ready,
+                highAvailability: wiring.highAvailability,
+                ingress: wiring.routing,
+                ingressDependsOn: wiring.ingressDependsOn,
+                monitoringDependsOn: wiring.monitoringDependsOn,
             },
-            opts,
+            { parent: wiring.parent },
         );
         return workload.url.apply((url) => [service.name, url] as const);
     });
-    const serviceUrls = pulumi
-        .all(workloads)
+    return pulumi
+        .all(urls)
         .apply((entries) =>
             Object.fromEntries(entries.filter((e): e is readonly [string, string] => e[1] !== undefined)),
         );
-
-    return { namespace: ns, serviceUrls, grafanaUrl: monitoring.grafanaUrl, registryServer: registry.server };
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { Secret } from "@pulumi/kubernetes/core/v1";
-import type { ResolvedService } from "..";
+import type { ResolvedService, WorkloadsCache, WorkloadsDatabase, WorkloadsStorage } from "..";
 import type { ServiceWorkloadArgs } from ".";
 
 /**
@@ -14,58 +14,56 @@ export function connectionDetails(
 ): pulumi.Output<Record<string, string>> {
     const parts: pulumi.Output<Record<string, string>>[] = [];
     if (service.bind.includes("database")) {
-        const db = args.database;
-        parts.push(
-            pulumi
-                .all([
-                    db.connectionString,
-                    db.host,
-                    db.port,
-                    db.databaseName,
-                    db.username,
-                    db.password,
-                    db.tlsCaBundleUrl,
-                ])
-                .apply(
-                    ([url, host, port, database, user, password, ca]): Record<string, string> => ({
-                        DATABASE_URL: url,
-                        DATABASE_HOST: host,
-                        DATABASE_PORT: String(port),
-                        DATABASE_NAME: database,
-                        DATABASE_USER: user,
-                        DATABASE_PASSWORD: password,
-                        DATABASE_CA_BUNDLE_URL: ca,
-                    }),
-                ),
-        );
+        parts.push(databaseDetails(args.database));
     }
     if (service.bind.includes("cache")) {
-        const cache = args.cache;
-        parts.push(
-            pulumi.all([cache.connectionString, cache.host, cache.port, cache.authToken, cache.tls]).apply(
-                ([url, host, port, token, tls]): Record<string, string> => ({
-                    REDIS_URL: url,
-                    REDIS_HOST: host,
-                    REDIS_PORT: String(port),
-                    REDIS_PASSWORD: token,
-                    REDIS_TLS: String(tls),
-                }),
-            ),
-        );
+        parts.push(cacheDetails(args.cache));
     }
     if (service.bind.includes("storage")) {
-        const storage = args.storage;
-        parts.push(
-            pulumi.all([storage.bucketName, storage.endpoint, storage.region]).apply(
-                ([bucket, endpoint, region]): Record<string, string> => ({
-                    STORAGE_BUCKET: bucket,
-                    STORAGE_ENDPOINT: endpoint,
-                    STORAGE_REGION: region,
-                }),
-            ),
-        );
+        parts.push(storageDetails(args.storage));
     }
     return pulumi.secret(pulumi.all(parts).apply((p) => Object.assign({}, ...p) as Record<string, string>));
+}
+
+/** `bind: ["database"]`: the PostgreSQL URL, its parts and the CA bundle's URL. */
+function databaseDetails(db: WorkloadsDatabase): pulumi.Output<Record<string, string>> {
+    return pulumi
+        .all([db.connectionString, db.host, db.port, db.databaseName, db.username, db.password, db.tlsCaBundleUrl])
+        .apply(
+            ([url, host, port, database, user, password, ca]): Record<string, string> => ({
+                DATABASE_URL: url,
+                DATABASE_HOST: host,
+                DATABASE_PORT: String(port),
+                DATABASE_NAME: database,
+                DATABASE_USER: user,
+                DATABASE_PASSWORD: password,
+                DATABASE_CA_BUNDLE_URL: ca,
+            }),
+        );
+}
+
+/** `bind: ["cache"]`: the Redis URL, its parts and whether it speaks TLS. */
+function cacheDetails(cache: WorkloadsCache): pulumi.Output<Record<string, string>> {
+    return pulumi.all([cache.connectionString, cache.host, cache.port, cache.authToken, cache.tls]).apply(
+        ([url, host, port, token, tls]): Record<string, string> => ({
+            REDIS_URL: url,
+            REDIS_HOST: host,
+            REDIS_PORT: String(port),
+            REDIS_PASSWORD: token,
+            REDIS_TLS: String(tls),
+        }),
+    );
+}
+
+/** `bind: ["storage"]`: the bucket (container), its endpoint and region; access comes from the identity. */
+function storageDetails(storage: WorkloadsStorage): pulumi.Output<Record<string, string>> {
+    return pulumi.all([storage.bucketName, storage.endpoint, storage.region]).apply(
+        ([bucket, endpoint, region]): Record<string, string> => ({
+            STORAGE_BUCKET: bucket,
+            STORAGE_ENDPOINT: endpoint,
+            STORAGE_REGION: region,
+        }),
+    );
 }
 
 /** The connection Secret of a service with bindings, and the details it holds. */
