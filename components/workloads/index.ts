@@ -205,7 +205,7 @@ export interface ServiceConfig {
  * What is wrong with an environment value that addresses another service of `platform:services` by URL, or
  * undefined when nothing is (or the value is no such URL). A URL addresses a service when its host is the
  * service's name, alone or as `<name>.<namespace>.svc[.cluster.local]`. Its Service listens on the service's
- * own port only (there is no port 80 in front of it, see service.ts servicePorts), and network policy drops
+ * own port only (there is no port 80 in front of it, see services/cluster-service.ts servicePorts), and network policy drops
  * calls the caller does not list in `calls`.
  */
 export function serviceUrlProblem(

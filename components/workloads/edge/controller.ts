@@ -15,7 +15,7 @@ export const CHARTS = {
         version: "4.14.1",
         repo: "https://kubernetes.github.io/ingress-nginx",
     },
-    // cert-manager and the monitoring charts: dated pins with their sources (charts.ts).
+    // cert-manager and the monitoring charts: dated pins with their sources (../charts.ts).
     ...CHART_PINS,
 } as const;
 

@@ -108,7 +108,7 @@ export function serviceAlertRules(namespace: string): AlertRule[] {
 }
 
 /**
- * Certificate alerts on cert-manager's metrics (scraped through its chart's ServiceMonitor, ingress.ts).
+ * Certificate alerts on cert-manager's metrics (scraped through its chart's ServiceMonitor, edge/certificates.ts).
  * Let's Encrypt stopped sending expiry e-mails on 2025-06-04
  * (https://letsencrypt.org/2025/01/22/ending-expiration-emails/), so a renewal that silently fails is only
  * noticed here. Metric names: https://cert-manager.io/docs/devops-tips/prometheus-metrics/.
