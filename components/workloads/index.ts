@@ -3,14 +3,24 @@ import { CacheOutputs } from "../cache";
 import { ClusterOutputs } from "../cluster";
 import { DatabaseOutputs } from "../database";
 import { NetworkOutputs } from "../network";
-import { CapabilityComponent, Cloud, PlatformContext, implementationFor } from "../shared/context";
+import { PlatformContext } from "../shared/context";
 import { StorageOutputs } from "../storage";
 
 /*
- * The Workloads capability: the application services of `platform:services` on the cluster, the stack's
- * container registry, ingress with TLS, and in-cluster monitoring. Everything Kubernetes is shared code
- * (kubernetes.ts, ingress.ts, observability.ts); only the registry, the per-service cloud identity, the
- * Alertmanager route and load-balancer annotations differ per cloud (aws.ts, azure.ts).
+ * The Workloads capability: the application on the cluster, one folder per concern, each with its contract
+ * in its index.ts:
+ *
+ * - services/       the application services of `platform:services`: one builder per Kubernetes object
+ *                   kind, composed per workload kind (web.ts today; a worker or a Job is a new file there)
+ * - edge/           how requests reach them: ingress-nginx, cert-manager and its ClusterIssuer, the routes
+ * - observability/  kube-prometheus-stack, the services' dashboard and alerts, and the Alertmanager route to
+ *                   the platform's alert destination (per cloud)
+ * - identity/       a service's cloud identity federated with its ServiceAccount (per cloud)
+ * - registry/       the stack's container registry (per cloud) and the services' images
+ *
+ * This file holds the shape of one `platform:services` entry with its defaults, and the Workloads component
+ * whose body (workloads.ts) composes the folders. Kubernetes code is shared; only what a folder's aws.ts
+ * and azure.ts hold differs per cloud, and those load lazily for the stack's cloud.
  */
 
 // ---------------------------------------------------------------------------------------------------
@@ -195,7 +205,7 @@ export interface ServiceConfig {
  * What is wrong with an environment value that addresses another service of `platform:services` by URL, or
  * undefined when nothing is (or the value is no such URL). A URL addresses a service when its host is the
  * service's name, alone or as `<name>.<namespace>.svc[.cluster.local]`. Its Service listens on the service's
- * own port only (there is no port 80 in front of it, see service.ts servicePorts), and network policy drops
+ * own port only (there is no port 80 in front of it, see services/cluster-service.ts servicePorts), and network policy drops
  * calls the caller does not list in `calls`.
  */
 export function serviceUrlProblem(
@@ -299,14 +309,7 @@ export function resolveServices(services: ServiceConfig[]): ResolvedService[] {
             port: s.port,
             minReplicas,
             maxReplicas: s.replicas?.max ?? Math.max(minReplicas, serviceDefaults.maxReplicas),
-            requests: {
-                cpu: s.resources?.requests?.cpu ?? serviceDefaults.requests.cpu,
-                memory: s.resources?.requests?.memory ?? serviceDefaults.requests.memory,
-            },
-            limits: {
-                cpu: s.resources?.limits?.cpu ?? serviceDefaults.limits.cpu,
-                memory: s.resources?.limits?.memory ?? serviceDefaults.limits.memory,
-            },
+            ...resolveResources(s),
             probes: {
                 liveness,
                 readiness: s.probes?.readiness ?? serviceDefaults.readiness,
@@ -314,241 +317,52 @@ export function resolveServices(services: ServiceConfig[]): ResolvedService[] {
             },
             metricsPath: s.metricsPath ?? serviceDefaults.metricsPath,
             env: s.env ?? {},
-            expose: s.expose?.host
-                ? {
-                      host: s.expose.host,
-                      path: s.expose.path ?? serviceDefaults.exposePath,
-                      rateLimitRps: s.expose.rateLimitRps ?? serviceDefaults.rateLimitRps,
-                      canary: s.expose.canary?.image
-                          ? {
-                                image: s.expose.canary.image,
-                                weight: s.expose.canary.weight ?? serviceDefaults.canaryWeight,
-                            }
-                          : undefined,
-                  }
-                : undefined,
+            expose: resolveExpose(s.expose),
             bind: [...new Set(s.bind ?? [])],
-            calls: (s.calls ?? []).map((callee) => {
-                const port = services.find((o) => o.name === callee)?.port;
-                if (port === undefined) {
-                    throw new Error(`services[${i}] (${s.name}): calls "${callee}", which is not a service.`);
-                }
-                return { name: callee, port };
-            }),
+            calls: resolveCalls(s, i, services),
             calledBy: services.filter((o) => o.calls?.includes(s.name!)).map((o) => o.name!),
         };
     });
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Per-cloud pieces: registry, workload identity, Alertmanager route, load balancer
-// ---------------------------------------------------------------------------------------------------
-
-/** Arguments of the stack's container registry. */
-export interface RegistryArgs {
-    readonly context: PlatformContext;
-    /** Repositories to create, one per service. */
-    readonly repositories: string[];
-    /** The identity the cluster's nodes pull images with; granted pull access. */
-    readonly nodeIdentityId: pulumi.Input<string>;
+/** Requests and limits with their defaults. */
+function resolveResources(s: ServiceConfig): Pick<ResolvedService, "requests" | "limits"> {
+    return {
+        requests: {
+            cpu: s.resources?.requests?.cpu ?? serviceDefaults.requests.cpu,
+            memory: s.resources?.requests?.memory ?? serviceDefaults.requests.memory,
+        },
+        limits: {
+            cpu: s.resources?.limits?.cpu ?? serviceDefaults.limits.cpu,
+            memory: s.resources?.limits?.memory ?? serviceDefaults.limits.memory,
+        },
+    };
 }
 
-/** The registry's outputs, the same on every cloud. */
-export interface RegistryOutputs {
-    /** Registry host that `docker login` / image references use. */
-    readonly server: pulumi.Output<string>;
-    /** Full repository URL per service name (without tag). */
-    readonly repositoryUrls: pulumi.Output<Record<string, string>>;
+/** Exposure with its defaults, or undefined without a host. */
+function resolveExpose(expose: ServiceExposeConfig | undefined): ResolvedService["expose"] {
+    if (!expose?.host) {
+        return undefined;
+    }
+    return {
+        host: expose.host,
+        path: expose.path ?? serviceDefaults.exposePath,
+        rateLimitRps: expose.rateLimitRps ?? serviceDefaults.rateLimitRps,
+        canary: expose.canary?.image
+            ? { image: expose.canary.image, weight: expose.canary.weight ?? serviceDefaults.canaryWeight }
+            : undefined,
+    };
 }
 
-/** Arguments of one service's cloud identity. */
-export interface WorkloadIdentityArgs {
-    readonly context: PlatformContext;
-    /** The cluster whose service account federates with the identity. */
-    readonly cluster: Pick<ClusterOutputs, "clusterName" | "oidcIssuerUrl">;
-    /** Namespace and name of the Kubernetes ServiceAccount. */
-    readonly namespace: pulumi.Input<string>;
-    readonly serviceAccountName: string;
-    /** The storage the identity may read and write: nothing else. */
-    readonly storage: Pick<StorageOutputs, "bucketName" | "resourceId">;
-}
-
-/** What a service account needs to become a cloud identity. */
-export interface WorkloadIdentityOutputs {
-    /** Annotations on the ServiceAccount (Azure: the client id). */
-    readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
-    /** Labels on the pod template (Azure: `azure.workload.identity/use`). */
-    readonly podLabels: pulumi.Output<Record<string, string>>;
-    /** The cloud principal: IAM role ARN / managed identity client id. */
-    readonly principalId: pulumi.Output<string>;
-    /**
-     * What a pod using this identity must wait for: the Pod Identity association and the role's policy
-     * (AWS), the federated identity credential and the role assignment (Azure). Both clouds hand a pod its
-     * credentials when the pod is created, so a pod created before these exist runs without them until it is
-     * re-created. Put them in the `dependsOn` of every workload whose pods run as the service account.
-     */
-    readonly ready: pulumi.Resource[];
-}
-
-/** Arguments of the Alertmanager route to the platform's alert destination. */
-export interface AlertRouteArgs {
-    readonly context: PlatformContext;
-    readonly cluster: Pick<ClusterOutputs, "clusterName" | "oidcIssuerUrl">;
-    /** Where the Monitoring component sends alerts (SNS topic ARN / action group id). */
-    readonly alertDestinationId: pulumi.Input<string>;
-    /** The alert e-mail address. */
-    readonly alertEmail: string;
-    /** Namespace and service account Alertmanager runs as. */
-    readonly namespace: string;
-    readonly serviceAccountName: string;
-    /** Service account the Prometheus servers run as (in the same namespace). */
-    readonly prometheusServiceAccountName: string;
-    /**
-     * The platform's own alert rules (services, certificates), for a cloud that evaluates them itself.
-     * @default [] (nothing evaluated outside the cluster)
-     */
-    readonly ruleGroups?: AlertRuleGroup[];
-    /**
-     * How often Alertmanager re-sends the always-firing Watchdog alert, minutes: a dead man's switch that
-     * notices the heartbeat stopping must allow for this interval.
-     */
-    readonly watchdogIntervalMinutes: number;
-}
-
-/** A Prometheus alerting rule, in the rule-file format (`for` as a Prometheus duration such as "5m"). */
-export interface AlertRule {
-    readonly alert: string;
-    readonly expr: string;
-    readonly for: string;
-    readonly labels: { readonly severity: "critical" | "warning" | "info" } & Record<string, string>;
-    readonly annotations: Record<string, string>;
-}
-
-/** A named group of alert rules. */
-export interface AlertRuleGroup {
-    readonly name: string;
-    readonly rules: AlertRule[];
-}
-
-/** An Alertmanager receiver, and the identity Alertmanager needs to use it. */
-export interface AlertRouteOutputs {
-    /** The receiver, in Alertmanager's configuration format, named "platform". */
-    readonly receiver: pulumi.Output<Record<string, unknown>>;
-    /**
-     * The receiver of the always-firing Watchdog alert, named "watchdog": the heartbeat a dead man's switch
-     * outside the cluster watches (AWS), or a receiver without integrations where the cloud watches the
-     * Watchdog series itself (Azure).
-     */
-    readonly watchdogReceiver: pulumi.Output<Record<string, unknown>>;
-    /** Annotations on Alertmanager's ServiceAccount. */
-    readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
-    /**
-     * What Prometheus needs for the route: remote-write targets (prometheus-operator `RemoteWriteSpec`),
-     * annotations on its ServiceAccount and labels on its pods (Azure: the workload identity).
-     */
-    readonly prometheus: pulumi.Output<PrometheusRouteSettings>;
-    /**
-     * What the monitoring pods must wait for before they are created, so that they start with credentials:
-     * the Pod Identity association and its role policy (AWS: credentials are injected only at pod creation),
-     * the federated credential and its role assignment (Azure).
-     */
-    readonly ready: pulumi.Resource[];
-}
-
-/** Prometheus settings an alert route asks for. */
-export interface PrometheusRouteSettings {
-    readonly remoteWrite: Record<string, unknown>[];
-    readonly serviceAccountAnnotations: Record<string, string>;
-    readonly podLabels: Record<string, string>;
-}
-
-/** A NetworkPolicy egress destination outside the cluster. */
-export interface EgressDestination {
-    readonly cidr: string;
-    readonly except?: string[];
-    readonly ports: number[];
-    /** Why the destination is needed (documentation). */
-    readonly reason: string;
-}
-
-/** What differs per cloud, loaded lazily for the stack's cloud. */
-export interface WorkloadsCloudImplementation {
-    createRegistry(name: string, args: RegistryArgs, parent: pulumi.Resource): RegistryOutputs;
-    createIdentity(name: string, args: WorkloadIdentityArgs, parent: pulumi.Resource): WorkloadIdentityOutputs;
-    createAlertRoute(name: string, args: AlertRouteArgs, parent: pulumi.Resource): AlertRouteOutputs;
-    /** Annotations on the ingress controller's LoadBalancer Service. */
-    loadBalancerAnnotations(highAvailability: boolean): Record<string, string>;
-    /** HTTPS destinations a storage-bound service needs (object storage API, identity token endpoints). */
-    cloudApiEgress(networkCidr: string): EgressDestination[];
-}
-
-export function workloadsCloud(cloud: Cloud): WorkloadsCloudImplementation {
-    return implementationFor<WorkloadsCloudImplementation>(cloud, {
-        // Loaded lazily: a stack only loads the provider SDK of its own cloud.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        aws: () => (require("./aws") as typeof import("./aws")).awsWorkloads,
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        azure: () => (require("./azure") as typeof import("./azure")).azureWorkloads,
+/** The services `s` calls, with the port each listens on. */
+function resolveCalls(s: ServiceConfig, i: number, services: ServiceConfig[]): ResolvedService["calls"] {
+    return (s.calls ?? []).map((callee) => {
+        const port = services.find((o) => o.name === callee)?.port;
+        if (port === undefined) {
+            throw new Error(`services[${i}] (${s.name}): calls "${callee}", which is not a service.`);
+        }
+        return { name: callee, port };
     });
-}
-
-/** The stack's container registry: ECR repositories (AWS) or an Azure Container Registry. */
-export class Registry extends CapabilityComponent<RegistryArgs, RegistryOutputs> implements RegistryOutputs {
-    declare public readonly server: pulumi.Output<string>;
-    declare public readonly repositoryUrls: pulumi.Output<Record<string, string>>;
-
-    constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(
-            "platform:workloads:Registry",
-            name,
-            args,
-            { aws: () => workloadsCloud("aws").createRegistry, azure: () => workloadsCloud("azure").createRegistry },
-            opts,
-        );
-    }
-}
-
-/** A service's cloud identity, federated with its ServiceAccount, allowed into the platform's storage only. */
-export class WorkloadIdentity
-    extends CapabilityComponent<WorkloadIdentityArgs, WorkloadIdentityOutputs>
-    implements WorkloadIdentityOutputs
-{
-    declare public readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
-    declare public readonly podLabels: pulumi.Output<Record<string, string>>;
-    declare public readonly principalId: pulumi.Output<string>;
-    declare public readonly ready: pulumi.Resource[];
-
-    constructor(name: string, args: WorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(
-            "platform:workloads:WorkloadIdentity",
-            name,
-            args,
-            { aws: () => workloadsCloud("aws").createIdentity, azure: () => workloadsCloud("azure").createIdentity },
-            opts,
-        );
-    }
-}
-
-/** Alertmanager's route to the platform's alert destination. */
-export class AlertRoute extends CapabilityComponent<AlertRouteArgs, AlertRouteOutputs> implements AlertRouteOutputs {
-    declare public readonly receiver: pulumi.Output<Record<string, unknown>>;
-    declare public readonly watchdogReceiver: pulumi.Output<Record<string, unknown>>;
-    declare public readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
-    declare public readonly prometheus: pulumi.Output<PrometheusRouteSettings>;
-    declare public readonly ready: pulumi.Resource[];
-
-    constructor(name: string, args: AlertRouteArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(
-            "platform:workloads:AlertRoute",
-            name,
-            args,
-            {
-                aws: () => workloadsCloud("aws").createAlertRoute,
-                azure: () => workloadsCloud("azure").createAlertRoute,
-            },
-            opts,
-        );
-    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -638,7 +452,7 @@ export class Workloads extends pulumi.ComponentResource implements WorkloadsOutp
     constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:workloads:Workloads", name, {}, opts);
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { createWorkloads } = require("./kubernetes") as typeof import("./kubernetes");
+        const { createWorkloads } = require("./workloads") as typeof import("./workloads");
         const outputs = createWorkloads(name, args, this);
         this.namespace = outputs.namespace;
         this.serviceUrls = outputs.serviceUrls;
@@ -648,145 +462,9 @@ export class Workloads extends pulumi.ComponentResource implements WorkloadsOutp
     }
 }
 
-/** Arguments of one service on the cluster (built by the Workloads component). */
-export interface ServiceWorkloadArgs {
-    readonly context: PlatformContext;
-    readonly service: ResolvedService;
-    /** Namespace the service runs in. */
-    readonly namespace: pulumi.Input<string>;
-    /** Repository the built image is pushed to. */
-    readonly repositoryUrl: pulumi.Input<string>;
-    readonly cluster: Pick<ClusterOutputs, "clusterName" | "oidcIssuerUrl">;
-    readonly network: Pick<NetworkOutputs, "cidrBlock">;
-    readonly database: WorkloadsDatabase;
-    readonly cache: WorkloadsCache;
-    readonly storage: WorkloadsStorage;
-    /** Spread pods across zones. */
-    readonly highAvailability: boolean;
-    /** Ingress class and ClusterIssuer exposed services use. */
-    readonly ingress: { readonly className: string; readonly clusterIssuer: string };
-    /** Resources the Ingresses and ServiceMonitor wait for (the ingress controller, CRDs). */
-    readonly ingressDependsOn: pulumi.Input<pulumi.Resource>[];
-    readonly monitoringDependsOn: pulumi.Input<pulumi.Resource>[];
-}
-
-/** One service's outputs. */
-export interface ServiceWorkloadOutputs {
-    /** The image reference the Deployment runs. */
-    readonly image: pulumi.Output<string>;
-    /** Public URL, or undefined when not exposed. */
-    readonly url: pulumi.Output<string | undefined>;
-}
-
-/**
- * One application service: ServiceAccount (bound to a cloud identity when it uses storage), connection
- * Secret, Deployment, Service, HPA, PDB, NetworkPolicy, ServiceMonitor, and Ingress (plus canary) when
- * exposed.
- */
-export class ServiceWorkload extends pulumi.ComponentResource implements ServiceWorkloadOutputs {
-    public readonly image: pulumi.Output<string>;
-    public readonly url: pulumi.Output<string | undefined>;
-
-    constructor(name: string, args: ServiceWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("platform:workloads:ServiceWorkload", name, {}, opts);
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { createServiceWorkload } = require("./service") as typeof import("./service");
-        const outputs = createServiceWorkload(name, args, this);
-        this.image = outputs.image;
-        this.url = outputs.url;
-        this.registerOutputs({ ...outputs });
-    }
-}
-
-/** Arguments of the ingress controller and certificate issuer. */
-export interface IngressControllerArgs {
-    readonly context: PlatformContext;
-    readonly alertEmail: string;
-    readonly highAvailability: boolean;
-    /** Annotations of the controller's LoadBalancer Service (per cloud). */
-    readonly loadBalancerAnnotations: Record<string, string>;
-    /** The Prometheus operator's CRDs, which cert-manager's ServiceMonitor needs before it installs. */
-    readonly monitoringCrds: pulumi.Resource[];
-}
-
-/** What exposed services need from the ingress layer. */
-export interface IngressControllerOutputs {
-    readonly className: string;
-    readonly clusterIssuer: string;
-    /** Namespace of the controller (network policy admits traffic from it). */
-    readonly namespace: string;
-    /** The resources an Ingress must wait for (controller webhook, ClusterIssuer). */
-    readonly ready: pulumi.Resource[];
-}
-
-/** ingress-nginx and cert-manager from their pinned Helm charts, and a Let's Encrypt ClusterIssuer. */
-export class IngressController extends pulumi.ComponentResource implements IngressControllerOutputs {
-    public readonly className: string;
-    public readonly clusterIssuer: string;
-    public readonly namespace: string;
-    public readonly ready: pulumi.Resource[];
-
-    constructor(name: string, args: IngressControllerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("platform:workloads:IngressController", name, {}, opts);
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { createIngressController } = require("./ingress") as typeof import("./ingress");
-        const outputs = createIngressController(name, args, this);
-        this.className = outputs.className;
-        this.clusterIssuer = outputs.clusterIssuer;
-        this.namespace = outputs.namespace;
-        this.ready = outputs.ready;
-        this.registerOutputs({
-            className: outputs.className,
-            clusterIssuer: outputs.clusterIssuer,
-            namespace: outputs.namespace,
-        });
-    }
-}
-
-/** Arguments of the in-cluster monitoring stack. */
-export interface ClusterMonitoringArgs {
-    readonly context: PlatformContext;
-    readonly cluster: Pick<ClusterOutputs, "clusterName" | "oidcIssuerUrl">;
-    /** The application namespace whose services the dashboard and alerts cover. */
-    readonly appNamespace: string;
-    /** Names of the services (dashboard variable values). */
-    readonly services: string[];
-    readonly alertEmail: string;
-    readonly alertDestinationId: pulumi.Input<string>;
-    readonly highAvailability: boolean;
-    /** Public Grafana host; no ingress when undefined. */
-    readonly grafanaHost?: string;
-    readonly adminAllowedCidrs: string[];
-    /** Ingress class and ClusterIssuer for Grafana's ingress. */
-    readonly ingress: { readonly className: string; readonly clusterIssuer: string };
-    readonly ingressDependsOn: pulumi.Resource[];
-    /** The Prometheus operator's CRDs (installed before the stack, see `createMonitoringCrds`). */
-    readonly crds: pulumi.Resource[];
-}
-
-/** What the monitoring stack offers. */
-export interface ClusterMonitoringOutputs {
-    readonly grafanaUrl: pulumi.Output<string>;
-    /** Namespace of Prometheus (network policy admits scrapes from it). */
-    readonly namespace: string;
-    /** Resources ServiceMonitors and PrometheusRules wait for (the CRDs). */
-    readonly ready: pulumi.Resource[];
-}
-
-/** kube-prometheus-stack (pinned) with the services' Grafana dashboard, alert rules and Alertmanager route. */
-export class ClusterMonitoring extends pulumi.ComponentResource implements ClusterMonitoringOutputs {
-    public readonly grafanaUrl: pulumi.Output<string>;
-    public readonly namespace: string;
-    public readonly ready: pulumi.Resource[];
-
-    constructor(name: string, args: ClusterMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("platform:workloads:ClusterMonitoring", name, {}, opts);
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { createClusterMonitoring } = require("./observability") as typeof import("./observability");
-        const outputs = createClusterMonitoring(name, args, this);
-        this.grafanaUrl = outputs.grafanaUrl;
-        this.namespace = outputs.namespace;
-        this.ready = outputs.ready;
-        this.registerOutputs({ grafanaUrl: outputs.grafanaUrl, namespace: outputs.namespace });
-    }
-}
+// The folders' contracts, so that `import { ... } from "components/workloads"` reaches every public name.
+export * from "./edge";
+export * from "./identity";
+export * from "./observability";
+export * from "./registry";
+export * from "./services";

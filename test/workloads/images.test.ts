@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ServiceConfig } from "../../components/workloads";
-import { contentTag, contextFiles } from "../../components/workloads/image";
+import { contentTag, contextFiles } from "../../components/workloads/registry/image";
 import { CLOUDS, inputs, ofType, runStack } from "../harness";
 
 const FIXTURE = "test/workloads/fixtures/hello";

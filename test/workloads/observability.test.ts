@@ -7,15 +7,14 @@
 import * as assert from "assert";
 import { Environment } from "../../components/shared/context";
 import { CHART_PINS } from "../../components/workloads/charts";
+import { CERTIFICATE_EXPIRY_DAYS, serviceAlertRules } from "../../components/workloads/observability/rules";
 import {
-    CERTIFICATE_EXPIRY_DAYS,
     MONITORING_STORAGE,
     UNSCRAPABLE_TARGETS,
     WATCHDOG_INTERVAL_MINUTES,
     mergeValues,
-    serviceAlertRules,
-} from "../../components/workloads/observability";
-import { azureAlertRules } from "../../components/workloads/azure";
+} from "../../components/workloads/observability/values";
+import { azureAlertRules } from "../../components/workloads/observability/azure";
 import { ProgramRun, ResourceRecord } from "../../check/runtime";
 import { CLOUDS, inputs, ofType, outputs, runStack } from "../harness";
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StorageClass } from "@pulumi/kubernetes/storage/v1";
-import { Cloud, PlatformContext } from "../shared/context";
+import { Cloud, PlatformContext } from "../../shared/context";
 
 /** The StorageClass the workloads' persistent volumes use, as the cluster receives it. */
 export interface StorageClassSpec {

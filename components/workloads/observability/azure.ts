@@ -1,134 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as alertsmanagement from "@pulumi/azure-native/alertsmanagement";
 import * as authorization from "@pulumi/azure-native/authorization";
-import * as containerregistry from "@pulumi/azure-native/containerregistry";
-import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as monitor from "@pulumi/azure-native/monitor";
 import type * as azureInputs from "@pulumi/azure-native/types/input";
-import { compactGlobalName, roleDefinitionId } from "../shared/azure";
-import { azurePlacement } from "../shared/context";
-import {
-    AlertRouteArgs,
-    AlertRouteOutputs,
-    AlertRuleGroup,
-    EgressDestination,
-    PrometheusRouteSettings,
-    RegistryArgs,
-    RegistryOutputs,
-    WorkloadIdentityArgs,
-    WorkloadIdentityOutputs,
-    WorkloadsCloudImplementation,
-} from ".";
-
-/**
- * Azure Container Registry: admin user and anonymous pull disabled (every pull and push is an Entra
- * identity), Premium with zone redundancy when highly available; the cluster's kubelet identity holds
- * AcrPull and the deployer AcrPush. One registry per stack, one repository per service.
- */
-export function createAzureRegistry(name: string, args: RegistryArgs, parent: pulumi.Resource): RegistryOutputs {
-    const { context } = args;
-    const { resourceGroupName, location, deployerObjectId, deployerPrincipalType } = azurePlacement(context);
-    const opts = { parent };
-    const premium = context.environment === "prod";
-    const registry = new containerregistry.Registry(
-        `${name}-acr`,
-        {
-            resourceGroupName,
-            location,
-            registryName: compactGlobalName(context, "acr", 50),
-            sku: { name: premium ? "Premium" : "Standard" },
-            adminUserEnabled: false,
-            anonymousPullEnabled: false,
-            zoneRedundancy: premium ? "Enabled" : "Disabled",
-            tags: context.tags,
-        },
-        opts,
-    );
-    new authorization.RoleAssignment(
-        `${name}-acr-pull`,
-        {
-            scope: registry.id,
-            principalId: args.nodeIdentityId,
-            principalType: "ServicePrincipal",
-            roleDefinitionId: roleDefinitionId(context, "acrPull"),
-            description: "The cluster's kubelet identity pulls the stack's images",
-        },
-        opts,
-    );
-    new authorization.RoleAssignment(
-        `${name}-acr-push`,
-        {
-            scope: registry.id,
-            principalId: deployerObjectId,
-            // azure-native would send "User" (the CI deployer is a service principal): ARM rejects a mismatch.
-            principalType: deployerPrincipalType,
-            roleDefinitionId: roleDefinitionId(context, "acrPush"),
-            description: "The deployer pushes the images it builds",
-        },
-        opts,
-    );
-    return {
-        server: registry.loginServer,
-        repositoryUrls: registry.loginServer.apply((server) =>
-            Object.fromEntries(args.repositories.map((repository) => [repository, `${server}/${repository}`])),
-        ),
-    };
-}
-
-/**
- * A user-assigned managed identity federated with the service's ServiceAccount through the cluster's OIDC
- * issuer (Microsoft Entra Workload ID), holding Storage Blob Data Contributor on the platform's container
- * only. No secrets: the workload identity webhook projects a token the SDKs exchange.
- */
-export function createAzureIdentity(
-    name: string,
-    args: WorkloadIdentityArgs,
-    parent: pulumi.Resource,
-): WorkloadIdentityOutputs {
-    const { context } = args;
-    const { resourceGroupName, location } = azurePlacement(context);
-    const opts = { parent };
-    const identity = new managedidentity.UserAssignedIdentity(
-        `${name}-identity`,
-        { resourceGroupName, location, tags: context.tags },
-        opts,
-    );
-    const federation = new managedidentity.FederatedIdentityCredential(
-        `${name}-federation`,
-        {
-            resourceGroupName,
-            resourceName: identity.name,
-            issuer: args.cluster.oidcIssuerUrl,
-            subject: pulumi.interpolate`system:serviceaccount:${args.namespace}:${args.serviceAccountName}`,
-            audiences: ["api://AzureADTokenExchange"],
-        },
-        opts,
-    );
-    const storageAccess = new authorization.RoleAssignment(
-        `${name}-storage`,
-        {
-            scope: pulumi.interpolate`${args.storage.resourceId}/blobServices/default/containers/${args.storage.bucketName}`,
-            principalId: identity.principalId,
-            principalType: "ServicePrincipal",
-            roleDefinitionId: roleDefinitionId(context, "storageBlobDataContributor"),
-            description: `${args.serviceAccountName} reads and writes the platform's container only`,
-        },
-        opts,
-    );
-    return {
-        serviceAccountAnnotations: identity.clientId.apply(
-            (clientId): Record<string, string> => ({
-                "azure.workload.identity/client-id": clientId,
-            }),
-        ),
-        podLabels: pulumi.output<Record<string, string>>({ "azure.workload.identity/use": "true" }),
-        principalId: identity.clientId,
-        // A token exchange before the federated credential has propagated fails ("add a slight delay after
-        // adding the federated identity credential":
-        // https://learn.microsoft.com/en-us/azure/aks/workload-identity-deploy-cluster#create-the-federated-identity-credential).
-        ready: [federation, storageAccess],
-    };
-}
+import { roleDefinitionId } from "../../shared/azure";
+import { azurePlacement } from "../../shared/context";
+import { createFederatedIdentity } from "../identity/azure";
+import { AlertRouteArgs, AlertRouteOutputs, AlertRuleGroup, PrometheusRouteSettings } from ".";
 
 /** One rule of an Azure Monitor Prometheus rule group (without its actions). */
 type AzurePrometheusRule = Omit<azureInputs.alertsmanagement.PrometheusRuleArgs, "actions">;
@@ -217,9 +95,41 @@ export function azureAlertRules(
  * through Azure Monitor. Only ALERTS are written, so ingestion stays a few series per alert, not the cluster.
  */
 export function createAzureAlertRoute(name: string, args: AlertRouteArgs, parent: pulumi.Resource): AlertRouteOutputs {
-    const { context } = args;
-    const { resourceGroupName, location, tenantId } = azurePlacement(context);
     const opts = { parent };
+    const { workspace, endpoint, rule } = createAlertCollection(name, args, opts);
+    const { clientId, ready } = createPrometheusIdentity(name, args, rule, opts);
+    createAlertRuleGroups(name, args, workspace, opts);
+
+    const url = pulumi.interpolate`${endpoint.metricsIngestion.apply((m) => m?.endpoint ?? "")}/dataCollectionRules/${rule.immutableId}/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24`;
+    const { tenantId } = azurePlacement(args.context);
+    return {
+        receiver: pulumi.output(args.namespace).apply((): Record<string, unknown> => ({ name: "platform" })),
+        watchdogReceiver: pulumi.output(args.namespace).apply((): Record<string, unknown> => ({ name: "watchdog" })),
+        serviceAccountAnnotations: pulumi.output<Record<string, string>>({}),
+        ready,
+        prometheus: pulumi.all([url, clientId, tenantId]).apply(
+            ([writeUrl, id, tenant]): PrometheusRouteSettings => ({
+                remoteWrite: [
+                    {
+                        url: writeUrl,
+                        azureAd: { cloud: "AzurePublic", workloadIdentity: { clientId: id, tenantId: tenant } },
+                        writeRelabelConfigs: [{ sourceLabels: ["__name__"], regex: "ALERTS", action: "keep" }],
+                    },
+                ],
+                serviceAccountAnnotations: { "azure.workload.identity/client-id": id },
+                podLabels: { "azure.workload.identity/use": "true" },
+            }),
+        ),
+    };
+}
+
+/**
+ * Where the ALERTS series go: an Azure Monitor workspace, and the data collection endpoint and rule that
+ * Prometheus remote-writes through.
+ */
+function createAlertCollection(name: string, args: AlertRouteArgs, opts: pulumi.CustomResourceOptions) {
+    const { context } = args;
+    const { resourceGroupName, location } = azurePlacement(context);
     const tags = context.tags;
     const workspace = new monitor.AzureMonitorWorkspace(
         `${name}-workspace`,
@@ -261,8 +171,18 @@ export function createAzureAlertRoute(name: string, args: AlertRouteArgs, parent
         },
         opts,
     );
-    const { identity, ready } = createPrometheusIdentity(name, args, rule, opts);
+    return { workspace, endpoint, rule };
+}
 
+/** The Prometheus rule groups in the workspace that notify the action group (azureAlertRules). */
+function createAlertRuleGroups(
+    name: string,
+    args: AlertRouteArgs,
+    workspace: monitor.AzureMonitorWorkspace,
+    opts: pulumi.CustomResourceOptions,
+): void {
+    const { context } = args;
+    const { resourceGroupName, location } = azurePlacement(context);
     for (const group of azureAlertRules(args.ruleGroups ?? [], args.watchdogIntervalMinutes)) {
         new alertsmanagement.PrometheusRuleGroup(
             `${name}-${group.name}`,
@@ -275,32 +195,11 @@ export function createAzureAlertRoute(name: string, args: AlertRouteArgs, parent
                 enabled: true,
                 interval: "PT1M",
                 rules: group.rules.map((r) => ({ ...r, actions: [{ actionGroupId: args.alertDestinationId }] })),
-                tags,
+                tags: context.tags,
             },
             opts,
         );
     }
-
-    const url = pulumi.interpolate`${endpoint.metricsIngestion.apply((m) => m?.endpoint ?? "")}/dataCollectionRules/${rule.immutableId}/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24`;
-    return {
-        receiver: pulumi.output(args.namespace).apply((): Record<string, unknown> => ({ name: "platform" })),
-        watchdogReceiver: pulumi.output(args.namespace).apply((): Record<string, unknown> => ({ name: "watchdog" })),
-        serviceAccountAnnotations: pulumi.output<Record<string, string>>({}),
-        ready,
-        prometheus: pulumi.all([url, identity.clientId, tenantId]).apply(
-            ([writeUrl, clientId, tenant]): PrometheusRouteSettings => ({
-                remoteWrite: [
-                    {
-                        url: writeUrl,
-                        azureAd: { cloud: "AzurePublic", workloadIdentity: { clientId, tenantId: tenant } },
-                        writeRelabelConfigs: [{ sourceLabels: ["__name__"], regex: "ALERTS", action: "keep" }],
-                    },
-                ],
-                serviceAccountAnnotations: { "azure.workload.identity/client-id": clientId },
-                podLabels: { "azure.workload.identity/use": "true" },
-            }),
-        ),
-    };
 }
 
 /** Prometheus' identity: federated with its ServiceAccount, allowed to publish to the alert rule only. */
@@ -309,21 +208,13 @@ function createPrometheusIdentity(
     args: AlertRouteArgs,
     rule: monitor.DataCollectionRule,
     opts: pulumi.CustomResourceOptions,
-): { identity: managedidentity.UserAssignedIdentity; ready: pulumi.Resource[] } {
-    const { resourceGroupName, location } = azurePlacement(args.context);
-    const identity = new managedidentity.UserAssignedIdentity(
-        `${name}-prometheus-identity`,
-        { resourceGroupName, location, tags: args.context.tags },
-        opts,
-    );
-    const federation = new managedidentity.FederatedIdentityCredential(
-        `${name}-prometheus-federation`,
+): { clientId: pulumi.Output<string>; ready: pulumi.Resource[] } {
+    const { identity, federation } = createFederatedIdentity(
+        `${name}-prometheus`,
         {
-            resourceGroupName,
-            resourceName: identity.name,
-            issuer: args.cluster.oidcIssuerUrl,
+            context: args.context,
+            oidcIssuerUrl: args.cluster.oidcIssuerUrl,
             subject: `system:serviceaccount:${args.namespace}:${args.prometheusServiceAccountName}`,
-            audiences: ["api://AzureADTokenExchange"],
         },
         opts,
     );
@@ -338,22 +229,5 @@ function createPrometheusIdentity(
         },
         opts,
     );
-    return { identity, ready: [federation, publisher] };
+    return { clientId: identity.clientId, ready: [federation, publisher] };
 }
-
-export const azureWorkloads: WorkloadsCloudImplementation = {
-    createRegistry: createAzureRegistry,
-    createIdentity: createAzureIdentity,
-    createAlertRoute: createAzureAlertRoute,
-    loadBalancerAnnotations: () => ({
-        // Azure's load balancer probes the controller's health endpoint rather than a TCP port.
-        "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path": "/healthz",
-    }),
-    cloudApiEgress: (): EgressDestination[] => [
-        {
-            cidr: "0.0.0.0/0",
-            ports: [443],
-            reason: "Blob storage (private endpoint in the VNet) and Microsoft Entra token exchange over HTTPS",
-        },
-    ],
-};

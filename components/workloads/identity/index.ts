@@ -1,0 +1,76 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterOutputs } from "../../cluster";
+import { CapabilityComponent, PlatformContext } from "../../shared/context";
+import type { StorageOutputs } from "../../storage";
+
+/*
+ * Workload identity: a service's cloud identity, federated with its Kubernetes ServiceAccount, so its pods
+ * reach the platform's storage with short-lived credentials and no keys. EKS Pod Identity on AWS (aws.ts),
+ * Microsoft Entra Workload ID on Azure (azure.ts, whose federated identity the in-cluster observability's
+ * Prometheus also uses), and the cloud endpoints such a pod must reach (egress.ts).
+ */
+
+/** Arguments of one service's cloud identity. */
+export interface WorkloadIdentityArgs {
+    readonly context: PlatformContext;
+    /** The cluster whose service account federates with the identity. */
+    readonly cluster: Pick<ClusterOutputs, "clusterName" | "oidcIssuerUrl">;
+    /** Namespace and name of the Kubernetes ServiceAccount. */
+    readonly namespace: pulumi.Input<string>;
+    readonly serviceAccountName: string;
+    /** The storage the identity may read and write: nothing else. */
+    readonly storage: Pick<StorageOutputs, "bucketName" | "resourceId">;
+}
+
+/** What a service account needs to become a cloud identity. */
+export interface WorkloadIdentityOutputs {
+    /** Annotations on the ServiceAccount (Azure: the client id). */
+    readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
+    /** Labels on the pod template (Azure: `azure.workload.identity/use`). */
+    readonly podLabels: pulumi.Output<Record<string, string>>;
+    /** The cloud principal: IAM role ARN / managed identity client id. */
+    readonly principalId: pulumi.Output<string>;
+    /**
+     * What a pod using this identity must wait for: the Pod Identity association and the role's policy
+     * (AWS), the federated identity credential and the role assignment (Azure). Both clouds hand a pod its
+     * credentials when the pod is created, so a pod created before these exist runs without them until it is
+     * re-created. Put them in the `dependsOn` of every workload whose pods run as the service account.
+     */
+    readonly ready: pulumi.Resource[];
+}
+
+/** A NetworkPolicy egress destination outside the cluster. */
+export interface EgressDestination {
+    readonly cidr: string;
+    readonly except?: string[];
+    readonly ports: number[];
+    /** Why the destination is needed (documentation). */
+    readonly reason: string;
+}
+
+/** A service's cloud identity, federated with its ServiceAccount, allowed into the platform's storage only. */
+export class WorkloadIdentity
+    extends CapabilityComponent<WorkloadIdentityArgs, WorkloadIdentityOutputs>
+    implements WorkloadIdentityOutputs
+{
+    declare public readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
+    declare public readonly podLabels: pulumi.Output<Record<string, string>>;
+    declare public readonly principalId: pulumi.Output<string>;
+    declare public readonly ready: pulumi.Resource[];
+
+    constructor(name: string, args: WorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(
+            "platform:workloads:WorkloadIdentity",
+            name,
+            args,
+            // Loaded lazily: a stack only loads the provider SDK of its own cloud.
+            {
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                aws: () => (require("./aws") as typeof import("./aws")).createAwsIdentity,
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                azure: () => (require("./azure") as typeof import("./azure")).createAzureIdentity,
+            },
+            opts,
+        );
+    }
+}

@@ -1,0 +1,91 @@
+import * as pulumi from "@pulumi/pulumi";
+import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
+import type * as k8s from "@pulumi/kubernetes/types/input";
+import type { ResolvedService } from "..";
+import { INGRESS_NAMESPACE, INGRESS_POD_SELECTOR } from "../edge";
+import { CLOUD_API_EGRESS } from "../identity/egress";
+import { MONITORING_NAMESPACE, PROMETHEUS_POD_SELECTOR } from "../observability";
+import type { ServiceWorkloadArgs } from ".";
+import { nameSelector } from "./labels";
+import type { ServiceRuntime } from "./runtime";
+
+/** Who may call the service's port: Prometheus, the ingress controller when exposed, and its callers. */
+export function ingressRules(s: ResolvedService): k8s.networking.v1.NetworkPolicyIngressRule[] {
+    const podPort = [{ protocol: "TCP", port: s.port }];
+    const rules: k8s.networking.v1.NetworkPolicyIngressRule[] = [
+        {
+            from: [{ namespaceSelector: MONITORING_NAMESPACE.selector, podSelector: PROMETHEUS_POD_SELECTOR }],
+            ports: podPort,
+        },
+    ];
+    if (s.expose) {
+        rules.push({
+            from: [{ namespaceSelector: INGRESS_NAMESPACE.selector, podSelector: INGRESS_POD_SELECTOR }],
+            ports: podPort,
+        });
+    }
+    if (s.calledBy.length > 0) {
+        rules.push({
+            from: [
+                {
+                    podSelector: {
+                        matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: s.calledBy }],
+                    },
+                },
+            ],
+            ports: podPort,
+        });
+    }
+    return rules;
+}
+
+/**
+ * Where the service may connect: the services it calls on their ports, the bound database and cache in the
+ * network's range on theirs, and the cloud's storage and identity endpoints when it uses storage.
+ */
+export function egressRules(
+    s: ResolvedService,
+    args: Pick<ServiceWorkloadArgs, "context" | "network" | "database" | "cache">,
+): pulumi.Output<k8s.networking.v1.NetworkPolicyEgressRule[]> {
+    return pulumi
+        .all([args.network.cidrBlock, args.database.port, args.cache.port])
+        .apply(([cidr, databasePort, cachePort]) => {
+            const rules: k8s.networking.v1.NetworkPolicyEgressRule[] = s.calls.map((callee) => ({
+                to: [{ podSelector: { matchLabels: nameSelector(callee.name) } }],
+                ports: [{ protocol: "TCP", port: callee.port }],
+            }));
+            if (s.bind.includes("database")) {
+                rules.push({ to: [{ ipBlock: { cidr } }], ports: [{ protocol: "TCP", port: databasePort }] });
+            }
+            if (s.bind.includes("cache")) {
+                rules.push({ to: [{ ipBlock: { cidr } }], ports: [{ protocol: "TCP", port: cachePort }] });
+            }
+            if (s.bind.includes("storage")) {
+                for (const destination of CLOUD_API_EGRESS[args.context.cloud](cidr)) {
+                    rules.push({
+                        to: [{ ipBlock: { cidr: destination.cidr, except: destination.except } }],
+                        ports: destination.ports.map((port) => ({ protocol: "TCP", port })),
+                    });
+                }
+            }
+            return rules;
+        });
+}
+
+/** Exactly the traffic this service needs, on top of the namespace's default deny (namespace.ts). */
+export function createNetworkPolicy(resourceName: string, runtime: ServiceRuntime): NetworkPolicy {
+    const { service: s, args, labels } = runtime;
+    return new NetworkPolicy(
+        resourceName,
+        {
+            metadata: { name: s.name, namespace: args.namespace, labels },
+            spec: {
+                podSelector: { matchLabels: nameSelector(s.name) },
+                policyTypes: ["Ingress", "Egress"],
+                ingress: ingressRules(s),
+                egress: egressRules(s, args),
+            },
+        },
+        { parent: runtime.parent },
+    );
+}

@@ -1,0 +1,56 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceAccount } from "@pulumi/kubernetes/core/v1";
+import type { ResolvedService } from "..";
+import { WorkloadIdentity } from "../identity";
+import { serviceImage } from "../registry/build";
+import type { ServiceWorkloadArgs } from ".";
+import { serviceLabels } from "./labels";
+import { workloadDependsOn } from "./pod";
+import { ConnectionSecret, createConnectionSecret } from "./secret";
+import { createServiceAccount } from "./service-account";
+
+/** What every kind of workload of a service runs with, built once before its controllers. */
+export interface ServiceRuntime {
+    /** The ServiceWorkload's name, which its children's names start with. */
+    readonly name: string;
+    readonly args: ServiceWorkloadArgs;
+    readonly service: ResolvedService;
+    /** Labels every object of the service carries (serviceLabels). */
+    readonly labels: Record<string, string>;
+    /** The image reference the pods run. */
+    readonly image: pulumi.Output<string>;
+    /** The cloud identity, when the service uses storage. */
+    readonly identity?: WorkloadIdentity;
+    readonly serviceAccount: ServiceAccount;
+    /** The connection Secret, when the service binds a resource. */
+    readonly secret?: ConnectionSecret;
+    /** What every controller whose pods run as the service account waits for (pod.ts workloadDependsOn). */
+    readonly dependsOn: pulumi.Resource[];
+    readonly parent: pulumi.Resource;
+}
+
+/**
+ * The service's image, its cloud identity (only a service that uses storage gets one, scoped to that
+ * storage), its ServiceAccount and its connection Secret.
+ */
+export function createServiceRuntime(name: string, args: ServiceWorkloadArgs, parent: pulumi.Resource): ServiceRuntime {
+    const { service, namespace, context } = args;
+    const opts = { parent };
+    const labels = serviceLabels(service.name, context.environment);
+    const image = serviceImage(name, service, args.repositoryUrl, parent);
+    const identity = service.bind.includes("storage")
+        ? new WorkloadIdentity(
+              `${name}-identity`,
+              { context, cluster: args.cluster, namespace, serviceAccountName: service.name, storage: args.storage },
+              opts,
+          )
+        : undefined;
+    const serviceAccount = createServiceAccount(
+        `${name}-service-account`,
+        { name: service.name, namespace, labels, identity },
+        opts,
+    );
+    const secret = createConnectionSecret(`${name}-connections`, args, labels, opts);
+    const dependsOn = workloadDependsOn(serviceAccount, secret?.resource, identity);
+    return { name, args, service, labels, image, identity, serviceAccount, secret, dependsOn, parent };
+}

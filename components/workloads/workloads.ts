@@ -1,0 +1,133 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ResolvedService, WorkloadsArgs, WorkloadsOutputs, resolveServices } from ".";
+import { EdgeRouting, IngressController } from "./edge";
+import { createAcmeSolverPolicy } from "./edge/certificates";
+import { LOAD_BALANCER_ANNOTATIONS } from "./edge/load-balancer";
+import { grafanaHostFor } from "./edge/routes";
+import { ClusterMonitoring } from "./observability";
+import { createMonitoringCrds } from "./observability/monitoring";
+import { Registry } from "./registry";
+import { ServiceWorkload } from "./services";
+import { createAppNamespace } from "./services/namespace";
+
+/**
+ * Builds the Workloads capability from its concerns, in order: the application namespace (services/), the
+ * registry (registry/), the Prometheus operator's CRDs that the edge's cert-manager and the monitoring
+ * need, the edge (edge/), cluster observability (observability/), and one ServiceWorkload per service.
+ */
+export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulumi.Resource): WorkloadsOutputs {
+    const { context } = args;
+    const services = resolveServices(args.services ?? []);
+    const highAvailability = args.highAvailability ?? false;
+    const namespaceName = args.namespace ?? context.namePrefix;
+    const opts = { parent };
+
+    const ns = createAppNamespace(name, { context, namespace: namespaceName }, parent);
+    createAcmeSolverPolicy(name, ns, parent);
+    const registry = new Registry(
+        `${name}-registry`,
+        { context, repositories: services.map((s) => s.name), nodeIdentityId: args.cluster.nodeIdentityId },
+        opts,
+    );
+
+    // The Prometheus operator's CRDs come first: cert-manager's chart and the monitoring stack create monitors.
+    const monitoringCrds = createMonitoringCrds(`${name}-monitoring`, parent);
+    const ingress = new IngressController(
+        `${name}-ingress`,
+        {
+            context,
+            alertEmail: args.alertEmail,
+            highAvailability,
+            loadBalancerAnnotations: LOAD_BALANCER_ANNOTATIONS[context.cloud](highAvailability),
+            monitoringCrds: [monitoringCrds],
+        },
+        opts,
+    );
+    const routing: EdgeRouting = { className: ingress.className, clusterIssuer: ingress.clusterIssuer };
+    const monitoring = new ClusterMonitoring(
+        `${name}-monitoring`,
+        {
+            context,
+            cluster: args.cluster,
+            appNamespace: namespaceName,
+            services: services.map((s) => s.name),
+            alertEmail: args.alertEmail,
+            alertDestinationId: args.alertDestinationId,
+            highAvailability,
+            grafanaHost: publishedGrafanaHost(args, services),
+            adminAllowedCidrs: args.adminAllowedCidrs ?? [],
+            ingress: routing,
+            ingressDependsOn: ingress.ready,
+            crds: [monitoringCrds],
+        },
+        opts,
+    );
+
+    const serviceUrls = createServiceWorkloads(name, args, services, {
+        namespace: ns,
+        registry,
+        highAvailability,
+        routing,
+        ingressDependsOn: ingress.ready,
+        monitoringDependsOn: monitoring.ready,
+        parent,
+    });
+    return { namespace: ns, serviceUrls, grafanaUrl: monitoring.grafanaUrl, registryServer: registry.server };
+}
+
+/** One ServiceWorkload per service, wired to the namespace, registry, edge and monitoring; their public URLs. */
+function createServiceWorkloads(
+    name: string,
+    args: WorkloadsArgs,
+    services: ResolvedService[],
+    wiring: {
+        readonly namespace: pulumi.Output<string>;
+        readonly registry: Registry;
+        readonly highAvailability: boolean;
+        readonly routing: EdgeRouting;
+        readonly ingressDependsOn: pulumi.Resource[];
+        readonly monitoringDependsOn: pulumi.Resource[];
+        readonly parent: pulumi.Resource;
+    },
+): pulumi.Output<Record<string, string>> {
+    const urls = services.map((service) => {
+        const workload = new ServiceWorkload(
+            `${name}-${service.name}`,
+            {
+                context: args.context,
+                service,
+                namespace: wiring.namespace,
+                repositoryUrl: wiring.registry.repositoryUrls.apply((all) => all[service.name]),
+                cluster: args.cluster,
+                network: args.network,
+                database: args.database,
+                cache: args.cache,
+                storage: args.storage,
+                highAvailability: wiring.highAvailability,
+                ingress: wiring.routing,
+                ingressDependsOn: wiring.ingressDependsOn,
+                monitoringDependsOn: wiring.monitoringDependsOn,
+            },
+            { parent: wiring.parent },
+        );
+        return workload.url.apply((url) => [service.name, url] as const);
+    });
+    return pulumi
+        .all(urls)
+        .apply((entries) =>
+            Object.fromEntries(entries.filter((e): e is readonly [string, string] => e[1] !== undefined)),
+        );
+}
+
+/**
+ * Grafana is published only where its Ingress can be restricted to the admin CIDRs; with a private cluster
+ * API (no CIDRs) it stays in-cluster (kubectl port-forward). Its host is `grafanaHost`, or derived from the
+ * first exposed service's host.
+ */
+function publishedGrafanaHost(args: WorkloadsArgs, services: ResolvedService[]): string | undefined {
+    if ((args.adminAllowedCidrs ?? []).length === 0) {
+        return undefined;
+    }
+    const firstHost = services.find((s) => s.expose)?.expose?.host;
+    return args.grafanaHost ?? (firstHost ? grafanaHostFor(firstHost) : undefined);
+}
