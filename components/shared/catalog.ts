@@ -46,6 +46,13 @@ export function azureDatabaseTier(sku: string): "Burstable" | "GeneralPurpose" |
 /** Storage sizes Azure Database for PostgreSQL flexible server accepts, in GiB. */
 export const AZURE_POSTGRES_STORAGE_GIB = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767] as const;
 
+/**
+ * Address ranges AKS uses inside the cluster on Azure (Azure CNI overlay pods, Kubernetes services). They
+ * never appear on the VNet but must not overlap it, so an overlapping `platform:network` cidrBlock is
+ * rejected on Azure (components/network/config.ts).
+ */
+export const AZURE_CLUSTER_RANGES = { podCidr: "10.244.0.0/16", serviceCidr: "10.245.0.0/16" } as const;
+
 /** Retention values CloudWatch Logs accepts, in days. */
 export const CLOUDWATCH_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,

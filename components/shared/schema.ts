@@ -4,7 +4,7 @@
  * Every field knows how to describe what it allows, so a rejected value always produces a message that
  * names the key, the value received, what is allowed and how to fix it. The inferred TypeScript type of a
  * schema is checked against the hand-written, documented interfaces of the component contracts (see
- * `config.ts`), so the two cannot drift apart.
+ * each capability's `config.ts`), so the two cannot drift apart.
  */
 
 /** One configuration problem, with everything a person needs to fix it. */
@@ -315,3 +315,32 @@ export function decode(kind: ConfigKind, raw: string): unknown {
     const decoded = decodeConfig(kind, raw);
     return "value" in decoded ? decoded.value : raw;
 }
+
+/** A field whose problems carry a more specific explanation than the generic one. */
+export function explained<T>(field: Field<T>, allowed: string, fix: (received: unknown) => string): Field<T> {
+    return {
+        kind: field.kind,
+        allowed,
+        parse(value, at, problems) {
+            const own: ConfigProblem[] = [];
+            const out = field.parse(value, at, own);
+            problems.push(...own.map((p) => ({ ...p, allowed, fix: fix(p.received) })));
+            return out;
+        },
+    };
+}
+
+/** One top-level `platform:*` key: its field, its default and what it is for. */
+export interface KeyDefinition<F extends Field<unknown>> {
+    readonly field: F;
+    /** The default, as the Pulumi CLI applies it from Pulumi.yaml. */
+    readonly default: Infer<F>;
+    readonly description: string;
+}
+
+export function key<F extends Field<unknown>>(field: F, defaultValue: Infer<F>, description: string): KeyDefinition<F> {
+    return { field, default: defaultValue, description };
+}
+
+/** Compile-time guard: a schema's inferred type must be exactly the contract's documented interface. */
+export type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
