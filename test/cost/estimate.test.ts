@@ -158,6 +158,22 @@ describe("cost estimate", () => {
         assert.strictEqual(priceOf("aws.ec2.m7i.large", "eu-west-1"), undefined, "no borrowed region");
     });
 
+    it("prices AKS node VMs per region from the Azure Retail Prices API (westeurope costs more than eastus)", () => {
+        // Karpenter for Azure's table from the Retail Prices API, Linux pay-as-you-go (prices.ts AZURE_KARPENTER_PRICES).
+        const pool = (location: string) =>
+            estimateCost(
+                [
+                    record("azure-native:containerservice:ManagedCluster", {
+                        sku: { tier: "Standard" },
+                        agentPoolProfiles: [{ name: "system", vmSize: "Standard_D4s_v5", count: 3 }],
+                    }),
+                ],
+                { stack: "staging", cloud: "azure", region: location },
+            ).components[0].lines.find((l) => l.priceKey === "azure.vm.Standard_D4s_v5")?.monthlyUsd;
+        assert.strictEqual(pool("eastus"), Math.round(3 * 0.192 * 730 * 100) / 100);
+        assert.strictEqual(pool("westeurope"), Math.round(3 * 0.23 * 730 * 100) / 100);
+    });
+
     it("lists a resource type with no pricing rule as unpriced, so a new resource is never silently free", () => {
         const e = estimateCost([record("aws:opensearch/domain:Domain", {})], {
             stack: "dev",

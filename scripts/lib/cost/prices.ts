@@ -52,6 +52,16 @@ const KARPENTER_PRICES =
 const KARPENTER_NOTE =
     "Linux on-demand, us-east-1, from the AWS Price List API as generated into Karpenter on 2026-07-20.";
 
+/**
+ * Karpenter for Azure's VM price table, generated from the Azure Retail Prices API ("generated at
+ * 2026-06-18T03:43:41Z"): priceType Consumption, USD, serviceName "Virtual Machines", Windows, Spot and Low
+ * Priority meters dropped (pkg/providers/pricing/pricing.go FetchPricing), so Linux pay-as-you-go per region.
+ */
+const AZURE_KARPENTER_PRICES =
+    "https://github.com/Azure/karpenter-provider-azure/blob/2b431da153a6a92b705c18046512c60b1631b682/pkg/providers/pricing/zz_generated.pricing.go";
+const AZURE_KARPENTER_NOTE =
+    "Linux pay-as-you-go VM price for an AKS node, from the Azure Retail Prices API as generated into Karpenter for Azure on 2026-06-18.";
+
 /** Every price, keyed `<cloud>.<service>.<what>`. A key missing for a region means "unpriced there". */
 export const PRICES: Readonly<Record<string, RegionalPrice>> = {
     // ---- AWS ----
@@ -194,6 +204,36 @@ export const PRICES: Readonly<Record<string, RegionalPrice>> = {
     },
 
     // ---- Azure ----
+    "azure.vm.Standard_D2s_v5": {
+        eastus: { usd: 0.096, unit: "hour", source: AZURE_KARPENTER_PRICES, retrieved: D, note: AZURE_KARPENTER_NOTE },
+        westeurope: {
+            usd: 0.115,
+            unit: "hour",
+            source: AZURE_KARPENTER_PRICES,
+            retrieved: D,
+            note: AZURE_KARPENTER_NOTE,
+        },
+    },
+    "azure.vm.Standard_D4s_v5": {
+        eastus: { usd: 0.192, unit: "hour", source: AZURE_KARPENTER_PRICES, retrieved: D, note: AZURE_KARPENTER_NOTE },
+        westeurope: {
+            usd: 0.23,
+            unit: "hour",
+            source: AZURE_KARPENTER_PRICES,
+            retrieved: D,
+            note: AZURE_KARPENTER_NOTE,
+        },
+    },
+    "azure.vm.Standard_D8s_v5": {
+        eastus: { usd: 0.384, unit: "hour", source: AZURE_KARPENTER_PRICES, retrieved: D, note: AZURE_KARPENTER_NOTE },
+        westeurope: {
+            usd: 0.46,
+            unit: "hour",
+            source: AZURE_KARPENTER_PRICES,
+            retrieved: D,
+            note: AZURE_KARPENTER_NOTE,
+        },
+    },
     "azure.aks.free-cluster-hour": {
         "*": {
             usd: 0,
