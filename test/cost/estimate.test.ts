@@ -298,6 +298,14 @@ describe("cost command", function () {
         assert.strictEqual(nodes.monthlyUsd, Math.round(2 * 0.0832 * 730 * 100) / 100, "dev: two t3.large nodes");
     });
 
+    it("answers --help with its usage, options and exit codes on stdout, exit 0 (issue 18: --help on every command)", () => {
+        const out = run("--help");
+        assert.strictEqual(out.status, 0, out.stderr);
+        assert.match(out.stdout, /^usage: npm run cost -- --stack <stack>/);
+        assert.match(out.stdout, /Exit codes: 0 estimated; 2 /);
+        assert.strictEqual(out.stderr, "");
+    });
+
     it("exits 2 with the message on stderr for a region without prices", () => {
         const out = run("--stack", "dev", "-c", "platform:awsRegion=ap-south-1");
         assert.strictEqual(out.status, 2);
