@@ -10,34 +10,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../../check/stack";
-
-export interface ReadmeCommand {
-    /** The command as written, without its trailing comment. */
-    readonly command: string;
-    /** The exit code its comment states (`# exit 2: ...`), else 0. */
-    readonly expectedExit: number;
-    /** The README line it is on (1-based), for messages. */
-    readonly line: number;
-}
-
-/** Every command line in the ```sh blocks of a Markdown text. A comment starts with whitespace, `#`, space. */
-export function readmeCommands(markdown: string): ReadmeCommand[] {
-    const commands: ReadmeCommand[] = [];
-    let inShell = false;
-    markdown.split("\n").forEach((text, index) => {
-        const fence = /^```(\S*)/.exec(text);
-        if (fence) {
-            inShell = !inShell && ["sh", "bash", "shell"].includes(fence[1]);
-            return;
-        }
-        if (!inShell || text.trim() === "" || text.trim().startsWith("#")) return;
-        const comment = /\s+#\s(.*)$/.exec(text);
-        const command = (comment ? text.slice(0, comment.index) : text).trim();
-        const exit = comment ? /\bexit (\d+)\b/.exec(comment[1]) : null;
-        commands.push({ command, expectedExit: exit ? Number(exit[1]) : 0, line: index + 1 });
-    });
-    return commands;
-}
+import { ReadmeCommand, readmeCommands } from "./readme-commands";
 
 /** Commands that cannot run in a test here, each with the reason. Matched as a prefix of the README command. */
 export const SKIPPED: ReadonlyArray<{ readonly prefix: string; readonly reason: string }> = [
@@ -114,6 +87,11 @@ describe("README walkthrough: every command it shows runs with the exit code it 
         for (const quickStart of ["npm ci", "npm run check -- --stack prod", "npm test"]) {
             assert.ok(found.includes(quickStart), `README shows \`${quickStart}\`: ${found.join(" | ")}`);
         }
+    });
+
+    it("shows one command a line (no && or ; chains), so each one runs or is skipped on its own", () => {
+        const chained = COMMANDS.filter((c) => /&&|\|\||;/.test(c.command)).map((c) => `line ${c.line}: ${c.command}`);
+        assert.deepStrictEqual(chained, [], "split chained commands: a skipped prefix would hide the rest");
     });
 
     it("lists every skipped command with a reason, and no skip entry matches nothing", () => {
