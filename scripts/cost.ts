@@ -14,8 +14,29 @@ import { runProgram } from "../check/runtime";
 import { UsageError, loadStackConfig, stackNames } from "../check/stack";
 import { CostEstimate, UnpricedRegionError, estimateCost, stackRegion } from "./lib/cost/estimate";
 import { costJson, renderCostText } from "./lib/cost/render";
+import { forgottenDashDashHint, helpRequested } from "./lib/args";
 
 export const COST_USAGE = "usage: npm run cost -- --stack <stack> [-c <key>=<value> ...] [--json]";
+
+/** `--help`: what the command does, its options and exit codes (on stdout, exit 0). */
+export const COST_HELP = [
+    COST_USAGE,
+    "",
+    "Estimates a stack's monthly cost per component and resource: runs the program offline (no Pulumi CLI, no",
+    "cloud credentials) and prices what it registers from the dated, sourced table in scripts/lib/cost/prices.ts.",
+    "Items without a recorded price are listed as unpriced, so the total is then a lower bound (docs/cost.md).",
+    "",
+    "  --stack, -s <stack>        a stack with a Pulumi.<stack>.yaml file",
+    "  -c, --config <key>=<value> override a config value (repeatable; e.g. -c platform:cloud=azure,",
+    "                             -c platform:awsRegion=us-east-1)",
+    "  --json                     print the estimate as one JSON document",
+    "  --help, -h                 print this help",
+    "",
+    "For JSON alone on stdout: npm run --silent cost -- --stack prod --json",
+    "",
+    "Exit codes: 0 estimated; 2 bad arguments or configuration, or a region the price table does not cover",
+    "(message on stderr, nothing on stdout); 3 the program failed.",
+].join("\n");
 
 export interface CostArgs {
     readonly stack: string;
@@ -54,7 +75,11 @@ export async function estimateStack(stack: string, overrides: readonly string[] 
     return estimateCost(run.resources, { stack, cloud, region });
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+    if (helpRequested(argv)) {
+        process.stdout.write(`${COST_HELP}\n`);
+        return 0;
+    }
     try {
         const args = parseCostArgs(argv);
         const estimate = await estimateStack(args.stack, args.overrides);
@@ -64,7 +89,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
     } catch (err) {
         if (err instanceof UsageError || err instanceof ConfigError || err instanceof UnpricedRegionError) {
-            process.stderr.write(`${err.message}\n`);
+            const hint =
+                err instanceof UsageError ? forgottenDashDashHint("cost", ["stack", "config"], env) : undefined;
+            process.stderr.write(`${err.message}\n${hint ? `\n${hint}\n` : ""}`);
             return 2;
         }
         process.stderr.write(

@@ -8,7 +8,7 @@
  * documentation placeholders (scripts/lib/placeholders.ts) before anything runs, and `up` always previews
  * with the policy pack first and changes nothing unless that preview passes. Progress streams from the
  * engine's events; the run ends with a summary and the stack outputs, secrets masked. Exit codes: see
- * scripts/lib/exit-codes.ts and the README.
+ * scripts/lib/exit-codes.ts and docs/deploying.md.
  */
 import * as path from "path";
 import { ROOT, stackNames } from "../check/stack";

@@ -12,9 +12,25 @@ import { CLOUDS } from "../components/shared/context";
 import { diagramPage, renderMermaid } from "../check/diagram";
 import { ProgramRun, runProgram } from "../check/runtime";
 import { ROOT, UsageError, loadStackConfig, stackNames } from "../check/stack";
+import { helpRequested } from "./lib/args";
 
 export const DIAGRAM_USAGE =
     "usage: npm run diagram -- --stack <stack> [-c <key>=<value> ...]  |  npm run diagram -- --write-docs";
+
+/** `--help`: what the command does, its options and exit codes (on stdout, exit 0). */
+export const DIAGRAM_HELP = [
+    DIAGRAM_USAGE,
+    "",
+    "Prints a stack's desired graph as a Mermaid flowchart grouped by component (the program runs offline, as in",
+    "npm run check), or regenerates docs/diagrams/ for every stack file on every cloud.",
+    "",
+    "  --stack, -s <stack>  a stack with a Pulumi.<stack>.yaml file",
+    "  -c <key>=<value>     override a config value (repeatable; e.g. -c platform:cloud=azure)",
+    "  --write-docs         write docs/diagrams/<stack>-<cloud>.md for every stack × cloud",
+    "  --help, -h           print this help",
+    "",
+    "Exit codes: 0 written; 2 bad arguments or configuration; 3 the program failed.",
+].join("\n");
 
 export const DIAGRAMS_DIR = path.join(ROOT, "docs", "diagrams");
 
@@ -42,6 +58,10 @@ async function writeDocs(): Promise<void> {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+    if (helpRequested(argv)) {
+        process.stdout.write(`${DIAGRAM_HELP}\n`);
+        return 0;
+    }
     try {
         let stack: string | undefined;
         const overrides: string[] = [];

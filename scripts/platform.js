@@ -21,6 +21,8 @@ const COMMANDS = {
     deploy: ["scripts/deploy.ts", "preview, up, destroy, refresh or outputs of a stack with the Pulumi CLI"],
     "pr-check": ["scripts/pr-check.ts", "the pull-request check: every stack on every cloud, offline, and a report"],
     placeholders: ["scripts/placeholders.ts", "list the documentation placeholders left in a stack file"],
+    cost: ["scripts/cost.ts", "estimate a stack's monthly cost per component from the dated price table"],
+    diagram: ["scripts/diagram.ts", "print a stack's graph as a Mermaid diagram, or regenerate docs/diagrams"],
     bench: ["bench/run.ts", "measure the program: critical path, evaluation time, type-check, tests, scaling"],
 };
 

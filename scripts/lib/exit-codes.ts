@@ -1,7 +1,7 @@
 /**
  * Exit codes of `npm run deploy` and `npm run pr-check`. Each failure a caller (a person or CI) reacts to
  * differently has its own code, so a pipeline can branch on it without parsing messages. Documented in the
- * README's "Deploying" section; keep the two in step.
+ * table in docs/deploying.md (summarised in the README's "Deploy"); keep them in step.
  */
 export const EXIT = {
     /** The command did what was asked. */

@@ -42,8 +42,9 @@ describe("Pulumi.yaml declares the config module's keys, so the CLI checks them 
     }
 });
 
-describe("README documents every config key", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+// The key reference moved from the README to docs/configuration.md (issue 18); the README links it.
+describe("docs/configuration.md documents every config key", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "docs", "configuration.md"), "utf8");
     for (const name of Object.keys(CONFIG_KEYS)) {
         it(`documents platform:${name}`, () => {
             assert.match(readme, new RegExp(`\\| \`platform:${name}\`\\s+\\|`));

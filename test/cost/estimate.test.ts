@@ -107,6 +107,73 @@ describe("cost estimate", () => {
         assert.strictEqual(totalText(e), "at least $1.00/month (1 item unpriced)");
     });
 
+    it("bills an EKS cluster with the EXTENDED upgrade policy at the standard rate while its version is in standard support", () => {
+        // "If a cluster merely has the upgrade policy set to enable extended support, and is otherwise in the
+        // standard support period, it incurs standard costs." https://docs.aws.amazon.com/eks/latest/userguide/enable-extended-support.html
+        // 1.36 leaves EKS standard support on 2027-08-02 (components/shared/facts/kubernetes.ts).
+        const price = (inputs: Record<string, unknown>, today: string) =>
+            estimateCost([record("aws:eks/cluster:Cluster", inputs)], {
+                stack: "prod",
+                cloud: "aws",
+                region: "us-east-1",
+                today,
+            }).monthlyUsd;
+        const extendedPolicy = { version: "1.36", upgradePolicy: { supportType: "EXTENDED" } };
+        assert.strictEqual(price(extendedPolicy, "2026-12-01"), 73, "$0.10 × 730 while 1.36 is in standard support");
+        assert.strictEqual(price(extendedPolicy, "2027-08-03"), 438, "$0.60 × 730 once 1.36 is in extended support");
+        assert.strictEqual(price({ version: "1.36" }, "2027-08-03"), 438, "EXTENDED is the API's default policy");
+        assert.strictEqual(
+            price({ version: "1.36", upgradePolicy: { supportType: "STANDARD" } }, "2027-08-03"),
+            73,
+            "STANDARD: AWS upgrades the cluster instead of billing extended support",
+        );
+    });
+
+    it("counts EventBridge rules, SQS queues and Key Vault vaults and keys as free by existing (they bill per use)", () => {
+        // EventBridge: AWS service events are free; SQS: no charge for creating or maintaining queues; Key Vault:
+        // keys are not charged for storage, operations are (sources beside FREE_TYPES in estimate.ts).
+        const types = [
+            "aws:cloudwatch/eventRule:EventRule",
+            "aws:cloudwatch/eventTarget:EventTarget",
+            "aws:sqs/queue:Queue",
+            "aws:sqs/queuePolicy:QueuePolicy",
+        ];
+        const aws = estimateCost(
+            types.map((t) => record(t, {})),
+            { stack: "dev", cloud: "aws", region: "us-east-1" },
+        );
+        assert.deepStrictEqual([aws.unpriced, aws.monthlyUsd], [[], 0]);
+        const azure = estimateCost(
+            ["azure-native:keyvault:Vault", "azure-native:keyvault:Key"].map((t) => record(t, {})),
+            { stack: "dev", cloud: "azure", region: "eastus" },
+        );
+        assert.deepStrictEqual([azure.unpriced, azure.monthlyUsd], [[], 0]);
+        assert.ok(aws.excluded.some((e) => /Key Vault operations/.test(e) && /SQS requests/.test(e)));
+    });
+
+    it("prices the m7i nodes of staging and prod at the AWS Price List's us-east-1 rates", () => {
+        // Karpenter's table generated from the AWS Price List API (prices.ts KARPENTER_PRICES).
+        assert.strictEqual(priceOf("aws.ec2.m7i.large", "us-east-1")?.usd, 0.1008);
+        assert.strictEqual(priceOf("aws.ec2.m7i.xlarge", "us-east-1")?.usd, 0.2016);
+        assert.strictEqual(priceOf("aws.ec2.m7i.large", "eu-west-1"), undefined, "no borrowed region");
+    });
+
+    it("prices AKS node VMs per region from the Azure Retail Prices API (westeurope costs more than eastus)", () => {
+        // Karpenter for Azure's table from the Retail Prices API, Linux pay-as-you-go (prices.ts AZURE_KARPENTER_PRICES).
+        const pool = (location: string) =>
+            estimateCost(
+                [
+                    record("azure-native:containerservice:ManagedCluster", {
+                        sku: { tier: "Standard" },
+                        agentPoolProfiles: [{ name: "system", vmSize: "Standard_D4s_v5", count: 3 }],
+                    }),
+                ],
+                { stack: "staging", cloud: "azure", region: location },
+            ).components[0].lines.find((l) => l.priceKey === "azure.vm.Standard_D4s_v5")?.monthlyUsd;
+        assert.strictEqual(pool("eastus"), Math.round(3 * 0.192 * 730 * 100) / 100);
+        assert.strictEqual(pool("westeurope"), Math.round(3 * 0.23 * 730 * 100) / 100);
+    });
+
     it("lists a resource type with no pricing rule as unpriced, so a new resource is never silently free", () => {
         const e = estimateCost([record("aws:opensearch/domain:Domain", {})], {
             stack: "dev",
@@ -229,6 +296,14 @@ describe("cost command", function () {
             .flatMap((c: { lines: { priceKey: string; monthlyUsd?: number }[] }) => c.lines)
             .find((l: { priceKey: string }) => l.priceKey === "aws.ec2.t3.large");
         assert.strictEqual(nodes.monthlyUsd, Math.round(2 * 0.0832 * 730 * 100) / 100, "dev: two t3.large nodes");
+    });
+
+    it("answers --help with its usage, options and exit codes on stdout, exit 0 (issue 18: --help on every command)", () => {
+        const out = run("--help");
+        assert.strictEqual(out.status, 0, out.stderr);
+        assert.match(out.stdout, /^usage: npm run cost -- --stack <stack>/);
+        assert.match(out.stdout, /Exit codes: 0 estimated; 2 /);
+        assert.strictEqual(out.stderr, "");
     });
 
     it("exits 2 with the message on stderr for a region without prices", () => {

@@ -11,6 +11,7 @@
 import type { ResourceRecord } from "../../../check/runtime";
 import { plain } from "../../../check/runtime";
 import { componentOf } from "../../../check/component-of";
+import { KUBERNETES_VERSIONS_BY_CLOUD } from "../../../components/shared/facts/kubernetes";
 import { CURRENCY, HOURS_PER_MONTH, PRICED_REGIONS, PRICES, PRICES_RETRIEVED, Price, priceOf } from "./prices";
 
 /** Usage the estimate assumes where the graph fixes no quantity. */
@@ -31,7 +32,7 @@ export const ASSUMPTIONS = {
 export const EXCLUDED = [
     "data transfer: internet egress, cross-zone and cross-region traffic, NAT gateway and private endpoint data processing",
     "storage growth beyond the provisioned sizes and the stated object-storage base, and snapshots",
-    "requests and operations (S3/Blob requests, KMS API calls, SNS/e-mail deliveries, DNS queries)",
+    "requests and operations (S3/Blob requests, KMS and Key Vault operations and key rotations, SNS/e-mail deliveries, SQS requests, DNS queries)",
     "log ingestion beyond the stated assumption, log and metric retention, managed Prometheus samples",
     "node root/OS disks, load-balancer capacity units, CPU credits of burstable instances",
     "support plans, taxes, free tiers, savings plans, reservations and committed-use discounts",
@@ -112,6 +113,8 @@ interface Item {
 interface RuleContext {
     readonly cloud: "aws" | "azure";
     readonly all: readonly ResourceRecord[];
+    /** The day the estimate is for (YYYY-MM-DD): decides whether a Kubernetes version is in extended support. */
+    readonly today: string;
 }
 
 type Rule = (r: ResourceRecord, inputs: Record<string, unknown>, ctx: RuleContext) => Item[];
@@ -133,6 +136,12 @@ const FREE_TYPES: RegExp[] = [
     /^aws:kms\/alias:/,
     /^aws:eks\/(addon|podIdentityAssociation|accessEntry|accessPolicyAssociation):/,
     /^aws:sns\//,
+    // Rules matching AWS service events on the default bus (Karpenter's interruption and state-change rules)
+    // and their targets: "Internal AWS Events - free" (https://blog.awsfundamentals.com/aws-eventbridge-pricing-guide).
+    /^aws:cloudwatch\/(eventRule|eventTarget):/,
+    // SQS bills requests only: "no charges for creating or maintaining queues"
+    // (https://cloudburn.io/blog/amazon-sqs-pricing, US East, March 2026); requests are in EXCLUDED.
+    /^aws:sqs\/(queue|queuePolicy):/,
     /^aws:ecr\/lifecyclePolicy:/,
     /^azure-native:resources:ResourceGroup$/,
     /^azure-native:network:(VirtualNetwork|Subnet|NetworkSecurityGroup|PrivateDnsZoneGroup)$/,
@@ -145,6 +154,10 @@ const FREE_TYPES: RegExp[] = [
     /^azure-native:monitor:(DiagnosticSetting|DataCollectionRule|DataCollectionRuleAssociation|DataCollectionEndpoint|ActionGroup)$/,
     /^azure-native:applicationinsights:Workbook$/,
     /^azure-native:alertsmanagement:PrometheusRuleGroup$/,
+    // Key Vault (Standard) bills per 10,000 operations; "Secrets, Keys, and Certificates are not charged for
+    // storage" (https://azure-cost-management-playbook.turbo360.com/docs/key-vault). Operations and rotations
+    // are in EXCLUDED.
+    /^azure-native:keyvault:(Vault|Key)$/,
 ];
 
 /** The Kubernetes volumes the chart's values ask for: every `storage: <n>Gi` under a volume claim template. */
@@ -206,8 +219,8 @@ const sku = (v: unknown): string | undefined => str((v as { name?: unknown } | u
 
 /** The rules, by resource type: the priced items of one resource. */
 const RULES: Record<string, Rule> = {
-    "aws:eks/cluster:Cluster": (_r, i) => {
-        const extended = (i.upgradePolicy as { supportType?: string } | undefined)?.supportType === "EXTENDED";
+    "aws:eks/cluster:Cluster": (_r, i, ctx) => {
+        const extended = inExtendedSupport(i, ctx.today);
         const support = extended ? "extended" : "standard";
         return [hourly(`control plane (${support} support)`, 1, `aws.eks.${extended ? "extended-" : ""}cluster-hour`)];
     },
@@ -370,6 +383,21 @@ const RULES: Record<string, Rule> = {
     "azure-native:authorization:ManagementLockByScope": () => [],
 };
 
+/**
+ * Whether an EKS cluster is billed at the extended-support rate on `today`: only when its Kubernetes version is
+ * past the end of standard support (components/shared/facts/kubernetes.ts) and its upgrade policy lets it stay
+ * (`EXTENDED`, the API's default). The policy alone costs nothing: "If a cluster merely has the upgrade policy
+ * set to enable extended support, and is otherwise in the standard support period, it incurs standard costs"
+ * (https://docs.aws.amazon.com/eks/latest/userguide/enable-extended-support.html).
+ */
+export function inExtendedSupport(inputs: Record<string, unknown>, today: string): boolean {
+    const policy = (inputs.upgradePolicy as { supportType?: string } | undefined)?.supportType ?? "EXTENDED";
+    if (policy !== "EXTENDED") return false;
+    const version = str(inputs.version) as keyof typeof KUBERNETES_VERSIONS_BY_CLOUD | undefined;
+    const window = version ? KUBERNETES_VERSIONS_BY_CLOUD[version]?.aws : undefined;
+    return window !== undefined && today > window.standardSupportEnds;
+}
+
 /** What a Helm release makes the cluster create: load balancers for its Services, disks for its claims. */
 function chartItems(r: ResourceRecord, values: unknown, cloud: "aws" | "azure"): Item[] {
     const lbs = Array.from({ length: chartLoadBalancers(values) }, () =>
@@ -450,6 +478,8 @@ export interface EstimateOptions {
     readonly cloud: string;
     /** The stack's AWS region or Azure location. */
     readonly region: string;
+    /** The day to price (YYYY-MM-DD), for what depends on dates such as EKS extended support. @default today */
+    readonly today?: string;
 }
 
 /** Refuses a cloud or region the table does not cover, naming the regions it does and how to choose one. */
@@ -487,7 +517,11 @@ export function stackRegion(
 export function estimateCost(resources: ResourceRecord[], options: EstimateOptions): CostEstimate {
     requirePricedRegion(options.cloud, options.region);
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    const ctx: RuleContext = { cloud: options.cloud === "azure" ? "azure" : "aws", all: resources };
+    const ctx: RuleContext = {
+        cloud: options.cloud === "azure" ? "azure" : "aws",
+        all: resources,
+        today: options.today ?? new Date().toISOString().slice(0, 10),
+    };
     const lines = resources.flatMap((r) => linesFor(r, componentOf(r, byUrn), options.region, ctx));
     const components = [...new Set(lines.map((l) => l.component))].map((component) => {
         const own = lines.filter((l) => l.component === component);

@@ -43,6 +43,25 @@ export const PRICED_REGIONS = {
 
 const D = PRICES_RETRIEVED;
 
+/**
+ * Karpenter's on-demand price table, generated from the AWS Price List API (the file says "generated at
+ * 2026-07-20T13:44:30Z for us-east-1"; it holds us-east-1 only). Linux, shared tenancy.
+ */
+const KARPENTER_PRICES =
+    "https://github.com/aws/karpenter-provider-aws/blob/6fc13b5236fd04fd16ff3f9dc7490d0813994099/pkg/providers/pricing/zz_generated.pricing_aws.go";
+const KARPENTER_NOTE =
+    "Linux on-demand, us-east-1, from the AWS Price List API as generated into Karpenter on 2026-07-20.";
+
+/**
+ * Karpenter for Azure's VM price table, generated from the Azure Retail Prices API ("generated at
+ * 2026-06-18T03:43:41Z"): priceType Consumption, USD, serviceName "Virtual Machines", Windows, Spot and Low
+ * Priority meters dropped (pkg/providers/pricing/pricing.go FetchPricing), so Linux pay-as-you-go per region.
+ */
+const AZURE_KARPENTER_PRICES =
+    "https://github.com/Azure/karpenter-provider-azure/blob/2b431da153a6a92b705c18046512c60b1631b682/pkg/providers/pricing/zz_generated.pricing.go";
+const AZURE_KARPENTER_NOTE =
+    "Linux pay-as-you-go VM price for an AKS node, from the Azure Retail Prices API as generated into Karpenter for Azure on 2026-06-18.";
+
 /** Every price, keyed `<cloud>.<service>.<what>`. A key missing for a region means "unpriced there". */
 export const PRICES: Readonly<Record<string, RegionalPrice>> = {
     // ---- AWS ----
@@ -70,7 +89,36 @@ export const PRICES: Readonly<Record<string, RegionalPrice>> = {
             unit: "hour",
             source: "https://go-cloud.io/?p=10607",
             retrieved: D,
-            note: "Linux on-demand, us-east-1 (the page quotes the AWS EC2 on-demand price list).",
+            note:
+                "Linux on-demand, us-east-1 (the page quotes the AWS EC2 on-demand price list). Karpenter's table from " +
+                `the AWS Price List API has the same figure (${KARPENTER_PRICES}).`,
+        },
+    },
+    "aws.ec2.m7i.large": {
+        "us-east-1": {
+            usd: 0.1008,
+            unit: "hour",
+            source: KARPENTER_PRICES,
+            retrieved: D,
+            note: KARPENTER_NOTE,
+        },
+    },
+    "aws.ec2.m7i.xlarge": {
+        "us-east-1": {
+            usd: 0.2016,
+            unit: "hour",
+            source: KARPENTER_PRICES,
+            retrieved: D,
+            note: KARPENTER_NOTE,
+        },
+    },
+    "aws.elb.nlb-hour": {
+        "us-east-1": {
+            usd: 0.0225,
+            unit: "hour",
+            source: "https://clustercost.com/blog/network-load-balancer-pricing-2025",
+            retrieved: D,
+            note: "Per Network Load Balancer-hour in us-east-1; capacity units (NLCU) are usage, not estimated.",
         },
     },
     "aws.vpc.nat-gateway-hour": {
@@ -156,6 +204,36 @@ export const PRICES: Readonly<Record<string, RegionalPrice>> = {
     },
 
     // ---- Azure ----
+    "azure.vm.Standard_D2s_v5": {
+        eastus: { usd: 0.096, unit: "hour", source: AZURE_KARPENTER_PRICES, retrieved: D, note: AZURE_KARPENTER_NOTE },
+        westeurope: {
+            usd: 0.115,
+            unit: "hour",
+            source: AZURE_KARPENTER_PRICES,
+            retrieved: D,
+            note: AZURE_KARPENTER_NOTE,
+        },
+    },
+    "azure.vm.Standard_D4s_v5": {
+        eastus: { usd: 0.192, unit: "hour", source: AZURE_KARPENTER_PRICES, retrieved: D, note: AZURE_KARPENTER_NOTE },
+        westeurope: {
+            usd: 0.23,
+            unit: "hour",
+            source: AZURE_KARPENTER_PRICES,
+            retrieved: D,
+            note: AZURE_KARPENTER_NOTE,
+        },
+    },
+    "azure.vm.Standard_D8s_v5": {
+        eastus: { usd: 0.384, unit: "hour", source: AZURE_KARPENTER_PRICES, retrieved: D, note: AZURE_KARPENTER_NOTE },
+        westeurope: {
+            usd: 0.46,
+            unit: "hour",
+            source: AZURE_KARPENTER_PRICES,
+            retrieved: D,
+            note: AZURE_KARPENTER_NOTE,
+        },
+    },
     "azure.aks.free-cluster-hour": {
         "*": {
             usd: 0,
