@@ -12,13 +12,16 @@
  * Exit codes: 0 success; 1 a mandatory policy violation (the graph is still printed); 2 bad
  * configuration or arguments (message on stderr, nothing on stdout), including a config value that makes
  * the engine refuse the program (check/engine.ts, the key named); 3 the program or the policy pack itself
- * failed, or the engine would refuse the program (duplicate URN, unknown type, ...; the resources named).
+ * failed, or the engine would refuse the program (duplicate URN, unknown type, ...; the resources named), or
+ * a Kubernetes object or Helm values violate their schema (check/schemas.ts; exit 2 when the value refused is
+ * a config value). Kinds and charts without a schema are listed on stderr as "not validated: ...".
  */
 import { ConfigError, parseConfig } from "../components/shared/config";
 import { isIsoDate } from "../components/shared/facts";
 import { checkJson, renderTree, runCheck } from ".";
 import { EngineRefusalError } from "./engine";
 import { PHASES, Phase, PolicyPackError, hasMandatoryViolations, renderViolations } from "./policy";
+import { schemaNotes } from "./schemas";
 import { UsageError, commandLineKeys, loadStackConfig, stackNames } from "./stack";
 import { forgottenDashDashHint, helpRequested } from "../scripts/lib/args";
 import { findPlaceholders, placeholderWarning } from "../scripts/lib/placeholders";
@@ -47,9 +50,18 @@ export const HELP = [
     "For JSON alone on stdout, run it without npm's banner: ./scripts/platform.js check --stack prod --json",
     "(or npm run --silent check -- --stack prod --json). Plain `npm run` prints `> platform@0.1.0 check` first.",
     "",
+    "Kubernetes objects are validated against the API of the cluster's version (platform:cluster",
+    "kubernetesVersion, default 1.36) and the CRDs of the pinned charts, and Helm values against the chart's",
+    "values.schema.json (else its values.yaml keys and what its templates read: warnings), with the schema",
+    "bundle in $PLATFORM_SCHEMAS, check/data/schemas or ../shared/schemas (npm run schemas:vendor writes it).",
+    'What has no schema there is listed on stderr as "not validated: ...".',
+    "",
     "Exit codes: 0 success; 1 a mandatory policy violation (the graph is still printed); 2 bad configuration",
-    "or arguments (message on stderr, nothing on stdout); 3 the program or the policy pack itself failed, or the",
-    "engine would refuse the graph (duplicate URN, unknown type, one Kubernetes object twice).",
+    "or arguments (message on stderr, nothing on stdout), including a config value the engine or the API",
+    "server would refuse (the key named); 3 the program or the policy pack itself failed, or the engine would",
+    "refuse the graph (duplicate URN, unknown type, one Kubernetes object twice), or a Kubernetes object or",
+    "Helm values violate their schema (unknown field, wrong type, value not in the enum; URN, path, value and",
+    "what is allowed named).",
 ].join("\n");
 
 /**
@@ -159,6 +171,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
                 ? `${JSON.stringify(checkJson(result), null, 2)}\n`
                 : `${renderTree(result)}\n${result.policy ? `\n${renderViolations(result.policy)}\n` : ""}`,
         );
+        for (const line of schemaNotes(result.schemas)) process.stderr.write(`${line}\n`);
         const banner = npmBannerNote(args, env);
         if (banner) process.stderr.write(`${banner}\n`);
         // One line on stderr (stdout stays clean for --json): these values run offline but cannot be deployed.

@@ -27,7 +27,13 @@ import type { ProgramRun, Registration, ResourceRecord } from "./runtime";
 import { plain } from "./runtime";
 import { ROOT } from "./stack";
 
-export type RefusalKind = "duplicate-urn" | "parent-not-registered" | "unknown-type" | "same-kubernetes-object";
+export type RefusalKind =
+    | "duplicate-urn"
+    | "parent-not-registered"
+    | "unknown-type"
+    | "same-kubernetes-object"
+    /** A Kubernetes object or Helm values the API server or Helm would refuse (check/schemas.ts). */
+    | "schema-violation";
 
 export interface Refusal {
     readonly kind: RefusalKind;
@@ -78,9 +84,12 @@ export function engineRefusals(run: ProgramRun, config: Record<string, string> =
     });
 }
 
-/** Throws an `EngineRefusalError` when the engine would refuse the run. */
-export function assertEngineAccepts(run: ProgramRun, config: Record<string, string> = {}): void {
-    const refusals = engineRefusals(run, config);
+/**
+ * Throws an `EngineRefusalError` when the engine would refuse the run, or when `also` (refusals found
+ * elsewhere, such as schema violations) is not empty.
+ */
+export function assertEngineAccepts(run: ProgramRun, config: Record<string, string> = {}, also: Refusal[] = []): void {
+    const refusals = [...engineRefusals(run, config), ...also];
     if (refusals.length > 0) throw new EngineRefusalError(refusals);
 }
 

@@ -7,6 +7,7 @@ import { assertEngineAccepts } from "./engine";
 import { Phase, PolicyRunResult, evaluatePolicies, loadPolicyConfig } from "./policy";
 import type { EnforcementLevel } from "./policy-config";
 import { ProgramRun, ResourceRecord, redact, runProgram } from "./runtime";
+import { SchemaReport, schemaRefusals, validateSchemas } from "./schemas";
 import { loadStackConfig } from "./stack";
 
 export type { Phase };
@@ -36,6 +37,12 @@ export interface CheckOptions {
      * @default ["preview", "update"]
      */
     readonly phases?: readonly Phase[];
+    /**
+     * The schema bundle directory Kubernetes objects and Helm values are validated against (check/schemas.ts);
+     * null to skip the validation.
+     * @default the first of $PLATFORM_SCHEMAS, check/data/schemas, ../shared/schemas that exists
+     */
+    readonly schemas?: string | null;
 }
 
 /** A policy violation found by the policy pack over the graph. */
@@ -63,6 +70,8 @@ export interface CheckResult {
     readonly violations: Violation[];
     /** The policy run: pack, config file, timings. Absent when policies were not evaluated. */
     readonly policy?: PolicyRunResult;
+    /** Kubernetes objects and Helm values against their schemas (refused findings throw instead). */
+    readonly schemas: SchemaReport;
 }
 
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
@@ -73,10 +82,12 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     const policyConfig =
         options.policies === false ? null : loadPolicyConfig(stack, options.policyConfig, undefined, environment);
     const run = await runProgram({ project, stack, config, today: options.today });
-    // What `pulumi preview` itself would refuse (duplicate URNs, unknown types, ...) fails before the pack runs.
-    assertEngineAccepts(run, config);
+    // What `pulumi preview` itself would refuse (duplicate URNs, unknown types, objects the API server
+    // rejects, ...) fails before the pack runs.
+    const schemas = validateSchemas(run, { config, bundle: options.schemas });
+    assertEngineAccepts(run, config, schemaRefusals(schemas, config));
     if (options.policies === false) {
-        return { stack, cloud, run, violations: [] };
+        return { stack, cloud, run, violations: [], schemas };
     }
     const policy = await evaluatePolicies(run.resources, {
         project,
@@ -85,7 +96,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         policyConfig,
         phases: options.phases,
     });
-    return { stack, cloud, run, violations: policy.violations, policy };
+    return { stack, cloud, run, violations: policy.violations, policy, schemas };
 }
 
 /** One resource in the documented JSON shape, every secret replaced by "[secret]". */
@@ -110,6 +121,12 @@ export function checkJson(result: CheckResult) {
         resources: result.run.resources.map(resourceJson),
         outputs: redact(result.run.outputs),
         violations: result.violations,
+        schemas: {
+            kubernetesVersion: result.schemas.kubernetesVersion,
+            validated: result.schemas.validated,
+            warnings: result.schemas.findings,
+            notValidated: result.schemas.notValidated,
+        },
     };
 }
 

@@ -101,7 +101,11 @@ export function nginxValues(
                 annotations: args.loadBalancerAnnotations,
             },
             metrics: { enabled: true },
-            podDisruptionBudget: { enabled: replicas > 1, maxUnavailable: 1 },
+            // The chart reads controller.maxUnavailable (and makes the PDB itself when more than one
+            // replica runs); it has no controller.podDisruptionBudget, which it silently ignored, leaving
+            // its default minAvailable: 1. Source: kubernetes/ingress-nginx@helm-chart-4.14.1
+            // charts/ingress-nginx/templates/controller-poddisruptionbudget.yaml. Found by npm run check.
+            maxUnavailable: 1,
             topologySpreadConstraints: args.highAvailability
                 ? [
                       {
