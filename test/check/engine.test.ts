@@ -40,13 +40,8 @@ describe("engine refusals (check/engine.ts)", function () {
     it("refuses a URN registered twice, as the engine's step generator does", async () => {
         const refusals = engineRefusals(await runFixture("duplicate-urn.ts"));
         assert.deepStrictEqual(kinds(refusals), ["duplicate-urn"]);
-        assert.deepStrictEqual(refusals[0].urns, [
-            "urn:pulumi:dev::test::test:index:Thing::same-name",
-        ]);
-        assert.match(
-            refusals[0].message,
-            /Duplicate resource URN 'urn:pulumi:dev::test::test:index:Thing::same-name'/,
-        );
+        assert.deepStrictEqual(refusals[0].urns, ["urn:pulumi:dev::test::test:index:Thing::same-name"]);
+        assert.match(refusals[0].message, /Duplicate resource URN 'urn:pulumi:dev::test::test:index:Thing::same-name'/);
     });
 
     // pulumi/pulumi pkg/resource/deploy/step_generator.go checkParent: "could not find parent resource %v".
@@ -93,9 +88,7 @@ describe("engine refusals (check/engine.ts)", function () {
     it("refuses a resource type no installed provider SDK declares, and accepts SDK and custom-resource types", async () => {
         const refusals = engineRefusals(await runFixture("unknown-type.ts"));
         assert.deepStrictEqual(kinds(refusals), ["unknown-type"]);
-        assert.deepStrictEqual(refusals[0].urns, [
-            "urn:pulumi:dev::test::aws:s3/bucketV9:BucketV9::typo",
-        ]);
+        assert.deepStrictEqual(refusals[0].urns, ["urn:pulumi:dev::test::aws:s3/bucketV9:BucketV9::typo"]);
         assert.ok(isKnownType("aws:s3/bucket:Bucket"));
         assert.ok(isKnownType("kubernetes:networking.k8s.io/v1:NetworkPolicy"));
         assert.ok(isKnownType("azure-native:storage:StorageAccount"));
