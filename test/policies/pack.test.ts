@@ -20,6 +20,7 @@ import { ADVISORY_UNTIL_MET, allPolicies } from "../../policies/all";
 import { AWS_CASES } from "./aws.cases";
 import { AZURE_CASES } from "./azure.cases";
 import { EXPOSURE_CASES } from "./exposure.cases";
+import { AWS_IDENTITY_CASES, AZURE_IDENTITY_CASES } from "./identity.cases";
 import { KUBERNETES_CASES } from "./kubernetes.cases";
 import { PLATFORM_CASES } from "./platform.cases";
 
@@ -65,7 +66,15 @@ describe("policy pack", () => {
     });
 
     it("has a compliant, a non-compliant and an undefined-property case for every policy", () => {
-        const tested = [...AWS_CASES, ...AZURE_CASES, ...EXPOSURE_CASES, ...KUBERNETES_CASES, ...PLATFORM_CASES]
+        const tested = [
+            ...AWS_CASES,
+            ...AZURE_CASES,
+            ...EXPOSURE_CASES,
+            ...AWS_IDENTITY_CASES,
+            ...AZURE_IDENTITY_CASES,
+            ...KUBERNETES_CASES,
+            ...PLATFORM_CASES,
+        ]
             .map((c) => c.policy.name)
             .sort();
         assert.deepStrictEqual(tested, policies.map((p) => p.name).sort());
