@@ -55,6 +55,19 @@ export interface Violation {
     readonly undecidable?: { readonly level: EnforcementLevel };
 }
 
+/**
+ * A resource a rule did not judge because the stack's policy config exempts it (policies/lib/exemptions.ts),
+ * or whose exemption expired (not applied). Listed next to the violations, never dropped.
+ */
+export interface PolicyExemption {
+    readonly policy: string;
+    readonly urn: string;
+    readonly status: "exempted" | "expired";
+    /** The pack's words: the reason, the expiry, what the rule would have reported. */
+    readonly message: string;
+    readonly phase?: Phase;
+}
+
 export interface CheckResult {
     readonly stack: string;
     readonly cloud: string;
@@ -110,6 +123,7 @@ export function checkJson(result: CheckResult) {
         resources: result.run.resources.map(resourceJson),
         outputs: redact(result.run.outputs),
         violations: result.violations,
+        exemptions: result.policy?.exemptions ?? [],
     };
 }
 

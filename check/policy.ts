@@ -30,7 +30,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as path from "path";
 import { parse } from "yaml";
-import type { Violation } from ".";
+import type { PolicyExemption, Violation } from ".";
 import { ensurePackBuilt } from "./policy-build";
 import {
     EnforcementLevel,
@@ -98,6 +98,8 @@ export interface PolicyRunResult {
     /** The phases evaluated; each violation names its own. */
     readonly phases: readonly Phase[];
     readonly violations: Violation[];
+    /** Resources exempted by the policy config, and exemptions that expired (from the pack's "not applicable"). */
+    readonly exemptions: PolicyExemption[];
     readonly timings: PolicyTimings;
     /** What the pack wrote on stderr or logged to the engine (diagnostics only). */
     readonly log: string[];
@@ -507,6 +509,9 @@ export class PolicyPackProcess {
                 phase,
                 ...undecidable(d.getMessage(), resolved),
             }));
+        const exemptions = responses.flatMap((r) =>
+            r.getNotApplicableList().flatMap((n) => exemptionsOf(n.getPolicyName(), n.getReason(), phase)),
+        );
         violations.sort(
             (a, b) =>
                 Number(b.enforcementLevel === "mandatory") - Number(a.enforcementLevel === "mandatory") ||
@@ -519,6 +524,7 @@ export class PolicyPackProcess {
             policies: policies.length,
             resources: resources.length,
             violations,
+            exemptions,
             evaluateMs,
         };
     }
@@ -529,6 +535,17 @@ export class PolicyPackProcess {
         await stopPack(this.child);
         this.host.stop();
     }
+}
+
+/** The exemptions a "not applicable" reason reports (policies/lib/exemptions.ts; one per line). */
+function exemptionsOf(policy: string, reason: string, phase: Phase): PolicyExemption[] {
+    return reason.split("\n").flatMap((line) => {
+        const match = /^(exempted|exemption expired) (\S+): /.exec(line);
+        if (!match) return [];
+        return [
+            { policy, urn: match[2], status: match[1] === "exempted" ? "exempted" : "expired", message: line, phase },
+        ];
+    });
 }
 
 /** For a "can't run policy ... during preview" diagnostic: the rule's configured level. */
@@ -571,6 +588,7 @@ export async function evaluatePolicies(
         ...rest,
         phases,
         violations: results.flatMap((r) => r.violations),
+        exemptions: results.flatMap((r) => r.exemptions),
         timings: { buildMs: pack.buildMs, startMs: pack.startMs, evaluateMs, totalMs: performance.now() - started },
         log: pack.log.map((l) => scrub(l, secrets)),
     };
@@ -601,6 +619,7 @@ export function renderViolations(result: PolicyRunResult): string {
                 phase,
                 violations.filter((v) => (v.phase ?? phase) === phase),
             ),
+            ...renderExemptions((result.exemptions ?? []).filter((e) => (e.phase ?? phase) === phase)),
         );
     return lines.join("\n");
 }
@@ -631,4 +650,13 @@ function renderPhase(phase: Phase, found: readonly Violation[]): string[] {
         lines.push(...v.message.split("\n").map((l) => `    ${l}`));
     }
     return lines;
+}
+
+/** A phase's exemptions (policies/config/*.json `exemptions`): applied ones, and expired ones not applied. */
+function renderExemptions(exemptions: readonly PolicyExemption[]): string[] {
+    return exemptions.flatMap((e) => [
+        `${e.status === "exempted" ? "~ [exempted]" : "~ [exemption expired, not applied]"} ${e.policy}`,
+        `    ${e.urn}`,
+        `    ${e.message}`,
+    ]);
 }
