@@ -59,3 +59,16 @@ export const ADVISORY_UNTIL_MET: Readonly<Record<string, string>> = {
         "the network component creates no Network Watcher flow log for the VNet yet (it needs the region's Network Watcher " +
         "and a storage account for the records)",
 };
+
+/**
+ * A policy config that runs only the policies mapped to a framework (`cis`, `checkov`, `trivy`, `psrule`) at
+ * `level` and disables the rest, e.g. `JSON.stringify(frameworkConfig("cis"))` for a CIS-only preview. The
+ * CLI's config format has no tag selection, so selecting is writing such a file (policies/README.md).
+ */
+export function frameworkConfig(
+    framework: string,
+    level: "advisory" | "mandatory" = "mandatory",
+): Record<string, "advisory" | "mandatory" | "disabled"> {
+    const selected = allPolicies.filter((p) => (p.tags ?? []).some((t) => t.startsWith(`${framework}:`)));
+    return { all: "disabled", ...Object.fromEntries(selected.map((p) => [p.name, level])) };
+}
