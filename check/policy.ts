@@ -493,31 +493,7 @@ export class PolicyPackProcess {
         ];
         const evaluateMs = performance.now() - started;
 
-        const secrets = secretValues(resources);
-        const violations: Violation[] = responses
-            .flatMap((r) => r.getDiagnosticsList())
-            .map((d) => ({
-                policyPack: d.getPolicypackname(),
-                policy: d.getPolicyname(),
-                // As the engine does: a remediation that still reports is mandatory.
-                enforcementLevel:
-                    d.getEnforcementlevel() === analyzer.EnforcementLevel.REMEDIATE
-                        ? "mandatory"
-                        : (LEVELS[d.getEnforcementlevel()] ?? "advisory"),
-                urn: d.getUrn(),
-                message: scrub(d.getMessage(), secrets),
-                phase,
-                ...undecidable(d.getMessage(), resolved),
-            }));
-        const exemptions = responses.flatMap((r) =>
-            r.getNotApplicableList().flatMap((n) => exemptionsOf(n.getPolicyName(), n.getReason(), phase)),
-        );
-        violations.sort(
-            (a, b) =>
-                Number(b.enforcementLevel === "mandatory") - Number(a.enforcementLevel === "mandatory") ||
-                a.policy.localeCompare(b.policy) ||
-                a.urn.localeCompare(b.urn),
-        );
+        const { violations, exemptions } = findingsOf(responses, resolved, secretValues(resources), phase);
         return {
             pack: { name: info.getName(), version: info.getVersion() },
             configFile: policyConfig ? path.relative(ROOT, policyConfig.file) : null,
@@ -535,6 +511,40 @@ export class PolicyPackProcess {
         await stopPack(this.child);
         this.host.stop();
     }
+}
+
+/** The violations (sorted: mandatory first) and exemptions in the pack's responses, secrets scrubbed. */
+function findingsOf(
+    responses: readonly analyzer.AnalyzeResponse[],
+    resolved: ReadonlyMap<string, { enforcementLevel: EnforcementLevel }>,
+    secrets: ReturnType<typeof secretValues>,
+    phase: Phase,
+): { violations: Violation[]; exemptions: PolicyExemption[] } {
+    const violations: Violation[] = responses
+        .flatMap((r) => r.getDiagnosticsList())
+        .map((d) => ({
+            policyPack: d.getPolicypackname(),
+            policy: d.getPolicyname(),
+            // As the engine does: a remediation that still reports is mandatory.
+            enforcementLevel:
+                d.getEnforcementlevel() === analyzer.EnforcementLevel.REMEDIATE
+                    ? "mandatory"
+                    : (LEVELS[d.getEnforcementlevel()] ?? "advisory"),
+            urn: d.getUrn(),
+            message: scrub(d.getMessage(), secrets),
+            phase,
+            ...undecidable(d.getMessage(), resolved),
+        }));
+    const exemptions = responses.flatMap((r) =>
+        r.getNotApplicableList().flatMap((n) => exemptionsOf(n.getPolicyName(), scrub(n.getReason(), secrets), phase)),
+    );
+    violations.sort(
+        (a, b) =>
+            Number(b.enforcementLevel === "mandatory") - Number(a.enforcementLevel === "mandatory") ||
+            a.policy.localeCompare(b.policy) ||
+            a.urn.localeCompare(b.urn),
+    );
+    return { violations, exemptions };
 }
 
 /** The exemptions a "not applicable" reason reports (policies/lib/exemptions.ts; one per line). */
