@@ -62,6 +62,19 @@ export interface Violation {
     readonly undecidable?: { readonly level: EnforcementLevel };
 }
 
+/**
+ * A resource a rule did not judge because the stack's policy config exempts it (policies/lib/exemptions.ts),
+ * or whose exemption expired (not applied). Listed next to the violations, never dropped.
+ */
+export interface PolicyExemption {
+    readonly policy: string;
+    readonly urn: string;
+    readonly status: "exempted" | "expired";
+    /** The pack's words: the reason, the expiry, what the rule would have reported. */
+    readonly message: string;
+    readonly phase?: Phase;
+}
+
 export interface CheckResult {
     readonly stack: string;
     readonly cloud: string;
@@ -127,6 +140,7 @@ export function checkJson(result: CheckResult) {
             warnings: result.schemas.findings,
             notValidated: result.schemas.notValidated,
         },
+        exemptions: result.policy?.exemptions ?? [],
     };
 }
 

@@ -33,6 +33,9 @@ export interface JsonSchema {
     uniqueItems?: boolean;
     properties?: Record<string, JsonSchema>;
     required?: string[];
+    additionalProperties?: boolean;
+    minLength?: number;
+    pattern?: string;
     default?: unknown;
     description?: string;
 }
@@ -156,10 +159,39 @@ export function validateValue(schema: JsonSchema, value: unknown, where: string)
             problems.push(`${where}: got ${value}; allowed: ${describe(schema)}.`);
         }
     }
+    if (typeof value === "string") {
+        if (
+            (schema.minLength !== undefined && value.trim().length < schema.minLength) ||
+            (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value))
+        ) {
+            problems.push(`${where}: got ${JSON.stringify(value)}; allowed: ${schema.description ?? describe(schema)}`);
+        }
+    }
+    if (schema.properties && value !== null && typeof value === "object" && !Array.isArray(value)) {
+        problems.push(...validateObject(schema, value as Record<string, unknown>, where));
+    }
     if (Array.isArray(value)) {
         if (schema.items) value.forEach((v, i) => problems.push(...validateValue(schema.items!, v, `${where}[${i}]`)));
         if (schema.uniqueItems && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) {
             problems.push(`${where}: has duplicate items.`);
+        }
+    }
+    return problems;
+}
+
+/** Problems of an object against its schema's properties, required keys and additionalProperties (exemptions). */
+function validateObject(schema: JsonSchema, value: Record<string, unknown>, where: string): string[] {
+    const properties = schema.properties ?? {};
+    const problems: string[] = [];
+    for (const key of schema.required ?? []) {
+        if (value[key] === undefined) {
+            problems.push(`${where}.${key}: required (${properties[key]?.description ?? "see the policy's schema"}).`);
+        }
+    }
+    for (const [key, v] of Object.entries(value)) {
+        if (properties[key]) problems.push(...validateValue(properties[key], v, `${where}.${key}`));
+        else if (schema.additionalProperties === false) {
+            problems.push(`${where}.${key}: not allowed; allowed: ${Object.keys(properties).join(", ")}.`);
         }
     }
     return problems;

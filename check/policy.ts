@@ -30,7 +30,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as path from "path";
 import { parse } from "yaml";
-import type { Violation } from ".";
+import type { PolicyExemption, Violation } from ".";
 import { ensurePackBuilt } from "./policy-build";
 import {
     EnforcementLevel,
@@ -98,6 +98,8 @@ export interface PolicyRunResult {
     /** The phases evaluated; each violation names its own. */
     readonly phases: readonly Phase[];
     readonly violations: Violation[];
+    /** Resources exempted by the policy config, and exemptions that expired (from the pack's "not applicable"). */
+    readonly exemptions: PolicyExemption[];
     readonly timings: PolicyTimings;
     /** What the pack wrote on stderr or logged to the engine (diagnostics only). */
     readonly log: string[];
@@ -491,34 +493,14 @@ export class PolicyPackProcess {
         ];
         const evaluateMs = performance.now() - started;
 
-        const secrets = secretValues(resources);
-        const violations: Violation[] = responses
-            .flatMap((r) => r.getDiagnosticsList())
-            .map((d) => ({
-                policyPack: d.getPolicypackname(),
-                policy: d.getPolicyname(),
-                // As the engine does: a remediation that still reports is mandatory.
-                enforcementLevel:
-                    d.getEnforcementlevel() === analyzer.EnforcementLevel.REMEDIATE
-                        ? "mandatory"
-                        : (LEVELS[d.getEnforcementlevel()] ?? "advisory"),
-                urn: d.getUrn(),
-                message: scrub(d.getMessage(), secrets),
-                phase,
-                ...undecidable(d.getMessage(), resolved),
-            }));
-        violations.sort(
-            (a, b) =>
-                Number(b.enforcementLevel === "mandatory") - Number(a.enforcementLevel === "mandatory") ||
-                a.policy.localeCompare(b.policy) ||
-                a.urn.localeCompare(b.urn),
-        );
+        const { violations, exemptions } = findingsOf(responses, resolved, secretValues(resources), phase);
         return {
             pack: { name: info.getName(), version: info.getVersion() },
             configFile: policyConfig ? path.relative(ROOT, policyConfig.file) : null,
             policies: policies.length,
             resources: resources.length,
             violations,
+            exemptions,
             evaluateMs,
         };
     }
@@ -529,6 +511,51 @@ export class PolicyPackProcess {
         await stopPack(this.child);
         this.host.stop();
     }
+}
+
+/** The violations (sorted: mandatory first) and exemptions in the pack's responses, secrets scrubbed. */
+function findingsOf(
+    responses: readonly analyzer.AnalyzeResponse[],
+    resolved: ReadonlyMap<string, { enforcementLevel: EnforcementLevel }>,
+    secrets: ReturnType<typeof secretValues>,
+    phase: Phase,
+): { violations: Violation[]; exemptions: PolicyExemption[] } {
+    const violations: Violation[] = responses
+        .flatMap((r) => r.getDiagnosticsList())
+        .map((d) => ({
+            policyPack: d.getPolicypackname(),
+            policy: d.getPolicyname(),
+            // As the engine does: a remediation that still reports is mandatory.
+            enforcementLevel:
+                d.getEnforcementlevel() === analyzer.EnforcementLevel.REMEDIATE
+                    ? "mandatory"
+                    : (LEVELS[d.getEnforcementlevel()] ?? "advisory"),
+            urn: d.getUrn(),
+            message: scrub(d.getMessage(), secrets),
+            phase,
+            ...undecidable(d.getMessage(), resolved),
+        }));
+    const exemptions = responses.flatMap((r) =>
+        r.getNotApplicableList().flatMap((n) => exemptionsOf(n.getPolicyName(), scrub(n.getReason(), secrets), phase)),
+    );
+    violations.sort(
+        (a, b) =>
+            Number(b.enforcementLevel === "mandatory") - Number(a.enforcementLevel === "mandatory") ||
+            a.policy.localeCompare(b.policy) ||
+            a.urn.localeCompare(b.urn),
+    );
+    return { violations, exemptions };
+}
+
+/** The exemptions a "not applicable" reason reports (policies/lib/exemptions.ts; one per line). */
+function exemptionsOf(policy: string, reason: string, phase: Phase): PolicyExemption[] {
+    return reason.split("\n").flatMap((line) => {
+        const match = /^(exempted|exemption expired) (\S+): /.exec(line);
+        if (!match) return [];
+        return [
+            { policy, urn: match[2], status: match[1] === "exempted" ? "exempted" : "expired", message: line, phase },
+        ];
+    });
 }
 
 /** For a "can't run policy ... during preview" diagnostic: the rule's configured level. */
@@ -571,6 +598,7 @@ export async function evaluatePolicies(
         ...rest,
         phases,
         violations: results.flatMap((r) => r.violations),
+        exemptions: results.flatMap((r) => r.exemptions),
         timings: { buildMs: pack.buildMs, startMs: pack.startMs, evaluateMs, totalMs: performance.now() - started },
         log: pack.log.map((l) => scrub(l, secrets)),
     };
@@ -601,6 +629,7 @@ export function renderViolations(result: PolicyRunResult): string {
                 phase,
                 violations.filter((v) => (v.phase ?? phase) === phase),
             ),
+            ...renderExemptions((result.exemptions ?? []).filter((e) => (e.phase ?? phase) === phase)),
         );
     return lines.join("\n");
 }
@@ -631,4 +660,13 @@ function renderPhase(phase: Phase, found: readonly Violation[]): string[] {
         lines.push(...v.message.split("\n").map((l) => `    ${l}`));
     }
     return lines;
+}
+
+/** A phase's exemptions (policies/config/*.json `exemptions`): applied ones, and expired ones not applied. */
+function renderExemptions(exemptions: readonly PolicyExemption[]): string[] {
+    return exemptions.flatMap((e) => [
+        `${e.status === "exempted" ? "~ [exempted]" : "~ [exemption expired, not applied]"} ${e.policy}`,
+        `    ${e.urn}`,
+        `    ${e.message}`,
+    ]);
 }

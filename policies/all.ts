@@ -7,9 +7,11 @@ import { tagsOf } from "./catalog";
 import { awsBackupPolicies } from "./aws/backups";
 import { awsEncryptionPolicies } from "./aws/encryption";
 import { awsExposurePolicies } from "./aws/exposure";
+import { awsIdentityPolicies } from "./aws/identity";
 import { azureBackupPolicies } from "./azure/backups";
 import { azureEncryptionPolicies } from "./azure/encryption";
 import { azureExposurePolicies } from "./azure/exposure";
+import { azureIdentityPolicies } from "./azure/identity";
 import { kubernetesPolicies } from "./kubernetes";
 import { platformPolicies } from "./platform";
 
@@ -17,16 +19,18 @@ import { platformPolicies } from "./platform";
 export const PACK_NAME = "platform-policies";
 
 export const PACK_DESCRIPTION =
-    "Encryption, private access, backups and deletion safety for the platform on AWS and Azure, " +
-    "plus rules on the platform's own components.";
+    "Encryption, private access, backups and deletion safety, identity, logging and supply chain for the platform " +
+    "on AWS and Azure, plus Kubernetes rules and rules on the platform's own components.";
 
 const policies: Policies = [
     ...awsEncryptionPolicies,
     ...awsBackupPolicies,
     ...awsExposurePolicies,
+    ...awsIdentityPolicies,
     ...azureEncryptionPolicies,
     ...azureBackupPolicies,
     ...azureExposurePolicies,
+    ...azureIdentityPolicies,
     ...kubernetesPolicies,
     ...platformPolicies,
 ];
@@ -48,4 +52,23 @@ export const ADVISORY_UNTIL_MET: Readonly<Record<string, string>> = {
     "azure-acr-no-public-network-access":
         "the registry (components/workloads registry, Azure) keeps public network access on; it needs a private " +
         "endpoint in the VNet for AKS pulls first",
+    "azure-postgres-passwordless":
+        "the workloads sign in to PostgreSQL with the administrator password from a Kubernetes Secret; Entra tokens through " +
+        "their workload identities (and an Entra administrator on the server) are not wired yet",
+    "azure-vnet-flow-logs":
+        "the network component creates no Network Watcher flow log for the VNet yet (it needs the region's Network Watcher " +
+        "and a storage account for the records)",
 };
+
+/**
+ * A policy config that runs only the policies mapped to a framework (`cis`, `checkov`, `trivy`, `psrule`) at
+ * `level` and disables the rest, e.g. `JSON.stringify(frameworkConfig("cis"))` for a CIS-only preview. The
+ * CLI's config format has no tag selection, so selecting is writing such a file (policies/README.md).
+ */
+export function frameworkConfig(
+    framework: string,
+    level: "advisory" | "mandatory" = "mandatory",
+): Record<string, "advisory" | "mandatory" | "disabled"> {
+    const selected = allPolicies.filter((p) => (p.tags ?? []).some((t) => t.startsWith(`${framework}:`)));
+    return { all: "disabled", ...Object.fromEntries(selected.map((p) => [p.name, level])) };
+}

@@ -5,13 +5,23 @@
  * Sources: Checkov policy index (https://www.checkov.io/5.Policy%20Index/all.html), Trivy / AVD
  * (https://avd.aquasec.com/misconfig/), CIS benchmarks as cited.
  */
-export type Domain = "encryption" | "backups" | "exposure" | "kubernetes" | "platform";
+export type Domain =
+    | "encryption"
+    | "backups"
+    | "exposure"
+    | "identity"
+    | "logging"
+    | "supply-chain"
+    | "kubernetes"
+    | "platform";
 
 export interface CatalogEntry {
     readonly domain: Domain;
     readonly checkov?: readonly string[];
     readonly trivy?: readonly string[];
     readonly cis?: readonly string[];
+    /** PSRule for Azure rule names (https://azure.github.io/PSRule.Rules.Azure/), where no Checkov / Trivy id exists. */
+    readonly psrule?: readonly string[];
 }
 
 export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
@@ -80,6 +90,15 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
         trivy: ["AVD-AWS-0040", "AVD-AWS-0041"],
     },
     "aws-s3-ownership-enforced": { domain: "exposure", checkov: ["CKV2_AWS_65"] },
+    "aws-rds-iam-authentication": { domain: "identity", checkov: ["CKV_AWS_161"], trivy: ["AVD-AWS-0176"] },
+    "aws-eks-authentication-mode-api": { domain: "identity" },
+    "aws-eks-control-plane-logging": { domain: "logging", checkov: ["CKV_AWS_37"], trivy: ["AVD-AWS-0038"] },
+    "aws-rds-log-exports": { domain: "logging", checkov: ["CKV_AWS_129"] },
+    "aws-vpc-flow-logs": { domain: "logging", checkov: ["CKV2_AWS_11"], trivy: ["AVD-AWS-0178"] },
+    "aws-flow-log-captures-rejects": { domain: "logging" },
+    "aws-auto-minor-version-upgrade": { domain: "supply-chain", checkov: ["CKV_AWS_226"] },
+    "aws-ecr-immutable-tags": { domain: "supply-chain", checkov: ["CKV_AWS_51"], trivy: ["AVD-AWS-0031"] },
+    "aws-ecr-scan-on-push": { domain: "supply-chain", checkov: ["CKV_AWS_163"], trivy: ["AVD-AWS-0030"] },
 
     "azure-postgres-secure-transport": {
         domain: "encryption",
@@ -132,6 +151,16 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     },
     "azure-acr-no-admin-or-anonymous": { domain: "exposure", checkov: ["CKV_AZURE_137", "CKV_AZURE_138"] },
     "azure-acr-no-public-network-access": { domain: "exposure", checkov: ["CKV_AZURE_139"] },
+    "azure-postgres-entra-auth": { domain: "identity", psrule: ["Azure.PostgreSQL.AAD"] },
+    "azure-postgres-passwordless": { domain: "identity", psrule: ["Azure.PostgreSQL.AADOnly"] },
+    "azure-redis-access-keys-off-with-entra": { domain: "identity" },
+    "azure-storage-shared-key-disabled": { domain: "identity", checkov: ["CKV2_AZURE_40"] },
+    "azure-aks-workload-identity": { domain: "identity" },
+    "azure-aks-network-policy": { domain: "exposure", checkov: ["CKV_AZURE_7"], trivy: ["AVD-AZU-0043"] },
+    "azure-aks-auto-upgrade": { domain: "supply-chain", checkov: ["CKV_AZURE_171"] },
+    "azure-aks-control-plane-logs": { domain: "logging", checkov: ["~CKV_AZURE_4"], trivy: ["~AVD-AZU-0040"] },
+    "azure-postgres-logs": { domain: "logging" },
+    "azure-vnet-flow-logs": { domain: "logging" },
 
     "k8s-pod-non-root": { domain: "kubernetes", checkov: ["CKV_K8S_23"], trivy: ["KSV012"] },
     "k8s-no-privilege-escalation": { domain: "kubernetes", checkov: ["CKV_K8S_20"], trivy: ["KSV001"] },
@@ -175,7 +204,8 @@ export function tagsOf(name: string): string[] {
         `domain:${entry.domain}`,
         `cloud:${cloud === "k8s" ? "kubernetes" : cloud}`,
         ...(entry.checkov ?? []).map((id) => `checkov:${id.replace(/^~/, "")}`),
-        ...(entry.trivy ?? []).map((id) => `trivy:${id}`),
+        ...(entry.trivy ?? []).map((id) => `trivy:${id.replace(/^~/, "")}`),
         ...(entry.cis ?? []).map((id) => `cis:${id}`),
+        ...(entry.psrule ?? []).map((id) => `psrule:${id}`),
     ];
 }

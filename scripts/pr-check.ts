@@ -188,6 +188,7 @@ async function checkOne(stack: string, cloud: string): Promise<CheckRow> {
             cloud,
             resources: result.run.resources.length,
             violations: result.violations,
+            exemptions: result.policy?.exemptions,
             policyPack: result.policy ? `${result.policy.pack.name} ${result.policy.pack.version}` : undefined,
             seconds: (Date.now() - started) / 1000,
             policySeconds: result.policy ? result.policy.timings.totalMs / 1000 : undefined,

@@ -16,6 +16,7 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { EXEMPTIONS_SCHEMA, exemptedReason, exemptionOf, expiredReason, notAppliedNote } from "./exemptions";
 
 /** One setting of a policy: its JSON schema (published to the engine) and its default. */
 export interface Setting<T> {
@@ -66,12 +67,22 @@ export const setting = {
     },
 };
 
-/** The `configSchema` the engine validates a policy's config against. */
-function configSchemaOf(settings: Settings): PolicyConfigSchema | undefined {
+/** The `configSchema` the engine validates a policy's config against: the settings, then `exemptions`. */
+function configSchemaOf(settings: Settings): PolicyConfigSchema {
     const entries = Object.entries(settings);
-    return entries.length === 0
-        ? undefined
-        : { properties: Object.fromEntries(entries.map(([name, s]) => [name, s.schema])) };
+    return {
+        properties: {
+            ...Object.fromEntries(entries.map(([name, s]) => [name, s.schema])),
+            exemptions: EXEMPTIONS_SCHEMA,
+        },
+    };
+}
+
+/** Whether an error is the analyzer's "read an unknown value" (a preview could not decide the rule). */
+function isUnknownValueError(err: unknown): err is Error {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const proxy = require("@pulumi/policy/proxy") as { UnknownValueError: new (...args: unknown[]) => Error };
+    return err instanceof proxy.UnknownValueError;
 }
 
 /**
@@ -123,11 +134,27 @@ export function resourcePolicy<Props, S extends Settings = NoSettings>(
         if (!info.types.includes(args.type)) {
             args.notApplicable(`applies to ${info.types.join(", ")}`);
         }
-        info.validate(args.props as Props, {
-            config: settingsOf(settings, args),
-            args,
-            report: (message) => reportViolation(message, args.urn),
-        });
+        const exemption = exemptionOf(args.getConfig(), args);
+        const findings: string[] = [];
+        let failure: unknown;
+        try {
+            info.validate(args.props as Props, {
+                config: settingsOf(settings, args),
+                args,
+                report: (message) => findings.push(message),
+            });
+        } catch (err) {
+            failure = err;
+        }
+        // An exempted resource is reported as such (with what the rule found), never silently passed.
+        if (exemption.kind === "active" && (failure === undefined || isUnknownValueError(failure))) {
+            args.notApplicable(exemptedReason(args.urn, exemption.exemption, findings));
+        }
+        for (const message of findings) reportViolation(message + notAppliedNote(exemption), args.urn);
+        if (failure !== undefined) throw failure;
+        if (exemption.kind === "expired" && findings.length === 0) {
+            args.notApplicable(expiredReason(args.urn, exemption.exemption));
+        }
     };
     if (info.types.length === 1) {
         // Lets the analyzer skip other types without calling the function (as validateResourceOfType does).
@@ -161,13 +188,40 @@ export function stackPolicy<S extends Settings = NoSettings>(
         description: info.description,
         severity: info.severity,
         configSchema: configSchemaOf(settings),
-        validateStack: (args, reportViolation) =>
-            info.validate({
-                config: settingsOf(settings, args),
-                args,
-                resources: args.resources,
-                report: (resource, message) => reportViolation(message, resource.urn),
-            }),
+        validateStack: (args, reportViolation) => {
+            const config = args.getConfig<{ exemptions?: unknown }>();
+            const exempted = new Map<string, { resource: PolicyResource; findings: string[] }>();
+            let failure: unknown;
+            try {
+                info.validate({
+                    config: settingsOf(settings, args),
+                    args,
+                    resources: args.resources,
+                    report: (resource, message) => {
+                        const exemption = exemptionOf(config, resource);
+                        if (exemption.kind !== "active") {
+                            reportViolation(message + notAppliedNote(exemption), resource.urn);
+                            return;
+                        }
+                        const held = exempted.get(resource.urn) ?? { resource, findings: [] };
+                        held.findings.push(message);
+                        exempted.set(resource.urn, held);
+                    },
+                });
+            } catch (err) {
+                failure = err;
+            }
+            const notes = [...exempted.values()].map(({ resource, findings }) => {
+                const state = exemptionOf(config, resource);
+                return state.kind === "active" ? exemptedReason(resource.urn, state.exemption, findings) : "";
+            });
+            if (failure !== undefined) {
+                // The preview advisory names the exempted findings too, so they are never dropped silently.
+                if (notes.length > 0 && isUnknownValueError(failure)) failure.message += `; ${notes.join("; ")}`;
+                throw failure;
+            }
+            if (notes.length > 0) args.notApplicable(notes.join("\n"));
+        },
     };
 }
 

@@ -28,6 +28,8 @@ export const TYPES = {
     securityGroup: "aws:ec2/securityGroup:SecurityGroup",
     defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
     subnet: "aws:ec2/subnet:Subnet",
+    vpc: "aws:ec2/vpc:Vpc",
+    flowLog: "aws:ec2/flowLog:FlowLog",
 
     postgresServer: "azure-native:dbforpostgresql:Server",
     postgresConfiguration: "azure-native:dbforpostgresql:Configuration",
@@ -38,6 +40,10 @@ export const TYPES = {
     aksCluster: "azure-native:containerservice:ManagedCluster",
     managementLock: "azure-native:authorization:ManagementLockByScope",
     storageManagementPolicy: "azure-native:storage:ManagementPolicy",
+    redisAccessPolicyAssignment: "azure-native:redisenterprise:AccessPolicyAssignment",
+    diagnosticSetting: "azure-native:monitor:DiagnosticSetting",
+    virtualNetwork: "azure-native:network:VirtualNetwork",
+    networkFlowLog: "azure-native:network:FlowLog",
 
     database: "platform:database:Database",
     cache: "platform:cache:Cache",
@@ -66,6 +72,7 @@ export interface RdsInstance {
     publiclyAccessible?: boolean;
     iamDatabaseAuthenticationEnabled?: boolean;
     autoMinorVersionUpgrade?: boolean;
+    enabledCloudwatchLogsExports?: string[];
 }
 
 /** `aws.rds.InstanceAutomatedBackupsReplication` */
@@ -113,6 +120,7 @@ export interface ElastiCacheReplicationGroup {
     automaticFailoverEnabled?: boolean;
     multiAzEnabled?: boolean;
     numCacheClusters?: number;
+    autoMinorVersionUpgrade?: boolean;
 }
 
 /**
@@ -160,6 +168,14 @@ export interface S3BucketVersioning {
 /** `aws.eks.Cluster` */
 export interface EksCluster {
     encryptionConfig?: { provider: { keyArn: string }; resources: string[] };
+    accessConfig?: { authenticationMode?: string };
+    enabledClusterLogTypes?: string[];
+}
+
+/** `aws.ec2.FlowLog` */
+export interface FlowLog {
+    vpcId?: string;
+    trafficType?: string;
 }
 
 /** `aws.kms.Key` */
@@ -187,6 +203,7 @@ export interface PostgresServer {
     highAvailability?: { mode?: string };
     replicationRole?: string;
     dataEncryption?: { type?: string; primaryKeyURI?: string; geoBackupKeyURI?: string };
+    authConfig?: { activeDirectoryAuth?: string; passwordAuth?: string };
 }
 
 /** `azure-native.dbforpostgresql.Configuration` (one server parameter) */
@@ -206,12 +223,15 @@ export interface RedisCluster {
 /** `azure-native.redisenterprise.Database` */
 export interface RedisDatabase {
     clientProtocol?: string;
+    clusterName?: string;
+    accessKeysAuthentication?: string;
     persistence?: { aofEnabled?: boolean; rdbEnabled?: boolean };
 }
 
 /** `azure-native.storage.StorageAccount` */
 export interface StorageAccount {
     accountName?: string;
+    allowSharedKeyAccess?: boolean;
     enableHttpsTrafficOnly?: boolean;
     minimumTlsVersion?: string;
     allowBlobPublicAccess?: boolean;
@@ -260,6 +280,26 @@ export interface AksCluster {
     apiServerAccessProfile?: { authorizedIPRanges?: string[]; enablePrivateCluster?: boolean };
     networkProfile?: { networkPolicy?: string };
     agentPoolProfiles?: { name: string; enableNodePublicIP?: boolean }[];
+    oidcIssuerProfile?: { enabled?: boolean };
+    autoUpgradeProfile?: { upgradeChannel?: string; nodeOSUpgradeChannel?: string };
+}
+
+/** `azure-native.redisenterprise.AccessPolicyAssignment` (an Entra identity granted a Redis access policy) */
+export interface RedisAccessPolicyAssignment {
+    clusterName: string;
+    databaseName: string;
+}
+
+/** `azure-native.monitor.DiagnosticSetting` */
+export interface DiagnosticSetting {
+    resourceUri: string;
+    logs?: { category?: string; categoryGroup?: string; enabled: boolean }[];
+}
+
+/** `azure-native.network.FlowLog` (a Network Watcher flow log; VNet flow logs target the virtual network) */
+export interface NetworkFlowLog {
+    targetResourceId: string;
+    enabled?: boolean;
 }
 
 // ---- Platform components (registered outputs) ------------------------------------------------------

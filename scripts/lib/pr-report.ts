@@ -3,7 +3,7 @@
  * and a Markdown report for the PR comment. Pure functions of the data, so tests can pin the format.
  */
 import type { OpMap } from "@pulumi/pulumi/automation";
-import type { Violation } from "../../check";
+import type { PolicyExemption, Violation } from "../../check";
 import { CostRow, CostsFile, changeText, usd } from "./cost/render";
 
 /** The offline check of one stack on one cloud. */
@@ -14,6 +14,8 @@ export interface CheckRow {
     readonly resources?: number;
     /** Policy findings; undefined when the program failed before the pack could run. */
     readonly violations?: readonly Violation[];
+    /** Resources the stack's policy config exempts from a rule, and expired exemptions (never silent). */
+    readonly exemptions?: readonly PolicyExemption[];
     /** The policy pack that evaluated the graph (`name version`); undefined when none did. */
     readonly policyPack?: string;
     /** Why the check failed (bad configuration, a program error), when it did. */
@@ -159,6 +161,13 @@ export function renderText(report: PrReport): string {
                 );
             }
         }
+    }
+
+    const exempted = report.checks.flatMap((r) => (r.exemptions ?? []).map((e) => ({ row: r, e })));
+    if (exempted.length > 0) {
+        out.push("", "Policy exemptions (policies/config/<stack>.json):");
+        for (const { row, e } of exempted)
+            out.push(`  ${e.status.padEnd(9)} ${row.stack}/${row.cloud} ${e.policy}: ${e.message}`);
     }
 
     const priced = report.checks.filter((r) => r.cost || r.costNote);
@@ -319,6 +328,20 @@ export function renderMarkdown(report: PrReport): string {
         );
     }
 
+    for (const r of report.checks.filter((c) => (c.exemptions?.length ?? 0) > 0)) {
+        const n = r.exemptions!.length;
+        blocks.push(
+            [
+                `<details><summary>${r.stack} on ${r.cloud}: ${n} policy exemption${n === 1 ? "" : "s"}</summary>`,
+                "",
+                "| Status | Policy | Exemption |",
+                "|---|---|---|",
+                ...r.exemptions!.map((e) => `| ${e.status} | \`${e.policy}\` | ${cell(e.message)} |`),
+                "",
+                "</details>",
+            ].join("\n"),
+        );
+    }
     for (const r of report.checks.filter((c) => c.diagram !== undefined)) {
         blocks.push(
             [

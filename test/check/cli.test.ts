@@ -53,7 +53,7 @@ describe("check command", function () {
         it("has the documented shape", () => {
             assert.deepStrictEqual(
                 Object.keys(doc).filter((k) => k !== "violations"),
-                ["stack", "cloud", "resources", "outputs", "schemas"],
+                ["stack", "cloud", "resources", "outputs", "schemas", "exemptions"],
             );
             assert.deepStrictEqual([doc.stack, doc.cloud], ["prod", "aws"]);
             for (const r of doc.resources) {

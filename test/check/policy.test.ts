@@ -167,6 +167,9 @@ describe("policy pack over the program's graph", function () {
                     finalSnapshotIdentifier: "db-final",
                     multiAz: true,
                     deleteAutomatedBackups: false,
+                    // Identity and logging as the program sets them (policies/aws/identity.ts).
+                    iamDatabaseAuthenticationEnabled: true,
+                    enabledCloudwatchLogsExports: ["postgresql"],
                 },
                 { parameterGroupName: [group], kmsKeyId: [key] },
             ),
@@ -236,6 +239,8 @@ describe("policy pack over the program's graph", function () {
                 {
                     encryptionConfig: { provider: { keyArn: unknown }, resources: ["secrets"] },
                     vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: false },
+                    accessConfig: { authenticationMode: "API" },
+                    enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
                 },
                 { encryptionConfig: [key] },
             ),
@@ -259,7 +264,15 @@ describe("policy pack over the program's graph", function () {
                     primaryUserAssignedIdentityId: "/subscriptions/s/resourceGroups/g/providers/x/identities/db",
                     geoBackupKeyURI: "https://kv-pair.vault.azure.net/keys/db",
                 },
+                authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Enabled" },
             }),
+            // The server's logs go to Log Analytics (azure-postgres-logs), as the monitoring component sends them.
+            record(
+                "azure-native:monitor:DiagnosticSetting",
+                "db-diagnostics",
+                { resourceUri: unknown, logs: [{ categoryGroup: "allLogs", enabled: true }] },
+                { resourceUri: [server] },
+            ),
         ];
         const result = await pack.evaluate(resources, {
             project: "platform",

@@ -29,9 +29,15 @@ export interface Outcome {
     readonly verdict: Verdict;
     readonly messages: string[];
     readonly urns: string[];
+    /** The reasons the rule gave for not applying (an exempted resource's starts with "exempted"). */
+    readonly notApplicable?: string[];
 }
 
-class NotApplicable extends Error {}
+class NotApplicable extends Error {
+    constructor(public readonly reason?: string) {
+        super(reason);
+    }
+}
 
 /**
  * The analyzer's own unknown handling (node_modules/@pulumi/policy/proxy.js, used by server.js for every
@@ -84,6 +90,7 @@ async function runResourcePolicy(
 ): Promise<Outcome> {
     const messages: string[] = [];
     const urns: string[] = [];
+    const notApplicable: string[] = [];
     let applied = false;
     let unverifiable = false;
     const validations = [policy.validateResource ?? []].flat();
@@ -110,12 +117,13 @@ async function runResourcePolicy(
                 applied = true;
             } catch (err) {
                 if (err instanceof proxy.UnknownValueError) unverifiable = true;
-                else if (!(err instanceof NotApplicable)) throw err;
+                else if (err instanceof NotApplicable) notApplicable.push(err.reason ?? "");
+                else throw err;
             }
         }
     }
     const verdict = messages.length > 0 ? "fail" : unverifiable ? "unverifiable" : applied ? "pass" : "not applicable";
-    return { verdict, messages, urns };
+    return { verdict, messages, urns, notApplicable };
 }
 
 /** The graph as AnalyzeStack hands it to a stack policy: parents and dependencies as resource objects. */
@@ -159,7 +167,11 @@ async function runStackPolicy(
             urns.push(urn ?? "");
         });
     } catch (err) {
-        if (err instanceof NotApplicable) return { verdict: "not applicable", messages, urns };
+        // Violations reported before the rule ended as not applicable (exempted resources) still stand.
+        if (err instanceof NotApplicable) {
+            const verdict = messages.length > 0 ? "fail" : "not applicable";
+            return { verdict, messages, urns, notApplicable: [err.reason ?? ""] };
+        }
         if (err instanceof proxy.UnknownValueError) {
             return { verdict: messages.length > 0 ? "fail" : "unverifiable", messages, urns };
         }

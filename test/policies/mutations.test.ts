@@ -14,8 +14,10 @@ import { Cloud, runStack } from "../harness";
 import { FixtureResource, evaluate } from "./fixtures";
 import {
     AWS_EXPOSURE_MUTATIONS,
+    AWS_IDENTITY_MUTATIONS,
     AWS_MUTATIONS,
     AZURE_EXPOSURE_MUTATIONS,
+    AZURE_IDENTITY_MUTATIONS,
     AZURE_MUTATIONS,
     KUBERNETES_MUTATIONS,
     NOT_CAUGHT,
@@ -52,8 +54,8 @@ function prodConfig(): Map<string, object> {
 const byName = new Map<string, Policy>(allPolicies.map((p) => [p.name, p]));
 
 for (const [cloud, mutations] of [
-    ["aws", [...AWS_MUTATIONS, ...AWS_EXPOSURE_MUTATIONS, ...KUBERNETES_MUTATIONS]],
-    ["azure", [...AZURE_MUTATIONS, ...AZURE_EXPOSURE_MUTATIONS, ...KUBERNETES_MUTATIONS]],
+    ["aws", [...AWS_MUTATIONS, ...AWS_EXPOSURE_MUTATIONS, ...AWS_IDENTITY_MUTATIONS, ...KUBERNETES_MUTATIONS]],
+    ["azure", [...AZURE_MUTATIONS, ...AZURE_EXPOSURE_MUTATIONS, ...AZURE_IDENTITY_MUTATIONS, ...KUBERNETES_MUTATIONS]],
 ] as const) {
     describe(`mutation suite on the ${cloud} prod graph`, function () {
         this.timeout(300000);

@@ -11,15 +11,17 @@ import {
     JsonSchema,
     PolicyConfigError,
     PolicyDescription,
+    parsePolicyConfig,
     readPolicyConfig,
     reconcilePolicyConfig,
 } from "../../check/policy-config";
 import { POLICY_PACK_DIR, defaultPolicyConfigFile } from "../../check/policy";
 import { STACKS } from "../harness";
-import { ADVISORY_UNTIL_MET, allPolicies } from "../../policies/all";
+import { ADVISORY_UNTIL_MET, allPolicies, frameworkConfig } from "../../policies/all";
 import { AWS_CASES } from "./aws.cases";
 import { AZURE_CASES } from "./azure.cases";
 import { EXPOSURE_CASES } from "./exposure.cases";
+import { AWS_IDENTITY_CASES, AZURE_IDENTITY_CASES } from "./identity.cases";
 import { KUBERNETES_CASES } from "./kubernetes.cases";
 import { PLATFORM_CASES } from "./platform.cases";
 
@@ -36,6 +38,8 @@ const descriptions: PolicyDescription[] = policies.map((p) => ({
           }
         : undefined,
 }));
+
+const readPolicyConfigText = (text: string) => parsePolicyConfig(text, "cis.json");
 
 function resolved(stack: string) {
     const file = defaultPolicyConfigFile(stack);
@@ -65,7 +69,15 @@ describe("policy pack", () => {
     });
 
     it("has a compliant, a non-compliant and an undefined-property case for every policy", () => {
-        const tested = [...AWS_CASES, ...AZURE_CASES, ...EXPOSURE_CASES, ...KUBERNETES_CASES, ...PLATFORM_CASES]
+        const tested = [
+            ...AWS_CASES,
+            ...AZURE_CASES,
+            ...EXPOSURE_CASES,
+            ...AWS_IDENTITY_CASES,
+            ...AZURE_IDENTITY_CASES,
+            ...KUBERNETES_CASES,
+            ...PLATFORM_CASES,
+        ]
             .map((c) => c.policy.name)
             .sort();
         assert.deepStrictEqual(tested, policies.map((p) => p.name).sort());
@@ -142,6 +154,27 @@ describe("policy pack", () => {
             problems({ "aws-rds-multi-az": { properties: { required: "yes" } } }),
             /got "yes"; allowed: a boolean/,
         );
+    });
+
+    it("tags every policy with its domain, cloud and severity, and selects a framework's rules by config (CIS only)", () => {
+        for (const p of policies) {
+            assert.ok(
+                p.tags?.some((t) => t.startsWith("domain:")) && p.tags.some((t) => t.startsWith("cloud:")),
+                p.name,
+            );
+            assert.ok(p.severity, `${p.name} has a severity`);
+        }
+        const cis = frameworkConfig("cis");
+        const resolvedCis = reconcilePolicyConfig(descriptions, readPolicyConfigText(JSON.stringify(cis)), "cis.json");
+        const enabled = [...resolvedCis].filter(([, c]) => c.enforcementLevel !== "disabled").map(([n]) => n);
+        assert.ok(enabled.includes("aws-kms-key-rotation") && enabled.includes("aws-s3-public-access-block"));
+        for (const name of enabled) {
+            assert.ok(
+                policies.find((p) => p.name === name)!.tags!.some((t) => t.startsWith("cis:")),
+                name,
+            );
+        }
+        assert.strictEqual(resolvedCis.get("aws-ecr-immutable-tags")!.enforcementLevel, "disabled");
     });
 
     it("lists every rule in policies/README.md", () => {

@@ -12,8 +12,12 @@ import type * as elasticache from "@pulumi/aws/elasticache";
 import type * as kms from "@pulumi/aws/kms";
 import type * as rds from "@pulumi/aws/rds";
 import type * as s3 from "@pulumi/aws/s3";
+import type * as ec2 from "@pulumi/aws/ec2";
+import type * as ecr from "@pulumi/aws/ecr";
 import type * as containerservice from "@pulumi/azure-native/containerservice";
 import type * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import type * as monitor from "@pulumi/azure-native/monitor";
+import type * as network from "@pulumi/azure-native/network";
 import type * as redisenterprise from "@pulumi/azure-native/redisenterprise";
 import type * as storage from "@pulumi/azure-native/storage";
 import type { CacheOutputs } from "../../components/cache";
@@ -62,6 +66,11 @@ const checks: [true, true][] = [
     [true, true] satisfies Matches<shapes.StorageAccount, storage.StorageAccountArgs>,
     [true, true] satisfies Matches<shapes.BlobServiceProperties, storage.BlobServicePropertiesArgs>,
     [true, true] satisfies Matches<shapes.AksCluster, containerservice.ManagedClusterArgs>,
+    [true, true] satisfies Matches<shapes.FlowLog, ec2.FlowLogArgs>,
+    [true, true] satisfies Matches<shapes.EcrRepository, ecr.RepositoryArgs>,
+    [true, true] satisfies Matches<shapes.RedisAccessPolicyAssignment, redisenterprise.AccessPolicyAssignmentArgs>,
+    [true, true] satisfies Matches<shapes.DiagnosticSetting, monitor.DiagnosticSettingArgs>,
+    [true, true] satisfies Matches<shapes.NetworkFlowLog, network.FlowLogArgs>,
     [true, true] satisfies Matches<shapes.DatabaseComponent, DatabaseOutputs>,
     [true, true] satisfies Matches<shapes.OptOutComponent, CacheOutputs>,
     [true, true] satisfies Matches<shapes.OptOutComponent, ClusterOutputs>,
@@ -70,6 +79,6 @@ const checks: [true, true][] = [
 
 describe("policy input shapes", () => {
     it("name only properties the providers and the platform's contracts have (checked by the type-checker)", () => {
-        assert.strictEqual(checks.length, 22);
+        assert.strictEqual(checks.length, 27);
     });
 });
