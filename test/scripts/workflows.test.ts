@@ -140,6 +140,16 @@ describe("GitHub workflows", () => {
         ]) {
             assert.match(commands, expected);
         }
+        // The cost change a PR makes: the base branch checked out beside the head, its pr-check writing
+        // base-report.costs.json, which the head's pr-check reads with --base-costs (docs/cost.md).
+        const base = check.steps.find((s: Yaml) => s.with?.ref === "${{ github.event.pull_request.base.sha }}");
+        assert.ok(base, "checks out the base branch");
+        const baseRun = check.steps.find((s: Yaml) => s["working-directory"] === base.with.path);
+        assert.match(
+            String(baseRun?.run),
+            /npm ci\n.*npm run --silent pr-check -- .*--report "\$GITHUB_WORKSPACE\/base-report\.md"/s,
+        );
+        assert.match(commands, /--base-costs base-report\.costs\.json/);
         const upload = check.steps.find((s: Yaml) => String(s.uses).startsWith("actions/upload-artifact@"));
         assert.strictEqual(upload.with.path, "pr-check-report.md");
         const comment = check.steps.find((s: Yaml) => String(s.uses).startsWith("actions/github-script@"));
