@@ -17,6 +17,18 @@ import { KUBERNETES_VERSIONS_BY_CLOUD } from "../components/shared/facts/kuberne
 
 export const FACTS_USAGE = "usage: npm run facts -- --refresh [--aws-region <region>] [--azure-location <location>]";
 
+/** `npm run facts -- --help`: the usage and what the refresh does (stdout, exit 0, as every command). */
+export const FACTS_HELP = [
+    FACTS_USAGE,
+    "",
+    "Compares the dated Kubernetes support sheet (components/shared/facts/kubernetes.ts) with what the",
+    "clouds offer now (aws eks describe-cluster-versions, az aks get-versions) and prints the differences.",
+    "Needs AWS and/or Azure CLI credentials; without any, it says so and exits 2.",
+    "",
+    "  --aws-region <region>        region to ask EKS (default: us-east-1)",
+    "  --azure-location <location>  location to ask AKS (default: eastus2)",
+].join("\n");
+
 type Sheet = Record<string, Partial<Record<"aws" | "azure", { available: string; standardSupportEnds: string }>>>;
 
 interface Cli {
@@ -97,6 +109,10 @@ export function refreshFacts(options: FactsOptions): number {
     const today = options.today ?? new Date().toISOString().slice(0, 10);
     const values: Record<string, string> = {};
     let refresh = false;
+    if (argv.includes("--help") || argv.includes("-h")) {
+        out(FACTS_HELP);
+        return 0;
+    }
     for (let i = 0; i < argv.length; i++) {
         if (argv[i] === "--refresh") refresh = true;
         else if ((argv[i] === "--aws-region" || argv[i] === "--azure-location") && argv[i + 1]) {

@@ -41,6 +41,14 @@ function run(argv: string[], answers: Record<string, { ok: boolean; stdout?: str
 }
 
 describe("npm run facts -- --refresh", () => {
+    it("answers --help with its usage on stdout and exit 0, asking no cloud anything", () => {
+        const r = run(["--help"], {});
+        assert.strictEqual(r.code, 0);
+        assert.match(r.out, /^usage: npm run facts -- --refresh/);
+        assert.match(r.out, /--azure-location <location>/);
+        assert.deepStrictEqual(r.calls, []);
+    });
+
     it("exits 2 and says so when neither cloud has credentials", () => {
         const r = run(["--refresh"], {
             "aws sts": {
