@@ -171,7 +171,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
                 ? `${JSON.stringify(checkJson(result), null, 2)}\n`
                 : `${renderTree(result)}\n${result.policy ? `\n${renderViolations(result.policy)}\n` : ""}`,
         );
-        for (const line of schemaNotes(result.schemas)) process.stderr.write(`${line}\n`);
+        for (const line of schemaNotes(result.schemas, { json: args.json })) process.stderr.write(`${line}\n`);
         const banner = npmBannerNote(args, env);
         if (banner) process.stderr.write(`${banner}\n`);
         // One line on stderr (stdout stays clean for --json): these values run offline but cannot be deployed.

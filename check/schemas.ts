@@ -522,11 +522,16 @@ export function schemaRefusals(report: SchemaReport, config: Record<string, stri
 }
 
 /** The lines the check prints on stderr: values keys no chart reads, and what was not validated. */
-export function schemaNotes(report: SchemaReport): string[] {
+export function schemaNotes(report: SchemaReport, options: { json?: boolean } = {}): string[] {
+    const warnings = report.findings
+        .filter((f) => !isRefused(f))
+        .map((f) => `warning: ${renderFinding(f)} Helm would pass it on and the chart would ignore it.`);
+    // With --json the list is in the document (schemas.notValidated); stderr keeps one line per problem.
+    if (options.json || report.notValidated.length === 0) return warnings;
+    if (report.notValidated.length === 1) return [...warnings, report.notValidated[0]];
     return [
-        ...report.findings
-            .filter((f) => !isRefused(f))
-            .map((f) => `warning: ${renderFinding(f)} Helm would pass it on and the chart would ignore it.`),
-        ...report.notValidated,
+        ...warnings,
+        `not validated (${report.notValidated.length}; --json lists them under schemas.notValidated): ` +
+            report.notValidated.map((n) => n.replace(/^not validated: /, "")).join("; "),
     ];
 }
