@@ -11,6 +11,7 @@ import { awsPlacement, statefulOptions } from "../shared/context";
 import { autonameFits, fitName } from "../shared/names";
 import { securityOptOuts } from "../shared/security";
 import { CacheArgs, CacheOutputs, cacheSettings, redisConnectionString } from ".";
+import { DEFAULT_EVICTION_POLICY, EvictionPolicy } from "./eviction";
 
 const PORT = 6379;
 
@@ -31,7 +32,9 @@ export function createAwsCache(name: string, args: CacheArgs, parent: pulumi.Res
     // ElastiCache accepts 16-128 printable characters without "/", '"' or "@"; alphanumeric is safest.
     const authToken = new random.RandomPassword(`${name}-auth-token`, { length: 64, special: false }, opts);
     const slowLog = slowLogGroup(name, args, settings.logRetentionDays, parent);
-    const group = replicationGroup(name, args, settings, { key, ...placement, authToken, slowLog }, parent);
+    const parameterGroupName = engineParameters(name, aws.engine ?? "valkey", settings.evictionPolicy, opts);
+    const parts = { key, ...placement, authToken, slowLog, parameterGroupName };
+    const group = replicationGroup(name, args, settings, parts, parent);
 
     const endpoint = {
         host: group.primaryEndpointAddress,
@@ -72,13 +75,45 @@ function slowLogGroup(name: string, args: CacheArgs, retentionInDays: number, pa
     return new cloudwatch.LogGroup(`${name}-slow-log`, { retentionInDays, kmsKeyId: slowLogKey.arn }, { parent });
 }
 
-/** What the replication group is built from: its key, placement, auth token and slow-log group. */
+/**
+ * The parameter group the nodes run with. With the engines' default eviction policy it is the engine's
+ * default group (named so the family that goes with the version is explicit), so caches that do not set a
+ * policy keep exactly the group they have. Any other policy needs a custom group of the same family: the
+ * customer default groups "cannot be edited by the customer"
+ * (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ParameterGroups.Tiers.html), a new group starts as
+ * "an exact duplicate of the default parameter group for the CacheParameterGroupFamily" (valkey8 among the
+ * families: https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateCacheParameterGroup.html),
+ * so only `maxmemory-policy` differs from the default
+ * (https://docs.aws.amazon.com/whitepapers/latest/database-caching-strategies-using-redis/evictions.html).
+ */
+function engineParameters(
+    name: string,
+    engine: keyof typeof CACHE_ENGINES,
+    evictionPolicy: EvictionPolicy,
+    opts: pulumi.CustomResourceOptions,
+): pulumi.Input<string> {
+    const family = CACHE_ENGINES[engine].parameterGroupFamily;
+    if (evictionPolicy === DEFAULT_EVICTION_POLICY) return `default.${family}`;
+    const group = new elasticache.ParameterGroup(
+        `${name}-parameters`,
+        {
+            family,
+            description: `Engine parameters of ${name} (eviction policy ${evictionPolicy})`,
+            parameters: [{ name: "maxmemory-policy", value: evictionPolicy }],
+        },
+        opts,
+    );
+    return group.name;
+}
+
+/** What the replication group is built from: its key, placement, auth token, slow-log and parameter groups. */
 interface ReplicationGroupParts {
     readonly key: kms.Key;
     readonly subnetGroup: elasticache.SubnetGroup;
     readonly securityGroup: ec2.SecurityGroup;
     readonly authToken: random.RandomPassword;
     readonly slowLog: cloudwatch.LogGroup;
+    readonly parameterGroupName: pulumi.Input<string>;
 }
 
 /**
@@ -107,8 +142,7 @@ function replicationGroup(
             description: `Redis-compatible cache ${name}`,
             engine,
             engineVersion: CACHE_ENGINES[engine].version,
-            // The engine's default group, named so the family that goes with the version is explicit.
-            parameterGroupName: `default.${CACHE_ENGINES[engine].parameterGroupFamily}`,
+            parameterGroupName: parts.parameterGroupName,
             nodeType: aws.nodeType ?? catalog.cache[settings.size].aws,
             port: PORT,
             numCacheClusters: highAvailability ? 2 : 1,

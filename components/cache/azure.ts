@@ -6,6 +6,7 @@ import { DataStoreKey, dataStoreKey } from "../shared/azure-keys";
 import { azurePlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
 import { CacheArgs, CacheOutputs, cacheSettings, redisConnectionString } from ".";
+import { AZURE_EVICTION_POLICY } from "./eviction";
 
 /** Azure Managed Redis serves its TLS endpoint on 10000. */
 const PORT = 10000;
@@ -117,7 +118,7 @@ function redisCluster(
     );
 }
 
-/** The cluster's one database: encrypted client protocol, one endpoint, and persistence (AOF when protected). */
+/** The cluster's one database: encrypted client protocol, one endpoint, the eviction policy, and persistence. */
 function redisDatabase(
     name: string,
     args: CacheArgs,
@@ -136,7 +137,10 @@ function redisDatabase(
             port: PORT,
             // One endpoint for clients that are not cluster-aware, like an ElastiCache primary endpoint.
             clusteringPolicy: "EnterpriseCluster",
-            evictionPolicy: "VolatileLRU",
+            // The neutral policy in the enum's spelling; VolatileLRU (the service default) when unset. No module
+            // is enabled, so nothing requires NoEviction (RediSearch would, with Enterprise clustering:
+            // https://learn.microsoft.com/azure/redis/plan-redis-modules); the policy can be updated in place.
+            evictionPolicy: AZURE_EVICTION_POLICY[cacheSettings(args).evictionPolicy],
             accessKeysAuthentication: "Enabled",
             persistence: PERSISTENCE[persistence],
             deferUpgrade: "NotDeferred",

@@ -2,9 +2,11 @@ import { SIZES } from "../shared/context";
 import { Exactly, Infer, bool, key, obj, oneOf, str } from "../shared/schema";
 import { CapabilityConfig } from "../shared/settings";
 import type { AwsCacheOptions, AzureCacheOptions } from ".";
+import { EVICTION_POLICIES } from "./eviction";
 
 /**
- * `platform:cache`: the Redis-compatible cache's overrides (size and the per-cloud bags `aws` and `azure`).
+ * `platform:cache`: the Redis-compatible cache's overrides (size, eviction policy and the per-cloud bags `aws`
+ * and `azure`).
  * Every rule on it is a field's own shape, so it has no cross-checks yet. Composed with every other
  * capability's by components/shared/config.ts.
  */
@@ -31,12 +33,17 @@ const contractsMatch: [
 ] = [true, true];
 void contractsMatch;
 
-const cacheField = obj({ size: oneOf(SIZES), aws: awsCache, azure: azureCache });
+const cacheField = obj({
+    size: oneOf(SIZES),
+    evictionPolicy: oneOf(EVICTION_POLICIES),
+    aws: awsCache,
+    azure: azureCache,
+});
 
 /** The validated `platform:cache` object. */
 export type CacheConfig = Infer<typeof cacheField>;
 
 export const CACHE_CONFIG: CapabilityConfig<typeof cacheField> = {
-    key: key(cacheField, {}, "JSON: cache overrides {size, aws, azure}."),
+    key: key(cacheField, {}, "JSON: cache overrides {size, evictionPolicy, aws, azure}."),
     checks: [],
 };

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CapabilityComponent, PlatformContext, SizeProfile } from "../shared/context";
 import { NetworkOutputs } from "../network";
+import { DEFAULT_EVICTION_POLICY, EvictionPolicy } from "./eviction";
 
 /** AWS-only tuning of the cache (ElastiCache replication group). */
 export interface AwsCacheOptions {
@@ -58,6 +59,12 @@ export interface CacheArgs {
      */
     readonly highAvailability?: boolean;
     /**
+     * What the engine does when memory is full (`maxmemory-policy`); `noeviction` for queues that must never
+     * lose a key (BullMQ, Sidekiq, Celery): writes then fail instead of keys disappearing.
+     * @default "volatile-lru" (both engines' default: only keys with a TTL are evicted)
+     */
+    readonly evictionPolicy?: EvictionPolicy;
+    /**
      * Days of daily snapshots kept (AWS); on Azure persistence replaces snapshots.
      * @default 7
      */
@@ -100,6 +107,7 @@ export function cacheSettings(args: CacheArgs) {
     return {
         size: args.size ?? "small",
         highAvailability: args.highAvailability ?? false,
+        evictionPolicy: args.evictionPolicy ?? DEFAULT_EVICTION_POLICY,
         backupRetentionDays: args.backupRetentionDays ?? 7,
         logRetentionDays: args.logRetentionDays ?? 30,
     } as const;
