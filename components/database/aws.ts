@@ -11,7 +11,14 @@ import { customerManagedKey, dataStoreSecurityGroup, logsKey } from "../shared/a
 import { Environment, awsPlacement, statefulOptions } from "../shared/context";
 import { fitName } from "../shared/names";
 import { securityOptOuts } from "../shared/security";
-import { AwsDatabaseOptions, DatabaseArgs, DatabaseOutputs, databaseSettings, postgresConnectionString } from ".";
+import {
+    AwsDatabaseOptions,
+    DatabaseArgs,
+    DatabaseRestore,
+    DatabaseOutputs,
+    databaseSettings,
+    postgresConnectionString,
+} from ".";
 
 const PORT = 5432;
 
@@ -207,9 +214,42 @@ function postgresInstance(
             enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
             autoMinorVersionUpgrade: true,
             applyImmediately: false,
+            ...restoreInputs(args.restore),
         },
-        { ...stateful, dependsOn: logGroups, deleteBeforeReplace: true },
+        { ...stateful, dependsOn: logGroups, deleteBeforeReplace: true, ...restoreOptions(args.restore) },
     );
+}
+
+/**
+ * Where the instance is created from: a DB snapshot (`snapshotIdentifier`) or a point in time of another
+ * instance's automated backups (`restoreToPointInTime` with `sourceDbInstanceIdentifier`, or
+ * `sourceDbInstanceAutomatedBackupsArn` for retained/replicated backups, and `restoreTime` in UTC).
+ * Source: @pulumi/aws 7.48.0 rds/instance.d.ts (`snapshotIdentifier`, `restoreToPointInTime`, which "requires
+ * the identifier argument to be set") and types/input.d.ts `InstanceRestoreToPointInTime`. Config has
+ * checked the source's form and that the time is inside the backup window (components/database/config.ts).
+ */
+function restoreInputs(restore: DatabaseRestore | undefined): Partial<rds.InstanceArgs> {
+    if (restore?.fromSnapshot !== undefined) return { snapshotIdentifier: restore.fromSnapshot };
+    const pointInTime = restore?.pointInTime;
+    if (pointInTime?.source === undefined) return {};
+    const byArn = pointInTime.source.startsWith("arn:");
+    return {
+        restoreToPointInTime: {
+            ...(byArn
+                ? { sourceDbInstanceAutomatedBackupsArn: pointInTime.source }
+                : { sourceDbInstanceIdentifier: pointInTime.source }),
+            restoreTime: pointInTime.time,
+        },
+    };
+}
+
+/**
+ * A restore is how the instance is created, not a setting of the running one: the provider creates a new
+ * instance when either changes (they are create-time inputs), so once restored, edits to them are ignored (a later edit must never delete the
+ * restored database). Without a restore the options are unchanged.
+ */
+function restoreOptions(restore: DatabaseRestore | undefined): pulumi.CustomResourceOptions {
+    return restore === undefined ? {} : { ignoreChanges: ["snapshotIdentifier", "restoreToPointInTime"] };
 }
 
 /** Automated backups replicated to a second region, encrypted there with a key of that region. */

@@ -7,7 +7,7 @@ import { privateDnsZoneId } from "../shared/azure";
 import { dataStoreKey } from "../shared/azure-keys";
 import { PlatformContext, azurePlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
-import { DatabaseArgs, DatabaseOutputs, databaseSettings, postgresConnectionString } from ".";
+import { DatabaseArgs, DatabaseOutputs, DatabaseRestore, databaseSettings, postgresConnectionString } from ".";
 
 const PORT = 5432;
 
@@ -116,11 +116,34 @@ function flexibleServer(
             },
             maintenanceWindow: { customWindow: "Enabled", dayOfWeek: 0, startHour: 3, startMinute: 30 },
             tags: context.tags,
+            ...restoreInputs(args.restore),
         },
         // The encryption mode is chosen at creation and can never change; Azure refuses the update, so an
         // existing server keeps running until it is restored into a new one (see serverEncryption).
-        { ...stateful, dependsOn: encryption.ready },
+        { ...stateful, dependsOn: encryption.ready, ...restoreOptions(args.restore) },
     );
+}
+
+/**
+ * A server created from another flexible server's automated backups as of a point in time:
+ * `createMode: "PointInTimeRestore"` with `sourceServerResourceId` and `pointInTimeUTC` ("required when
+ * 'createMode' is 'PointInTimeRestore', 'GeoRestore', or 'ReviveDropped'"; @pulumi/azure-native 3.28.0
+ * dbforpostgresql/server.d.ts `ServerArgs`). The restored server lands in the source's region; Azure has no
+ * snapshot restore, which config rejects (components/database/config.ts).
+ */
+function restoreInputs(restore: DatabaseRestore | undefined): Partial<dbforpostgresql.ServerArgs> {
+    const pointInTime = restore?.pointInTime;
+    if (pointInTime?.source === undefined) return {};
+    return {
+        createMode: dbforpostgresql.CreateMode.PointInTimeRestore,
+        sourceServerResourceId: pointInTime.source,
+        pointInTimeUTC: pointInTime.time,
+    };
+}
+
+/** Restore inputs only matter when the server is created: later edits to them are ignored. */
+function restoreOptions(restore: DatabaseRestore | undefined): pulumi.CustomResourceOptions {
+    return restore === undefined ? {} : { ignoreChanges: ["createMode", "sourceServerResourceId", "pointInTimeUTC"] };
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 import { SIZES } from "../shared/context";
 import { Exactly, Infer, bool, int, key, obj, oneOf, str } from "../shared/schema";
 import { CapabilityConfig, CheckContext, awsRegionCode, checkCloudWatchRetention } from "../shared/settings";
-import type { AwsDatabaseOptions, AzureDatabaseOptions } from ".";
+import type { AwsDatabaseOptions, AzureDatabaseOptions, DatabaseRestore } from ".";
 
 /**
  * `platform:database`: the PostgreSQL server's overrides (size, storage, engine version, log retention and
@@ -36,10 +36,35 @@ const azureDatabase = obj({
     geoRedundantBackup: bool(),
     requireSecureTransport: bool(),
 });
+/**
+ * `restore`: create the server from a backup instead of empty. One shape on both clouds for a point in time
+ * (`pointInTime: {source, time}`); `fromSnapshot` is RDS-only (Azure's flexible server has no snapshots to
+ * restore from), so it is rejected on Azure by checkRestore.
+ */
+const restoreField = obj({
+    fromSnapshot: str({
+        pattern:
+            /^(?:(?:rds:)?[A-Za-z][A-Za-z0-9-]{0,254}|arn:aws(?:-cn|-us-gov)?:rds:[a-z0-9-]+:\d{12}:snapshot:(?:rds:)?[A-Za-z][A-Za-z0-9-]{0,254})$/,
+        allowed:
+            'an RDS DB snapshot identifier ("app-before-upgrade", "rds:app-2026-11-30-02-05") or a snapshot ARN ("arn:aws:rds:<region>:<account>:snapshot:<name>")',
+    }),
+    pointInTime: obj({
+        source: str({
+            maxLength: 600,
+            allowed:
+                "the source server: an RDS instance identifier or automated-backups ARN on AWS, a flexible server resource id on Azure",
+        }),
+        time: str({
+            pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/,
+            allowed: 'an RFC 3339 time in UTC such as "2026-11-30T23:15:00Z"',
+        }),
+    }),
+});
 const contractsMatch: [
     Exactly<Infer<typeof awsDatabase>, AwsDatabaseOptions>,
     Exactly<Infer<typeof azureDatabase>, AzureDatabaseOptions>,
-] = [true, true];
+    Exactly<Infer<typeof restoreField>, DatabaseRestore>,
+] = [true, true, true];
 void contractsMatch;
 
 const databaseField = obj({
@@ -50,6 +75,7 @@ const databaseField = obj({
     logRetentionDays: int(1, 3653, "days"),
     aws: awsDatabase,
     azure: azureDatabase,
+    restore: restoreField,
 });
 
 /** The validated `platform:database` object. */
@@ -153,7 +179,7 @@ export const DATABASE_CONFIG: CapabilityConfig<typeof databaseField> = {
     key: key(
         databaseField,
         {},
-        "JSON: database overrides {size, storageGiB, maxStorageGiB, engineVersion, logRetentionDays, aws, azure}.",
+        "JSON: database overrides {size, storageGiB, maxStorageGiB, engineVersion, logRetentionDays, aws, azure, restore}.",
     ),
     checks: [
         checkAzureBackupRetention,
@@ -162,6 +188,109 @@ export const DATABASE_CONFIG: CapabilityConfig<typeof databaseField> = {
         checkReplicatedBackupEncryption,
         checkReplicatedBackupRetention,
         checkBackupRegion,
+        checkRestore,
         (db, ctx) => checkCloudWatchRetention("database.logRetentionDays", db.logRetentionDays, ctx),
     ],
 };
+
+const DAY_MS = 86_400_000;
+/** RDS DB instance identifiers: 1-63 letters, digits and hyphens, a letter first, no "--", no trailing "-". */
+const RDS_INSTANCE_ID = /^[A-Za-z](?!.*--)(?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+/** An RDS automated-backups ARN (retained or replicated backups), `arn:aws:rds:<region>:<account>:auto-backup:ab-…`. */
+const RDS_AUTOMATED_BACKUPS_ARN = /^arn:aws(?:-cn|-us-gov)?:rds:([a-z0-9-]+):\d{12}:auto-backup:ab-[a-z0-9]+$/;
+/** A snapshot ARN; its region is the second group. */
+const RDS_SNAPSHOT_ARN = /^arn:aws(?:-cn|-us-gov)?:rds:([a-z0-9-]+):/;
+/** A flexible server's ARM resource id (server names: 3-63 lowercase letters, digits and hyphens). */
+const FLEXIBLE_SERVER_ID =
+    /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.DBforPostgreSQL\/flexibleServers\/[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/i;
+
+/**
+ * A restore names exactly one source, a snapshot only on AWS, a source the cloud can restore from in the
+ * stack's region and a time inside the backup window. The cloud re-checks at restore time against the
+ * source's own latest restorable time; this catches what is wrong before anything is created.
+ */
+function checkRestore(db: DatabaseConfig, ctx: CheckContext): void {
+    const restore = db.restore;
+    if (restore === undefined) return;
+    const given = (["fromSnapshot", "pointInTime"] as const).filter((k) => restore[k] !== undefined);
+    if (given.length !== 1) {
+        ctx.report(
+            "database.restore",
+            restore,
+            'exactly one of "fromSnapshot" (AWS) or "pointInTime": {source, time}',
+            `Keep one of the two in the "restore" object of platform:database, or remove "restore" to create an empty database.`,
+        );
+        return;
+    }
+    if (restore.fromSnapshot !== undefined) checkSnapshotSource(restore.fromSnapshot, ctx);
+    if (restore.pointInTime !== undefined) {
+        checkPointInTimeSource(restore.pointInTime.source, ctx);
+        checkPointInTime(restore.pointInTime.time, ctx);
+    }
+}
+
+/** Snapshots are RDS's; a snapshot ARN must be in the stack's region (RDS restores snapshots only in place). */
+function checkSnapshotSource(snapshot: string, ctx: CheckContext): void {
+    const { cloud, awsRegion } = ctx.settings;
+    if (cloud === "azure") {
+        ctx.report(
+            "database.restore.fromSnapshot",
+            snapshot,
+            'no snapshot restore on Azure: a flexible server is restored from its automated backups only ("pointInTime")',
+            `Use "pointInTime": {"source": "<the source server's resource id>", "time": "<RFC 3339 UTC>"} in the "restore" object of platform:database.`,
+        );
+        return;
+    }
+    const region = RDS_SNAPSHOT_ARN.exec(snapshot)?.[1];
+    if (region !== undefined && region !== awsRegion) {
+        ctx.report(
+            "database.restore.fromSnapshot",
+            snapshot,
+            `a snapshot in platform:awsRegion (${awsRegion}); this ARN is in ${region}`,
+            `Copy the snapshot to ${awsRegion} (aws rds copy-db-snapshot) and name the copy in "fromSnapshot".`,
+        );
+    }
+}
+
+/** The source of a point-in-time restore, well-formed for the cloud and in the stack's region. */
+function checkPointInTimeSource(source: string | undefined, ctx: CheckContext): void {
+    const { cloud, awsRegion } = ctx.settings;
+    const arnRegion = RDS_AUTOMATED_BACKUPS_ARN.exec(source ?? "")?.[1];
+    const fine =
+        source !== undefined &&
+        (cloud === "azure" ? FLEXIBLE_SERVER_ID.test(source) : RDS_INSTANCE_ID.test(source) || arnRegion === awsRegion);
+    if (fine) return;
+    ctx.report(
+        "database.restore.pointInTime.source",
+        source,
+        cloud === "azure"
+            ? "the resource id of a PostgreSQL flexible server: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.DBforPostgreSQL/flexibleServers/<name>"
+            : `an RDS DB instance identifier (a letter, then up to 62 letters, digits or single hyphens) or an automated-backups ARN in platform:awsRegion (${awsRegion}): arn:aws:rds:${awsRegion}:<account>:auto-backup:ab-<id>`,
+        `Set "source" in the "pointInTime" object of platform:database's "restore" to the server to restore from.`,
+    );
+}
+
+/** An RFC 3339 UTC time that exists, is not after the evaluation day and lies inside the backup window. */
+function checkPointInTime(time: string | undefined, ctx: CheckContext): void {
+    const days = ctx.settings.backupRetentionDays;
+    const earliest = Date.parse(`${ctx.today}T00:00:00Z`) - days * DAY_MS;
+    const endOfToday = Date.parse(`${ctx.today}T00:00:00Z`) + DAY_MS;
+    const at = time === undefined ? NaN : Date.parse(time);
+    // Date.parse rolls 2026-02-30 over to March: a real day prints back as itself.
+    const exists =
+        time !== undefined && !Number.isNaN(at) && new Date(at).toISOString().slice(0, 10) === time.slice(0, 10);
+    const allowed = !exists
+        ? 'an RFC 3339 time in UTC that exists, such as "2026-11-30T23:15:00Z"'
+        : at >= endOfToday
+          ? `a time that is not in the future (today is ${ctx.today})`
+          : days === 0 || at < earliest
+            ? `a time inside the ${days}-day backup window (platform:backupRetentionDays): from ${new Date(earliest).toISOString().slice(0, 10)} to ${ctx.today}`
+            : undefined;
+    if (allowed === undefined) return;
+    ctx.report(
+        "database.restore.pointInTime.time",
+        time,
+        allowed,
+        `Set "time" in the "pointInTime" object of platform:database's "restore" to a time inside the window, such as "${ctx.today}T00:00:00Z".`,
+    );
+}

@@ -61,6 +61,27 @@ export interface AzureDatabaseOptions {
     requireSecureTransport?: boolean;
 }
 
+/**
+ * Where a restored database comes from. Exactly one of the two. Restoring happens when the server is
+ * created: set it on a new stack (or one whose database is being replaced); once the server exists, the
+ * field is ignored by updates (changing it never replaces a running server).
+ */
+export interface DatabaseRestore {
+    /**
+     * RDS only: the DB snapshot (identifier, `rds:` automated snapshot, or ARN in the stack's region) to
+     * create the instance from (`snapshotIdentifier`). Azure's flexible server has no snapshot restore.
+     * @default none
+     */
+    fromSnapshot?: string;
+    /**
+     * Restore the source server's automated backups as of `time` (RFC 3339 UTC, inside the backup window):
+     * RDS `restoreToPointInTime`; Azure `createMode: "PointInTimeRestore"`. `source` is an RDS instance
+     * identifier or automated-backups ARN on AWS, a flexible server resource id on Azure.
+     * @default none
+     */
+    pointInTime?: { source?: string; time?: string };
+}
+
 /** Neutral arguments of the Database capability (PostgreSQL). */
 export interface DatabaseArgs {
     /** The stack's context: cloud, environment, tags, placement, protection. */
@@ -119,6 +140,11 @@ export interface DatabaseArgs {
      * @default 30
      */
     readonly logRetentionDays?: number;
+    /**
+     * Create the server from a snapshot or a point in time instead of empty.
+     * @default none: an empty server
+     */
+    readonly restore?: DatabaseRestore;
     /** AWS-only tuning. */
     readonly aws?: AwsDatabaseOptions;
     /** Azure-only tuning. */
