@@ -190,7 +190,11 @@ function postgresInstance(
             maxAllocatedStorage: maxStorageGiB,
             storageType: "gp3",
             storageEncrypted: aws.storageEncrypted,
-            kmsKeyId: aws.storageEncrypted ? key.arn : undefined,
+            // A restored instance keeps its source's key: RestoreDBInstanceFromDBSnapshot and
+            // RestoreDBInstanceToPointInTime take no KmsKeyId (only the cluster restores do), and ModifyDBInstance
+            // cannot change it (hashicorp/terraform-provider-aws#15390). Naming this stack's key would make the
+            // next up replace — with deleteBeforeReplace, first delete — the restored database.
+            kmsKeyId: aws.storageEncrypted && !args.restore ? key.arn : undefined,
             dbName: settings.databaseName,
             username: settings.username,
             password: pulumi.secret(password.result),

@@ -52,6 +52,21 @@ describe("database restore as configuration", () => {
         });
     });
 
+    // RestoreDBInstanceFromDBSnapshot and RestoreDBInstanceToPointInTime take no KmsKeyId and ModifyDBInstance
+    // cannot change it (hashicorp/terraform-provider-aws#15390): a restored instance keeps its source's key, and
+    // naming this stack's key would make the next up replace (deleteBeforeReplace: delete first) the restore.
+    it("names no KMS key on a restored RDS instance (it keeps the source's), so the next up does not replace it", async () => {
+        for (const r of [
+            { fromSnapshot: "rds:platform-prod-db-2026-11-30-02-05" },
+            { pointInTime: { source: "platform-prod-db", time } },
+        ]) {
+            const db = inputs(one(await runStack("dev", "aws", [restore(r)]), RDS));
+            assert.strictEqual(db.kmsKeyId, undefined, JSON.stringify(r));
+            assert.strictEqual(db.storageEncrypted, true);
+        }
+        assert.ok(inputs(one(await runStack("dev", "aws"), RDS)).kmsKeyId, "an empty server keeps the stack's key");
+    });
+
     it("creates the flexible server with createMode PointInTimeRestore from the source server on Azure", async () => {
         const run = await runStack("dev", "azure", [restore({ pointInTime: { source: SERVER_ID, time } })]);
         const server = inputs(one(run, FLEXIBLE));
