@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
+import { editDistance } from "../components/shared/values";
 
 export const ROOT = path.join(__dirname, "..");
 
@@ -88,20 +89,7 @@ export function stackFileSettings(text: string, file: string): Record<string, un
 
 /** The candidate within two edits of `input` (a typo such as "confg"), if any. */
 function nearest(input: string, candidates: readonly string[]): string | undefined {
-    const distance = (a: string, b: string): number => {
-        const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-        for (let i = 1; i <= a.length; i++) {
-            let previous = row[0];
-            row[0] = i;
-            for (let j = 1; j <= b.length; j++) {
-                const current = row[j];
-                row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-                previous = current;
-            }
-        }
-        return row[b.length];
-    };
-    const scored = candidates.map((c) => ({ c, d: distance(input.toLowerCase(), c) })).sort((a, b) => a.d - b.d);
+    const scored = candidates.map((c) => ({ c, d: editDistance(input.toLowerCase(), c) })).sort((a, b) => a.d - b.d);
     return scored[0] && scored[0].d <= 2 ? scored[0].c : undefined;
 }
 /** The stacks that have a Pulumi.<stack>.yaml in the project directory. */
