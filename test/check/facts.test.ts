@@ -120,7 +120,7 @@ describe("npm run facts -- --refresh", () => {
     });
 
     it("exits 0 when the sheet matches", () => {
-        const r = run(["--refresh"], {
+        const r = run(["--refresh", "--sheet", "kubernetes"], {
             "az account": { ok: true, stdout: "{}" },
             "az aks get-versions": {
                 ok: true,
