@@ -1,5 +1,5 @@
 /**
- * `npm run check -- --stack <dev|staging|prod> [-c <key>=<value> ...] [--policy-config <file>] [--today <YYYY-MM-DD>] [--phase preview|update] [--json]`
+ * `npm run check -- --stack <dev|staging|prod> | --stack-file <file.yaml> [-c <key>=<value> ...] [--policy-config <file>] [--today <YYYY-MM-DD>] [--phase preview|update] [--json]`
  *
  * Runs the program for a stack offline (no CLI, no credentials), prints the desired resource graph and
  * evaluates the policy pack (policies/) over it with the stack's policy config
@@ -22,12 +22,12 @@ import { checkJson, renderTree, runCheck } from ".";
 import { EngineRefusalError } from "./engine";
 import { PHASES, Phase, PolicyPackError, hasMandatoryViolations, renderViolations } from "./policy";
 import { schemaNotes } from "./schemas";
-import { UsageError, commandLineKeys, loadStackConfig, stackNames } from "./stack";
+import { UsageError, commandLineKeys, loadStackConfig, stackNameOfFile, stackNames } from "./stack";
 import { forgottenDashDashHint, helpRequested } from "../scripts/lib/args";
 import { findPlaceholders, placeholderWarning } from "../scripts/lib/placeholders";
 
 export const USAGE =
-    "usage: npm run check -- --stack <stack> [-c <key>=<value> ...] [--policy-config <file>] [--today <YYYY-MM-DD>] [--phase preview|update] [--json]";
+    "usage: npm run check -- --stack <stack> | --stack-file <file.yaml> [-c <key>=<value> ...] [--policy-config <file>] [--today <YYYY-MM-DD>] [--phase preview|update] [--json]";
 
 /** `--help`: what the command does, its options and exit codes (on stdout, exit 0). */
 export const HELP = [
@@ -37,6 +37,8 @@ export const HELP = [
     "resource graph and evaluates the policy pack (policies/) over it.",
     "",
     "  --stack, -s <stack>        a stack with a Pulumi.<stack>.yaml file",
+    "  --stack-file <file.yaml>   check a stack file kept elsewhere (e.g. examples/bell24h.yaml) as the stack",
+    "                             its file name names (bell24h), with the policy config of its environment",
     "  -c, --config <key>=<value> override a config value, as `pulumi preview -c` (repeatable;",
     "                             e.g. -c platform:cloud=azure)",
     "  --policy-config <file>     policy config to apply instead of policies/config/<stack>.json",
@@ -68,10 +70,12 @@ export const HELP = [
  * The long options npm would take as its own when `--` is forgotten. Not "json": npm exports its own json
  * setting to every script as npm_config_json, so its presence says nothing.
  */
-const OPTIONS = ["stack", "config", "policy-config", "today", "phase"];
+const OPTIONS = ["stack", "stack-file", "config", "policy-config", "today", "phase"];
 
 export interface CliArgs {
     readonly stack: string;
+    /** The stack file read instead of Pulumi.<stack>.yaml (`--stack-file`). */
+    readonly stackFile?: string;
     readonly overrides: string[];
     readonly json: boolean;
     /** Policy config file replacing policies/config/<stack>.json. */
@@ -84,6 +88,7 @@ export interface CliArgs {
 
 export function parseArgs(argv: string[]): CliArgs {
     let stack: string | undefined;
+    let stackFile: string | undefined;
     const overrides: string[] = [];
     let json = false;
     let policyConfig: string | undefined;
@@ -100,6 +105,8 @@ export function parseArgs(argv: string[]): CliArgs {
         };
         if (arg === "--stack" || arg === "-s") stack = value();
         else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
+        else if (arg === "--stack-file") stackFile = value();
+        else if (arg.startsWith("--stack-file=")) stackFile = arg.slice("--stack-file=".length);
         else if (arg === "-c" || arg === "--config") overrides.push(value());
         else if (arg === "--json") json = true;
         else if (arg === "--policy-config") policyConfig = value();
@@ -110,8 +117,15 @@ export function parseArgs(argv: string[]): CliArgs {
         else if (arg.startsWith("--phase=")) phase = arg.slice("--phase=".length);
         else throw new UsageError(`Unknown argument "${arg}".\n${USAGE}`);
     }
+    if (stack && stackFile) {
+        throw new UsageError(
+            `Give --stack or --stack-file, not both: --stack-file ${stackFile} runs as stack ` +
+                `"${stackNameOfFile(stackFile)}" (its file name).\n${USAGE}`,
+        );
+    }
+    if (stackFile) stack = stackNameOfFile(stackFile);
     if (!stack) {
-        throw new UsageError(`--stack is required (one of ${stackNames().join(", ")}).\n${USAGE}`);
+        throw new UsageError(`--stack or --stack-file is required (one of ${stackNames().join(", ")}).\n${USAGE}`);
     }
     if (today !== undefined && !isIsoDate(today)) {
         throw new UsageError(`--today needs a calendar date such as 2027-01-31, got "${today}".\n${USAGE}`);
@@ -119,7 +133,7 @@ export function parseArgs(argv: string[]): CliArgs {
     if (phase !== undefined && !(PHASES as readonly string[]).includes(phase)) {
         throw new UsageError(`--phase must be preview or update, got "${phase}".\n${USAGE}`);
     }
-    return { stack, overrides, json, policyConfig, today, phase: phase as Phase | undefined };
+    return { stack, stackFile, overrides, json, policyConfig, today, phase: phase as Phase | undefined };
 }
 
 /**
@@ -141,10 +155,14 @@ export function npmBannerNote(args: CliArgs, env: NodeJS.ProcessEnv): string | u
  * name, or the `-c` value. The program itself cannot tell (under `pulumi up` every value is in the stack
  * file), so the check re-validates the same config with the origins it knows.
  */
-function explainConfigError(err: ConfigError, stack: string, overrides: string[], today?: string): string {
+function explainConfigError(err: ConfigError, args: CliArgs): string {
     try {
-        const loaded = loadStackConfig(stack, overrides);
-        parseConfig(loaded.config, loaded.project, stack, { fromCommandLine: commandLineKeys(loaded), today });
+        const loaded = loadStackConfig(args.stack, args.overrides, undefined, args.stackFile);
+        parseConfig(loaded.config, loaded.project, args.stack, {
+            fromCommandLine: commandLineKeys(loaded),
+            stackFile: loaded.file,
+            today: args.today,
+        });
     } catch (again) {
         if (again instanceof ConfigError) return again.message;
     }
@@ -161,6 +179,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         args = parseArgs(argv);
         const result = await runCheck({
             stack: args.stack,
+            stackFile: args.stackFile,
             overrides: args.overrides,
             policyConfig: args.policyConfig,
             today: args.today,
@@ -175,12 +194,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         const banner = npmBannerNote(args, env);
         if (banner) process.stderr.write(`${banner}\n`);
         // One line on stderr (stdout stays clean for --json): these values run offline but cannot be deployed.
-        const placeholders = findPlaceholders(loadStackConfig(args.stack, args.overrides).config);
-        if (placeholders.length > 0) process.stderr.write(`${placeholderWarning(args.stack, placeholders)}\n`);
+        const placeholders = findPlaceholders(
+            loadStackConfig(args.stack, args.overrides, undefined, args.stackFile).config,
+        );
+        if (placeholders.length > 0)
+            process.stderr.write(`${placeholderWarning(args.stack, placeholders, args.stackFile)}\n`);
         return hasMandatoryViolations(result.violations) ? 1 : 0;
     } catch (err) {
         if (err instanceof ConfigError && args) {
-            process.stderr.write(`${explainConfigError(err, args.stack, args.overrides, args.today)}\n`);
+            process.stderr.write(`${explainConfigError(err, args)}\n`);
             return 2;
         }
         if (err instanceof UsageError || err instanceof ConfigError) {

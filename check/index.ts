@@ -15,6 +15,11 @@ export type { Phase };
 export interface CheckOptions {
     /** The stack whose Pulumi.<stack>.yaml is read. */
     readonly stack: string;
+    /**
+     * Read the stack's settings from this file instead (`--stack-file examples/bell24h.yaml`).
+     * @default Pulumi.<stack>.yaml in `root`
+     */
+    readonly stackFile?: string;
     /** `key=value` overrides, as with `pulumi preview -c`. */
     readonly overrides?: string[];
     /**
@@ -88,7 +93,12 @@ export interface CheckResult {
 }
 
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
-    const { project, stack, config } = loadStackConfig(options.stack, options.overrides ?? [], options.root);
+    const { project, stack, config } = loadStackConfig(
+        options.stack,
+        options.overrides ?? [],
+        options.root,
+        options.stackFile,
+    );
     const cloud = config[`${project}:cloud`] ?? "aws";
     // A bad policy config file is bad input: read it before any work is done.
     const environment = config[`${project}:environment`];

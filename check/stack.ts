@@ -27,6 +27,8 @@ export interface StackConfig {
     readonly config: Record<string, string>;
     /** Where each key of `config` came from (the last source that set it). */
     readonly origins: Record<string, ConfigOrigin>;
+    /** The stack file as messages name it (`Pulumi.prod.yaml`, or the `--stack-file` path). */
+    readonly file: string;
 }
 
 /**
@@ -115,17 +117,53 @@ export function parseOverrides(pairs: string[], project: string): Record<string,
     return out;
 }
 
-export function loadStackConfig(stack: string, overrides: string[] = [], root = ROOT): StackConfig {
-    const project = parseYamlFile(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"), "Pulumi.yaml") as {
-        name: string;
-        config?: Record<string, { default?: unknown } | string | number | boolean>;
-    };
-    const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(stackFile)) {
+/** Stack names the Pulumi CLI accepts (letters, digits, `-`, `_`, `.`; `pulumi stack init`). */
+const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * The stack a stack file outside the project stands for (`--stack-file examples/bell24h.yaml`): its file
+ * name without `Pulumi.` and `.yaml`/`.yml`, so `examples/bell24h.yaml` runs as stack `bell24h`.
+ */
+export function stackNameOfFile(file: string): string {
+    const name = path
+        .basename(file)
+        .replace(/\.ya?ml$/i, "")
+        .replace(/^Pulumi\./, "");
+    if (!STACK_NAME.test(name) || !/\.ya?ml$/i.test(file)) {
+        throw new UsageError(
+            `--stack-file needs a YAML file whose name is a stack name (letters, digits, -, _ or .), such as ` +
+                `examples/bell24h.yaml, got "${file}".`,
+        );
+    }
+    return name;
+}
+
+/** Where a stack's settings are read: Pulumi.<stack>.yaml in the project, or the file given instead. */
+function stackFileOf(stack: string, root: string, file?: string): { full: string; shown: string } {
+    if (file !== undefined) {
+        const full = path.resolve(file);
+        if (!fs.existsSync(full)) throw new UsageError(`--stack-file ${file}: there is no such file.`);
+        return { full, shown: path.relative(root, full) || file };
+    }
+    const full = path.join(root, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(full)) {
         throw new UsageError(
             `Unknown stack "${stack}": there is no Pulumi.${stack}.yaml. Known stacks: ${stackNames(root).join(", ")}.`,
         );
     }
+    return { full, shown: `Pulumi.${stack}.yaml` };
+}
+
+/**
+ * The configuration the program sees for `stack`: Pulumi.yaml's defaults, the stack file's values, then the
+ * overrides. `file` reads the settings from another file (`--stack-file`) as if it were the stack's own.
+ */
+export function loadStackConfig(stack: string, overrides: string[] = [], root = ROOT, file?: string): StackConfig {
+    const project = parseYamlFile(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"), "Pulumi.yaml") as {
+        name: string;
+        config?: Record<string, { default?: unknown } | string | number | boolean>;
+    };
+    const stackFile = stackFileOf(stack, root, file);
     const config: Record<string, string> = {};
     const origins: Record<string, ConfigOrigin> = {};
     const set = (key: string, value: string, origin: ConfigOrigin) => {
@@ -137,11 +175,11 @@ export function loadStackConfig(stack: string, overrides: string[] = [], root = 
         const value = typeof declaration === "object" && declaration !== null ? declaration.default : declaration;
         if (value !== undefined) set(key, asConfigString(value), "project");
     }
-    const settings = stackFileSettings(fs.readFileSync(stackFile, "utf8"), `Pulumi.${stack}.yaml`);
+    const settings = stackFileSettings(fs.readFileSync(stackFile.full, "utf8"), stackFile.shown);
     for (const [key, value] of Object.entries(settings)) {
         if (typeof value === "object" && value !== null && "secure" in value) {
             throw new UsageError(
-                `${key} in Pulumi.${stack}.yaml is encrypted; the offline check cannot decrypt secrets. ` +
+                `${key} in ${stackFile.shown} is encrypted; the offline check cannot decrypt secrets. ` +
                     `Pass a placeholder with -c ${key}=<value>.`,
             );
         }
@@ -150,7 +188,7 @@ export function loadStackConfig(stack: string, overrides: string[] = [], root = 
     for (const [key, value] of Object.entries(parseOverrides(overrides, project.name))) {
         set(key, value, "command line");
     }
-    return { project: project.name, stack, config, origins };
+    return { project: project.name, stack, config, origins, file: stackFile.shown };
 }
 
 /** The keys of a loaded stack config that were given with `-c` (for fixes that point at the command line). */

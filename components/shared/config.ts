@@ -124,6 +124,11 @@ export interface ConfigSources {
      * @default none: every value is in the stack file or Pulumi.yaml, as under `pulumi up`
      */
     readonly fromCommandLine?: Iterable<string>;
+    /**
+     * The stack file as fixes name it (the offline check's `--stack-file examples/bell24h.yaml`).
+     * @default Pulumi.<stack>.yaml
+     */
+    readonly stackFile?: string;
     /** The day dated facts (Kubernetes support windows) are judged on, YYYY-MM-DD. @default today */
     readonly today?: string;
 }
@@ -175,7 +180,10 @@ export function parseConfig(
     stack: string,
     sources: ConfigSources = {},
 ): PlatformConfig {
-    const base = { stackFile: `Pulumi.${stack}.yaml`, fromCommandLine: new Set(sources.fromCommandLine ?? []) };
+    const base = {
+        stackFile: sources.stackFile ?? `Pulumi.${stack}.yaml`,
+        fromCommandLine: new Set(sources.fromCommandLine ?? []),
+    };
     const at = (key: string): Location => ({ ...base, key: `${NAMESPACE}:${key}` });
     const problems: ConfigProblem[] = [];
     unknownKeys(raw, base, problems);

@@ -210,13 +210,15 @@ export function refusePlaceholders(command: string, stack: string, found: readon
 }
 
 /** The offline check's one warning line (stderr) for a configuration with placeholders. */
-export function placeholderWarning(stack: string, found: readonly Placeholder[]): string {
+export function placeholderWarning(stack: string, found: readonly Placeholder[], file?: string): string {
     const keys = [...new Set(found.map((p) => p.key))];
     const shown = keys.slice(0, 4).join(", ");
     const more = keys.length > 4 ? ` and ${keys.length - 4} more` : "";
-    return (
-        `warning: Pulumi.${stack}.yaml holds ${found.length} documentation placeholder` +
-        `${found.length === 1 ? "" : "s"} (${shown}${more}); the check runs on them, but \`npm run deploy\` ` +
-        `refuses them until they are replaced (\`npm run placeholders -- --stack ${stack}\` lists them).`
-    );
+    const head =
+        `warning: ${file ?? `Pulumi.${stack}.yaml`} holds ${found.length} documentation placeholder` +
+        `${found.length === 1 ? "" : "s"} (${shown}${more}); the check runs on them, but \`npm run deploy\` `;
+    // A file kept outside the project (`--stack-file`) becomes a stack only once copied to Pulumi.<stack>.yaml.
+    return file === undefined
+        ? `${head}refuses them until they are replaced (\`npm run placeholders -- --stack ${stack}\` lists them).`
+        : `${head}refuses them: replace them when you copy it to Pulumi.${stack}.yaml to deploy it.`;
 }
