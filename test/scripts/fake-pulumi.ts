@@ -37,7 +37,11 @@ export interface FakeStep {
     readonly startPolicyPack?: boolean;
 }
 
-/** Steps by command: `preview`, `up`, `stack select`, `stack output`, `stack output --show-secrets`, ... */
+/**
+ * Steps by command: `preview`, `up`, `stack select`, `stack output`, `stack output --show-secrets`,
+ * `config set-all`, ...; a key ending in a stack name (`stack select prod-drill-20261201-0300`) answers for
+ * that stack only. `version` sets what `pulumi version` prints.
+ */
 export type FakeScenario = Record<string, FakeStep>;
 
 export interface Invocation {
@@ -79,9 +83,13 @@ const record = (extra) => fs.appendFileSync(${JSON.stringify(logFile)}, JSON.str
     eventLog: log, ...extra,
 }) + "\\n");
 if (args[0] === "version") { console.log((scenario.version || {}).stdout || helper.cliVersion()); process.exit(0); }
-const key = args[0] === "stack" ? "stack " + args[1] : args[0];
-const step = scenario[key + (args.includes("--show-secrets") ? " --show-secrets" : "")] || scenario[key] || {};
+const sub = args[0] === "stack" || (args[0] === "config" && args[1] && !args[1].startsWith("-"));
+const key = sub ? args[0] + " " + args[1] : args[0];
 const stackName = args[0] === "stack" && args[1] === "init" ? args[2] : args[args.indexOf("--stack") + 1];
+// A step for one stack ("stack select prod-drill-...") wins over the command's step.
+const secrets = args.includes("--show-secrets") ? " --show-secrets" : "";
+const candidates = [key + secrets + " " + stackName, key + secrets, key + " " + stackName, key];
+const step = scenario[candidates.find((c) => scenario[c]) || ""] || {};
 const stackFile = require("path").join(process.cwd(), "Pulumi." + stackName + ".yaml");
 if (step.appendToStackFile) fs.appendFileSync(stackFile, step.appendToStackFile);
 if (step.stateSecrets && !/^(secretsprovider|encryptionsalt):/m.test(fs.readFileSync(stackFile, "utf8"))) {
