@@ -81,7 +81,7 @@ function prepare(args: DrillArgs, io: DrillIo, display: Display, interrupts: Int
     requireServiceLogin(backend, io.env);
     const sourceSecrets = resolveSecrets(args.stack, file, backend, io.env);
     const drillSecrets = resolveSecrets(`${args.stack}-drill`, {}, backend, io.env);
-    if (!io.steps) requireKubectl(io.env);
+    if (!io.exec) requireKubectl(io.env); // an injected exec stands in for aws/az and kubectl
     const exec = io.exec ?? execProcess;
     const sleep = io.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     const now = io.now ?? (() => new Date());
@@ -110,12 +110,9 @@ export async function main(argv: readonly string[], io: DrillIo = processIo()): 
     try {
         const args = parseDrillArgs(argv, stackNames(io.root));
         const context = prepare(args, io, display, interrupts);
-        const plan: DrillPlan = {
-            stack: args.stack,
-            drillStack: drillStackName(args.stack, context.now()),
-            tier: args.tier,
-            now: context.now,
-        };
+        const startedAt = context.now();
+        const drillStack = drillStackName(args.stack, startedAt);
+        const plan: DrillPlan = { stack: args.stack, drillStack, tier: args.tier, startedAt, now: context.now };
         display.line(`Restore drill of ${args.stack} into the throwaway stack ${plan.drillStack}`);
         const report = await runDrill(plan, (io.steps ?? ((c) => new AutomationSteps(c)))(context));
         printReport(display, report, writeDrillReport(path.resolve(io.root, args.reportDir), report));

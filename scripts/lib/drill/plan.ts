@@ -37,6 +37,8 @@ export interface DrillPlan {
     readonly stack: string;
     readonly drillStack: string;
     readonly tier: Tier;
+    /** When the drill started (its throwaway stack is named after it); RPO is measured at this instant. */
+    readonly startedAt: Date;
     readonly now: () => Date;
 }
 
@@ -44,7 +46,7 @@ const messageOf = (err: unknown) => (err instanceof Error ? err.message : String
 
 /** Runs the drill; usage errors before anything was created are thrown, everything else is in the report. */
 export async function runDrill(plan: DrillPlan, steps: DrillSteps): Promise<DrillReport> {
-    const startedAt = plan.now();
+    const { startedAt } = plan;
     const failures: string[] = [];
     const measured: { point?: RestorePoint; target?: RecoveryTarget; cloud?: string } = {};
     let begun = false;
