@@ -136,6 +136,7 @@ describe("restore drill: the check Job", () => {
     };
 
     it("queries the database from inside the cluster, non-root, with the connection string only in a Secret", () => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
         const list = checkManifests(target, 3600) as { items: Record<string, any>[] };
         const job = list.items.find((i) => i.kind === "Job")!;
         const pod = job.spec.template.spec;
