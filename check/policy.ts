@@ -2,10 +2,10 @@
  * Runs the CrossGuard policy pack over a program's desired graph offline, the way the Pulumi engine does
  * during `pulumi preview --policy-pack policies --policy-pack-config <file>`:
  *
- *  1. starts the pack as its own process with the engine's arguments: `node
- *     @pulumi/pulumi/cmd/run-policy-pack <engine address> .` (plus `-key=value` runtime options from
- *     PulumiPolicy.yaml), working directory the pack, stack identity and config in the environment;
- *     the pack serves the analyzer gRPC interface and prints its port on stdout;
+ *  1. starts the pack as its own process the way the Node language host does (check/policy-launch.ts):
+ *     `node <require.resolve of @pulumi/pulumi/cmd/run-policy-pack from the pack> <engine address> <absolute
+ *     pack directory>`, working directory the pack, stack identity and config in the PULUMI_NODEJS_* and
+ *     PULUMI_CONFIG variables; the pack serves the analyzer gRPC interface and prints its port on stdout;
  *  2. asks for the pack's policies (GetAnalyzerInfo), reconciles the policy config file with their
  *     schemas and levels, and sends it (Configure); sends the stack's identity, config and tags
  *     (ConfigureStack);
@@ -31,6 +31,7 @@ import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_
 import * as path from "path";
 import { parse } from "yaml";
 import type { PolicyExemption, Violation } from ".";
+import { PackLaunch, policyPackLaunch } from "./policy-launch";
 import { ensurePackBuilt } from "./policy-build";
 import {
     EnforcementLevel,
@@ -151,29 +152,12 @@ async function startEngineHost(log: string[]): Promise<{ address: string; stop()
     return { address: `127.0.0.1:${port}`, stop: () => server.forceShutdown() };
 }
 
-/** Command-line flags the engine derives from PulumiPolicy.yaml's runtime options. */
-function runtimeOptionArgs(packDir: string): string[] {
-    const project = parse(fs.readFileSync(path.join(packDir, "PulumiPolicy.yaml"), "utf8")) as {
-        runtime?: string | { name: string; options?: Record<string, unknown> };
-    };
-    const options = typeof project.runtime === "object" ? (project.runtime.options ?? {}) : {};
-    return Object.entries(options)
-        .map(([k, v]) => [k, String(v ?? "")])
-        .filter(([, v]) => v !== "")
-        .map(([k, v]) => `-${k}=${v}`);
-}
-
 /** Starts the pack as the engine does and resolves with its process and the port it printed. */
-function startPack(
-    packDir: string,
-    engineAddress: string,
-    env: NodeJS.ProcessEnv,
-    log: string[],
-): Promise<{ child: ChildProcess; port: number }> {
-    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
-    const child = spawn(process.execPath, [runner, engineAddress, ".", ...runtimeOptionArgs(packDir)], {
-        cwd: packDir,
-        env,
+function startPack(launch: PackLaunch, log: string[]): Promise<{ child: ChildProcess; port: number }> {
+    const packDir = launch.cwd;
+    const child = spawn(launch.command, launch.args, {
+        cwd: launch.cwd,
+        env: launch.env,
         stdio: ["ignore", "pipe", "pipe"],
     });
     return new Promise((resolve, reject) => {
@@ -376,19 +360,12 @@ export class PolicyPackProcess {
         const build = ensurePackBuilt(packDir);
         const log: string[] = [];
         const host = await startEngineHost(log);
-        const env: NodeJS.ProcessEnv = {
-            ...process.env,
-            PULUMI_CONFIG: JSON.stringify(options.config),
-            PULUMI_PROJECT: options.project,
-            PULUMI_STACK: options.stack,
-            PULUMI_DRY_RUN: "true",
-            PULUMI_NODEJS_PROJECT: options.project,
-            PULUMI_NODEJS_STACK: options.stack,
-            PULUMI_NODEJS_DRY_RUN: "true",
-        };
+        // One process serves both phases, started as for a preview (the engine starts a pack per operation).
+        const identity = { project: options.project, stack: options.stack, dryRun: true, config: options.config };
+        const launch = policyPackLaunch(packDir, host.address, identity);
         const spawnedAt = performance.now();
         try {
-            const { child, port } = await startPack(packDir, host.address, env, log);
+            const { child, port } = await startPack(launch, log);
             const startMs = performance.now() - spawnedAt;
             const client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
                 "grpc.max_receive_message_length": MAX_MESSAGE,

@@ -1,5 +1,5 @@
 /**
- * Exit codes of `npm run deploy` and `npm run pr-check`. Each failure a caller (a person or CI) reacts to
+ * Exit codes of `npm run deploy`, `npm run pr-check` and `npm run drill`. Each failure a caller (a person or CI) reacts to
  * differently has its own code, so a pipeline can branch on it without parsing messages. Documented in the
  * table in docs/deploying.md (summarised in the README's "Deploy"); keep them in step.
  */
@@ -25,6 +25,11 @@ export const EXIT = {
      * then, so the preview could not catch it. The stack now holds what the policy rejects; fix and up again.
      */
     policyAfterChanges: 6,
+    /**
+     * `npm run drill`: the restore worked and the restored database answered, but the backup's age (RPO) or
+     * the time until it answered (RTO) missed the stack's target (scripts/lib/drill/targets.ts).
+     */
+    targetMissed: 7,
     /** Cancelled with Ctrl-C (or SIGTERM): 128 + SIGINT, as shells report it. */
     cancelled: 130,
 } as const;

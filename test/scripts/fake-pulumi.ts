@@ -2,7 +2,13 @@
  * A stand-in `pulumi` executable for the deploy command's tests: answers the commands the Automation API
  * runs from a scenario (stdout, stderr, exit code, engine events written to `--event-log`), records every
  * invocation, and can wait for Ctrl-C the way the real CLI does (acknowledge on the event stream, then exit).
- * It reports version 3.200.0 so the Automation API reads events from a log file rather than over gRPC.
+ * It reports the version of the installed @pulumi/pulumi SDK (as the CLI of the same release does), so the
+ * Automation API streams events the way it does with today's CLI: above 3.205.0 it serves a gRPC EventsService
+ * and passes `--event-log tcp://127.0.0.1:<port>` (node_modules/@pulumi/pulumi/automation/stack.js,
+ * `setupEventLog`); a scenario's `version` step (e.g. "v3.200.0") selects the older file log instead.
+ * With `startPolicyPack` on a preview/up step, it starts the pack named by `--policy-pack` the way the Node
+ * language host does (check/policy-launch.ts) and configures it with the `--policy-pack-config` file, failing
+ * like the CLI when either is wrong.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -27,9 +33,15 @@ export interface FakeStep {
      * it makes up a new passphrase provider and records its `encryptionsalt:` (pulumi/pulumi#17236).
      */
     readonly stateSecrets?: string;
+    /** Start the `--policy-pack` as the language host does and configure it with `--policy-pack-config`. */
+    readonly startPolicyPack?: boolean;
 }
 
-/** Steps by command: `preview`, `up`, `stack select`, `stack output`, `stack output --show-secrets`, ... */
+/**
+ * Steps by command: `preview`, `up`, `stack select`, `stack output`, `stack output --show-secrets`,
+ * `config set-all`, ...; a key ending in a stack name (`stack select prod-drill-20261201-0300`) answers for
+ * that stack only. `version` sets what `pulumi version` prints.
+ */
 export type FakeScenario = Record<string, FakeStep>;
 
 export interface Invocation {
@@ -40,6 +52,12 @@ export interface Invocation {
     readonly fallbackToState?: string;
     /** Set when the process received SIGINT. */
     readonly signal?: string;
+    /** The PULUMI_*, PLATFORM_* and cloud credential variables the CLI saw. */
+    readonly env: Record<string, string>;
+    /** Where the event log went: a file, or a `tcp://` gRPC address. */
+    readonly eventLog?: string;
+    /** With `startPolicyPack`: what the started pack answered. */
+    readonly policyPack?: { readonly dir: string; readonly policies: number };
 }
 
 export interface FakePulumi {
@@ -51,48 +69,55 @@ export interface FakePulumi {
     cleanup(): void;
 }
 
-const SCRIPT = (scenarioFile: string, logFile: string) => `#!${process.execPath}
+const SCRIPT = (scenarioFile: string, logFile: string, helper: string) => `#!${process.execPath}
 "use strict";
 const fs = require("fs");
+const helper = require(${JSON.stringify(helper)});
 const scenario = JSON.parse(fs.readFileSync(${JSON.stringify(scenarioFile)}, "utf8"));
 const args = process.argv.slice(2);
+const at = args.indexOf("--event-log");
+const log = at >= 0 ? args[at + 1] : undefined;
 const record = (extra) => fs.appendFileSync(${JSON.stringify(logFile)}, JSON.stringify({
     args, backend: process.env.PULUMI_BACKEND_URL, passphrase: process.env.PULUMI_CONFIG_PASSPHRASE !== undefined,
-    fallbackToState: process.env.PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER, ...extra,
+    fallbackToState: process.env.PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER, env: helper.recordedEnv(process.env),
+    eventLog: log, ...extra,
 }) + "\\n");
-if (args[0] === "version") { console.log("v3.200.0"); process.exit(0); }
-record({});
-const key = args[0] === "stack" ? "stack " + args[1] : args[0];
-const step = scenario[key + (args.includes("--show-secrets") ? " --show-secrets" : "")] || scenario[key] || {};
+if (args[0] === "version") { console.log((scenario.version || {}).stdout || helper.cliVersion()); process.exit(0); }
+const sub = args[0] === "stack" || (args[0] === "config" && args[1] && !args[1].startsWith("-"));
+const key = sub ? args[0] + " " + args[1] : args[0];
 const stackName = args[0] === "stack" && args[1] === "init" ? args[2] : args[args.indexOf("--stack") + 1];
+// A step for one stack ("stack select prod-drill-...") wins over the command's step.
+const secrets = args.includes("--show-secrets") ? " --show-secrets" : "";
+const candidates = [key + secrets + " " + stackName, key + secrets, key + " " + stackName, key];
+const step = scenario[candidates.find((c) => scenario[c]) || ""] || {};
 const stackFile = require("path").join(process.cwd(), "Pulumi." + stackName + ".yaml");
 if (step.appendToStackFile) fs.appendFileSync(stackFile, step.appendToStackFile);
 if (step.stateSecrets && !/^(secretsprovider|encryptionsalt):/m.test(fs.readFileSync(stackFile, "utf8"))) {
     fs.appendFileSync(stackFile, process.env.PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER === "true"
         ? step.stateSecrets : "encryptionsalt: v1:bmV3IHNhbHQ=:v1:made-up-by-this-run\\n");
 }
-const at = args.indexOf("--event-log");
-const log = at >= 0 ? args[at + 1] : undefined;
-let sequence = 0;
-const emit = (e) => log && fs.appendFileSync(log, JSON.stringify({ sequence: sequence++, timestamp: Math.floor(Date.now() / 1000), ...e }) + "\\n");
-// Give the Automation API's log reader (it polls every 200 ms) time to read the last events before exiting.
-const finish = () => setTimeout(() => {
+const events = helper.eventSink(log);
+const finish = async () => {
+    await events.close();
     if (step.stdout) process.stdout.write(step.stdout);
     if (step.stderr) process.stderr.write(step.stderr);
     process.exit(step.exit || 0);
-}, log ? 500 : 0);
-(step.events || []).forEach(emit);
-if (step.waitForInterrupt) {
+};
+const main = async () => {
+    const pack = step.startPolicyPack ? await helper.startPolicyPack(args, stackName) : undefined;
+    record(pack && pack.error ? {} : { policyPack: pack });
+    if (pack && pack.error) { process.stderr.write(pack.error + "\\n"); process.exit(255); }
+    (step.events || []).forEach(events.emit);
+    if (!step.waitForInterrupt) return finish();
     process.on("SIGINT", () => {
         record({ signal: "SIGINT" });
-        emit({ stdoutEvent: { message: "^C received; cancelling. If you would like to terminate immediately, press ^C again.\\n", color: "never" } });
-        (step.afterInterrupt || []).forEach(emit);
+        events.emit({ stdoutEvent: { message: "^C received; cancelling. If you would like to terminate immediately, press ^C again.\\n", color: "never" } });
+        (step.afterInterrupt || []).forEach(events.emit);
         finish();
     });
     setInterval(() => undefined, 1000);
-} else {
-    finish();
-}
+};
+main();
 `;
 
 export function fakePulumi(scenario: FakeScenario): FakePulumi {
@@ -104,7 +129,8 @@ export function fakePulumi(scenario: FakeScenario): FakePulumi {
     const scenarioFile = path.join(root, "scenario.json");
     const logFile = path.join(root, "invocations.jsonl");
     fs.writeFileSync(scenarioFile, JSON.stringify(scenario));
-    fs.writeFileSync(path.join(bin, "pulumi"), SCRIPT(scenarioFile, logFile), { mode: 0o755 });
+    const helper = path.join(__dirname, "fixtures", "fake-pulumi-helper.js");
+    fs.writeFileSync(path.join(bin, "pulumi"), SCRIPT(scenarioFile, logFile, helper), { mode: 0o755 });
     return {
         root,
         env: {

@@ -204,11 +204,11 @@ describe("GitHub workflows", () => {
                 const pulumi = steps.findIndex(
                     (s) => String(s.uses ?? "").startsWith("pulumi/actions@") && s.with?.command,
                 );
-                const deploy = steps.findIndex((s) => /npm run deploy/.test(String(s.run ?? "")));
+                const deploy = steps.findIndex((s) => /npm run (deploy|drill)/.test(String(s.run ?? "")));
                 assert.ok(at < Math.max(pulumi, deploy), `${file} job ${name}: kubelogin before Pulumi runs`);
             }
         }
-        assert.strictEqual(jobs, 2, "the deploy job and the PR preview job log in to Azure");
+        assert.strictEqual(jobs, 3, "the deploy job, the PR preview job and the restore drill log in to Azure");
     });
 
     // Stack policies run only after every step (https://www.pulumi.com/docs/iac/using-pulumi/crossguard/
@@ -232,7 +232,28 @@ describe("GitHub workflows", () => {
     // pulumi/pulumi#17236: without it, a runner whose checkout lacks the stack's `secretsprovider:` line makes
     // up a new secrets provider for the stack.
     it("let the CLI fall back to the secrets provider in the state in every job that runs Pulumi", () => {
-        const jobs = [workflow("deploy-stack.yml").jobs.up, workflow("pull-request.yml").jobs.preview];
+        const jobs = [
+            workflow("deploy-stack.yml").jobs.up,
+            workflow("pull-request.yml").jobs.preview,
+            workflow("drill.yml").jobs.drill,
+        ];
         for (const job of jobs) assert.strictEqual(job.env.PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER, "true");
+    });
+
+    // Issue 15 item 4: the restore drill runs weekly for prod, with OIDC, and its report is kept even when it fails.
+    it("run the restore drill weekly for prod through npm run drill, keeping its report whatever the outcome", () => {
+        const drill = workflow("drill.yml");
+        assert.match(drill.on.schedule[0].cron, /^\d+ \d+ \* \* [0-6]$/, "once a week");
+        const job = drill.jobs.drill;
+        assert.strictEqual(job.environment, "${{ inputs.stack || 'prod' }}", "prod on the schedule");
+        assert.strictEqual(job.permissions["id-token"], "write");
+        const steps: Yaml[] = job.steps;
+        const run = steps.findIndex((s) => /npm run drill -- --stack "\$STACK"/.test(s.run ?? ""));
+        assert.ok(run >= 0);
+        assert.strictEqual(steps[run].env.STACK, "${{ inputs.stack || 'prod' }}");
+        const upload = steps.find((s) => String(s.uses).startsWith("actions/upload-artifact@"));
+        assert.strictEqual(upload.if, "${{ always() }}");
+        assert.strictEqual(upload.with.path, "drill-reports/");
+        assert.ok(job["timeout-minutes"] >= 240 + 60, "room for the 4 h RTO target and the destroy");
     });
 });

@@ -1,0 +1,183 @@
+/**
+ * The restore drill's parts: the throwaway stack's configuration (run through the real program under the
+ * mocks, so the restore it sets is one the program accepts and turns into an RDS point-in-time restore), its
+ * policy config, the restore point read from the cloud's CLI, and the check Job.
+ */
+import * as assert from "assert";
+import type { ConfigMap } from "@pulumi/pulumi/automation";
+import { runProgram } from "../../check/runtime";
+import { loadStackConfig } from "../../check/stack";
+import { CATALOG } from "../../policies/catalog";
+import { EXIT, ExitError } from "../../scripts/lib/exit-codes";
+import { CHECK_JOB, checkManifests, parseCheckLog, runCheckJob } from "../../scripts/lib/drill/check-job";
+import { Exec, latestRestorePoint, rfc3339 } from "../../scripts/lib/drill/restore-point";
+import {
+    DRILL_ADVISORY_POLICIES,
+    drillConfig,
+    drillPolicyConfig,
+    drillStackName,
+} from "../../scripts/lib/drill/stack-config";
+
+const toConfigMap = (c: Record<string, string>): ConfigMap =>
+    Object.fromEntries(Object.entries(c).map(([k, value]) => [k, { value, secret: false }]));
+const fromConfigMap = (c: ConfigMap) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v.value]));
+
+/** An exec that answers from a table keyed by the command line, and records what it ran. */
+function fakeExec(answers: Record<string, string | Error>) {
+    const ran: { line: string; input?: string; env?: Readonly<Record<string, string>> }[] = [];
+    const exec: Exec = async (command, args, options) => {
+        const line = [command, ...args].join(" ");
+        ran.push({ line, input: options?.input, env: options?.env });
+        const key = Object.keys(answers).find((k) => line.startsWith(k));
+        const answer = key === undefined ? new Error(`unexpected: ${line}`) : answers[key];
+        if (answer instanceof Error) throw answer;
+        return answer;
+    };
+    return { exec, ran };
+}
+
+describe("restore drill: the throwaway stack", function () {
+    this.timeout(300_000);
+
+    it("is named <stack>-drill-<UTC date>-<time>", () => {
+        assert.strictEqual(drillStackName("prod", new Date("2026-12-01T03:07:59Z")), "prod-drill-20261201-0307");
+    });
+
+    it("restores the source's latest point, unprotected and without services, in a configuration the program accepts (AWS)", async () => {
+        const source = loadStackConfig("prod", [], undefined).config;
+        const time = rfc3339(new Date(Date.now() - 10 * 60_000));
+        const point = { source: "platform-prod-db", time, reported: true, how: "RDS LatestRestorableTime" };
+        const config = fromConfigMap(drillConfig(toConfigMap(source), point));
+        assert.deepStrictEqual(JSON.parse(config["platform:database"]), {
+            ...JSON.parse(source["platform:database"]),
+            restore: { pointInTime: { source: "platform-prod-db", time } },
+        });
+        const run = await runProgram({ project: "platform", stack: "prod-drill-20261201-0300", config });
+        const db = run.resources.find((r) => r.type === "aws:rds/instance:Instance");
+        assert.ok(db, "the database is registered");
+        assert.deepStrictEqual(db.inputs.restoreToPointInTime, {
+            sourceDbInstanceIdentifier: "platform-prod-db",
+            restoreTime: time,
+        });
+        assert.strictEqual(db.inputs.deletionProtection, false, "the drill must be able to destroy it");
+        assert.ok(!db.protect, "no Pulumi protect on the throwaway database");
+        assert.ok(
+            !run.resources.some((r) => r.type === "kubernetes:apps/v1:Deployment" && /-api$|frontend/.test(r.name)),
+        );
+    });
+
+    it("keeps secret config values secret when it copies them", () => {
+        const source: ConfigMap = { "platform:alertEmail": { value: "oncall@acme.internal", secret: true } };
+        const point = { source: "db", time: "2026-12-01T02:55:00Z", reported: true, how: "" };
+        assert.deepStrictEqual(drillConfig(source, point)["platform:alertEmail"], source["platform:alertEmail"]);
+    });
+
+    it("makes advisory only the protection rules it must break, which all exist in the pack, keeping their settings", () => {
+        for (const name of DRILL_ADVISORY_POLICIES) assert.ok(CATALOG[name], `${name} is a policy of the pack`);
+        const env = {
+            all: "mandatory",
+            "aws-rds-deletion-protection": { required: true },
+            "aws-rds-multi-az": { required: true },
+        };
+        const config = drillPolicyConfig(env);
+        assert.deepStrictEqual(config["aws-rds-deletion-protection"], { required: true, enforcementLevel: "advisory" });
+        assert.deepStrictEqual(config["aws-rds-multi-az"], { required: true }, "other rules keep their level");
+        assert.strictEqual(config.all, "mandatory");
+    });
+});
+
+describe("restore drill: the restore point", () => {
+    // https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBInstance.html (LatestRestorableTime)
+    it("reads RDS's LatestRestorableTime with the aws CLI", async () => {
+        const { exec, ran } = fakeExec({
+            "aws rds describe-db-instances": JSON.stringify({
+                DBInstances: [{ LatestRestorableTime: "2026-12-01T02:55:12.345000+00:00" }],
+            }),
+        });
+        const point = await latestRestorePoint("aws", "platform-prod-db", "eu-west-1", exec, new Date());
+        assert.deepStrictEqual(point, {
+            source: "platform-prod-db",
+            time: "2026-12-01T02:55:12Z",
+            reported: true,
+            how: "RDS LatestRestorableTime",
+        });
+        assert.deepStrictEqual(
+            ran.map((r) => r.line),
+            [
+                "aws rds describe-db-instances --db-instance-identifier platform-prod-db --region eu-west-1 --output json",
+            ],
+        );
+    });
+
+    it("exits 2, before anything is created, when the cloud's CLI is not installed", async () => {
+        const { exec } = fakeExec({ aws: Object.assign(new Error("spawn aws ENOENT"), { code: "ENOENT" }) });
+        await assert.rejects(
+            latestRestorePoint("aws", "db", "eu-west-1", exec, new Date()),
+            (err: ExitError) => err.code === EXIT.usage && /aws CLI, which is not on PATH/.test(err.message),
+        );
+    });
+
+    it("restores an Azure flexible server to the drill's start, which it does not report as a measured RPO", async () => {
+        const id =
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/platform-prod-db";
+        const { exec, ran } = fakeExec({ "az postgres flexible-server show": JSON.stringify({ state: "Ready" }) });
+        const point = await latestRestorePoint("azure", id, "westeurope", exec, new Date("2026-12-01T03:00:00.500Z"));
+        assert.strictEqual(point.time, "2026-12-01T03:00:00Z");
+        assert.strictEqual(point.reported, false);
+        assert.strictEqual(ran[0].line, `az postgres flexible-server show --ids ${id} --output json`);
+    });
+});
+
+describe("restore drill: the check Job", () => {
+    const target = {
+        connectionString: "postgresql://u:hunter2@db:5432/app?sslmode=verify-full",
+        tlsCaBundleUrl: "https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem",
+        engineVersion: "17",
+    };
+
+    it("queries the database from inside the cluster, non-root, with the connection string only in a Secret", () => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const list = checkManifests(target, 3600) as { items: Record<string, any>[] };
+        const job = list.items.find((i) => i.kind === "Job")!;
+        const pod = job.spec.template.spec;
+        assert.strictEqual(pod.containers[0].image, "postgres:17-alpine");
+        assert.strictEqual(pod.securityContext.runAsNonRoot, true);
+        assert.strictEqual(pod.containers[0].securityContext.readOnlyRootFilesystem, true);
+        assert.match(pod.containers[0].command[2], /pg_isready[\s\S]*psql/);
+        assert.ok(!JSON.stringify(job).includes("hunter2"), "the password is not in the Job");
+        assert.strictEqual(list.items.find((i) => i.kind === "Secret")!.stringData.url, target.connectionString);
+    });
+
+    it("applies it from stdin, waits until it succeeds, and takes the ready time and the answer from its log", async () => {
+        let looks = 0;
+        const { exec, ran } = fakeExec({
+            "kubectl apply -f -": "",
+            [`kubectl get job ${CHECK_JOB}`]: "",
+            [`kubectl logs job/${CHECK_JOB}`]: "ready=2026-12-01T03:40:00Z\ntables=12\n",
+        });
+        const polling: Exec = async (command, args, options) => {
+            if (args[0] === "get") return JSON.stringify({ status: ++looks < 3 ? {} : { succeeded: 1 } });
+            return exec(command, args, options);
+        };
+        const env = { KUBECONFIG: "/tmp/kubeconfig" };
+        const sleep = async () => undefined;
+        const result = await runCheckJob(polling, env, target, { deadlineSeconds: 60, pollMs: 10, sleep });
+        assert.deepStrictEqual(result, { readyAt: new Date("2026-12-01T03:40:00Z"), answer: "tables=12" });
+        assert.strictEqual(looks, 3);
+        assert.ok(ran[0].input!.includes(target.connectionString), "the Secret goes on stdin");
+        assert.ok(!ran[0].line.includes("hunter2"), "never in the arguments");
+        assert.deepStrictEqual(ran[0].env, env);
+    });
+
+    it("fails with the Job's log when it fails, and when the log has no answer", async () => {
+        const failing: Exec = async (_c, args) =>
+            args[0] === "get"
+                ? JSON.stringify({ status: { failed: 1 } })
+                : args[0] === "logs"
+                  ? "FATAL: no pg_hba.conf entry"
+                  : "";
+        const options = { deadlineSeconds: 60, pollMs: 10, sleep: async () => undefined };
+        await assert.rejects(runCheckJob(failing, {}, target, options), /The check Job failed:\nFATAL: no pg_hba/);
+        assert.throws(() => parseCheckLog("ready=2026-12-01T03:40:00Z\n"), /without the query's answer/);
+    });
+});
