@@ -5,6 +5,7 @@
  */
 import * as assert from "assert";
 import { ServiceConfig } from "../../components/workloads";
+import { KIND_SERVICES } from "./fixtures/kinds";
 import { ProgramRun, ResourceRecord } from "../../check/runtime";
 import { CLOUDS, inputs, ofType, runStack } from "../harness";
 
@@ -18,48 +19,6 @@ const K8S = {
     cronJob: "kubernetes:batch/v1:CronJob",
     job: "kubernetes:batch/v1:Job",
 } as const;
-
-/** A stack with one service of each kind, a migration on the web service and egress on the worker. */
-export const KIND_SERVICES: ServiceConfig[] = [
-    {
-        name: "api",
-        image: "ghcr.io/example-org/api:2.0.0",
-        port: 3000,
-        bind: ["database"],
-        migrate: { command: ["npm", "run", "migrate"], args: ["--", "--to", "latest"] },
-    },
-    {
-        name: "worker",
-        kind: "worker",
-        image: "ghcr.io/example-org/api:2.0.0",
-        command: ["node", "dist/worker.js"],
-        replicas: { min: 2, max: 5 },
-        probe: { exec: ["node", "dist/health.js"] },
-        bind: ["database", "cache"],
-        calls: ["api"],
-        egress: [
-            { cidr: "198.51.100.0/24", ports: [587] },
-            { cidr: "203.0.113.10/32", ports: [443, 8443] },
-        ],
-    },
-    {
-        name: "beat",
-        kind: "singleton",
-        image: "ghcr.io/example-org/scheduler:1.0.0",
-        command: ["celery"],
-        args: ["-A", "app", "beat"],
-        probe: { tcpPort: 5555 },
-        bind: ["cache"],
-    },
-    {
-        name: "backup",
-        kind: "cronjob",
-        image: "ghcr.io/example-org/backup:1.0.0",
-        command: ["/bin/backup"],
-        cron: { schedule: "0 2 * * *", timeZone: "Europe/Berlin", concurrencyPolicy: "Forbid", backoffLimit: 1 },
-        bind: ["database", "storage"],
-    },
-];
 
 const override = (services: ServiceConfig[]) => `platform:services=${JSON.stringify(services)}`;
 
