@@ -55,8 +55,15 @@ export const BINDING_VARIABLES: Record<BindableResource, readonly string[]> = {
     storage: ["STORAGE_BUCKET", "STORAGE_ENDPOINT", "STORAGE_REGION"],
 };
 
-/** Variables the platform sets itself: the bindings' and `PORT`. */
-export const RESERVED_VARIABLES = ["PORT", ...Object.values(BINDING_VARIABLES).flat()];
+/**
+ * The plain variables naming the database CA bundle file a `bind: ["database"]` pod gets where the platform
+ * ships the bundle (services/database-ca.ts); `PGSSLROOTCERT` is libpq's
+ * (https://www.postgresql.org/docs/current/libpq-envars.html).
+ */
+export const DATABASE_CA_VARIABLES = ["DATABASE_CA_FILE", "PGSSLROOTCERT"] as const;
+
+/** Variables the platform sets itself: the bindings', the database CA file's and `PORT`. */
+export const RESERVED_VARIABLES = ["PORT", ...Object.values(BINDING_VARIABLES).flat(), ...DATABASE_CA_VARIABLES];
 
 /** How a service's image is built from source and pushed to the stack's registry. */
 export interface ServiceBuildConfig {

@@ -7,6 +7,7 @@ import * as assert from "assert";
 import { ServiceConfig } from "../../components/workloads";
 import { KIND_SERVICES } from "./fixtures/kinds";
 import { ProgramRun, ResourceRecord } from "../../check/runtime";
+import { DATABASE_CA_BUNDLES, DATABASE_CA_FILE } from "../../components/workloads/services/database-ca";
 import { CLOUDS, inputs, ofType, runStack } from "../harness";
 
 const K8S = {
@@ -18,6 +19,7 @@ const K8S = {
     serviceMonitor: "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
     cronJob: "kubernetes:batch/v1:CronJob",
     job: "kubernetes:batch/v1:Job",
+    configMap: "kubernetes:core/v1:ConfigMap",
 } as const;
 
 const override = (services: ServiceConfig[]) => `platform:services=${JSON.stringify(services)}`;
@@ -179,6 +181,49 @@ for (const cloud of CLOUDS) {
             // The others have no allow-list entries of their own.
             const beat = inputs(only(run, K8S.networkPolicy, "beat")).spec.egress;
             assert.strictEqual(beat.length, 1, "the singleton reaches only the cache");
+        });
+
+        // The connection string asks for sslmode=verify-full, so clients need the CA bundle; under default-deny
+        // egress a pod cannot download it, so the platform ships it where it has a verified copy (Azure's public
+        // roots, services/database-ca-data.ts). RDS's bundle is not vendored yet: AWS keeps the URL only.
+        it("ships the database CA bundle to every pod that binds the database, so that verify-full works without egress", () => {
+            const bundle = DATABASE_CA_BUNDLES[cloud];
+            const maps = ofType(run, K8S.configMap).filter((r) => inputs(r).metadata.name.endsWith("-database-ca"));
+            if (!bundle) {
+                assert.strictEqual(maps.length, 0);
+                return;
+            }
+            // api, worker and backup bind the database; beat does not.
+            assert.deepStrictEqual(maps.map((r) => inputs(r).metadata.name).sort(), [
+                "api-database-ca",
+                "backup-database-ca",
+                "worker-database-ca",
+            ]);
+            assert.match(inputs(maps[0]).data["ca.pem"], /^-----BEGIN CERTIFICATE-----/);
+            const migration = ofType(run, K8S.job)[0];
+            for (const r of [only(run, K8S.deployment, "api"), only(run, K8S.deployment, "worker"), migration]) {
+                const pod = inputs(r).spec.template.spec;
+                const c = pod.containers[0];
+                assert.ok(
+                    c.env.some(
+                        (e: { name: string; value: string }) =>
+                            e.name === "PGSSLROOTCERT" && e.value === DATABASE_CA_FILE,
+                    ),
+                );
+                assert.ok(
+                    c.volumeMounts.some(
+                        (m: { name: string; readOnly: boolean }) => m.name === "database-ca" && m.readOnly,
+                    ),
+                );
+                assert.ok(
+                    pod.volumes.some(
+                        (v: { configMap?: { name: string } }) =>
+                            v.configMap?.name === `${inputs(r).metadata.name.split("-migrate-")[0]}-database-ca`,
+                    ),
+                );
+            }
+            const beat = container(only(run, K8S.deployment, "beat"));
+            assert.ok(!(beat.env ?? []).some((e: { name: string }) => e.name === "PGSSLROOTCERT"));
         });
     });
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes/types/input";
 import type { WorkloadIdentityOutputs } from "../identity";
+import { withDatabaseCa } from "./database-ca";
 import { digest } from "./secret";
 import { RunTrack, Track, trackSelector } from "./labels";
 import type { ServiceRuntime } from "./runtime";
@@ -153,22 +154,25 @@ export function podTemplate(
             labels: identityLabels.apply((extra) => ({ ...labels, ...trackSelector(s.name, track), ...extra })),
             annotations: podAnnotations(s.name, identity, secret?.connections),
         },
-        spec: {
-            serviceAccountName: s.name,
-            // Cloud identity tokens are projected by the identity webhooks; the app needs no API token.
-            automountServiceAccountToken: false,
-            securityContext: {
-                runAsNonRoot: true,
-                runAsUser: RUN_AS_ID,
-                runAsGroup: RUN_AS_ID,
-                fsGroup: RUN_AS_ID,
-                seccompProfile: { type: "RuntimeDefault" },
+        spec: withDatabaseCa(
+            {
+                serviceAccountName: s.name,
+                // Cloud identity tokens are projected by the identity webhooks; the app needs no API token.
+                automountServiceAccountToken: false,
+                securityContext: {
+                    runAsNonRoot: true,
+                    runAsUser: RUN_AS_ID,
+                    runAsGroup: RUN_AS_ID,
+                    fsGroup: RUN_AS_ID,
+                    seccompProfile: { type: "RuntimeDefault" },
+                },
+                topologySpreadConstraints: runtime.args.highAvailability ? topologySpread(s.name, track) : undefined,
+                terminationGracePeriodSeconds: shutdownTimings.terminationGracePeriodSeconds,
+                restartPolicy: variant.restartPolicy,
+                containers: [(variant.container ?? ((c) => c))(serviceContainer(runtime, image))],
+                volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
             },
-            topologySpreadConstraints: runtime.args.highAvailability ? topologySpread(s.name, track) : undefined,
-            terminationGracePeriodSeconds: shutdownTimings.terminationGracePeriodSeconds,
-            restartPolicy: variant.restartPolicy,
-            containers: [(variant.container ?? ((c) => c))(serviceContainer(runtime, image))],
-            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
-        },
+            runtime.databaseCa,
+        ),
     };
 }
