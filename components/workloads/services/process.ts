@@ -28,14 +28,10 @@ function withoutHttp(
     container: k8s.core.v1.Container,
     run: { readonly command?: string[]; readonly args?: string[] },
 ): k8s.core.v1.Container {
-    const {
-        ports: _ports,
-        startupProbe: _s,
-        livenessProbe: _l,
-        readinessProbe: _r,
-        lifecycle: _c,
-        ...rest
-    } = container;
+    const rest: k8s.core.v1.Container = { ...container };
+    for (const field of ["ports", "startupProbe", "livenessProbe", "readinessProbe", "lifecycle"] as const) {
+        delete rest[field];
+    }
     const env = (container.env as k8s.core.v1.EnvVar[] | undefined)?.filter((e) => e.name !== "PORT");
     return { ...rest, env, command: run.command, args: run.args };
 }
