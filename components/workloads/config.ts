@@ -2,6 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Exactly, Field, Infer, explained, int, key, list, obj, oneOf, problem, str } from "../shared/schema";
 import { CapabilityConfig, CheckContext } from "../shared/settings";
+import { KIND_FIELDS, checkCalleeKinds, checkEgress, checkKindFields } from "./service-kinds-config";
+import { checkCanaryName, checkGrafanaHost, checkReservedName } from "./service-names-config";
 import {
     BINDABLE_RESOURCES,
     BINDING_VARIABLES,
@@ -115,6 +117,13 @@ const serviceSchema = obj(
             ),
         ),
         calls: list(serviceName()),
+        kind: KIND_FIELDS.kind,
+        command: KIND_FIELDS.command,
+        args: KIND_FIELDS.args,
+        probe: KIND_FIELDS.probe,
+        cron: KIND_FIELDS.cron,
+        migrate: KIND_FIELDS.migrate,
+        egress: KIND_FIELDS.egress,
     },
     "a service",
 );
@@ -127,13 +136,15 @@ const servicesField: Field<ServiceConfig[]> = { ...list(serviceSchema, { maxItem
 const KEY = "platform:services";
 
 /** One service under check, with the others it must agree with. */
-interface ServiceEntry {
+export interface ServiceEntry {
     readonly service: ServiceConfig;
     readonly index: number;
     /** `service "api"`, or `service 2` when it has no name. */
     readonly label: string;
     readonly services: ServiceConfig[];
     readonly names: (string | undefined)[];
+    /** The stack's cloud (what its cluster enforces differs). */
+    readonly cloud: string;
     /** Records a problem on a path inside the entry: `".name"`, `".env.LOG_LEVEL"`, or `""` for the entry. */
     add(where: string, received: unknown, allowed: string, fix: string): void;
 }
@@ -192,9 +203,9 @@ function checkBuildContext({ service: s, label, add }: ServiceEntry): void {
     }
 }
 
-/** The port is required: probes, the Service and network policy all point at it. */
+/** A web service's port is required: probes, the Service and network policy all point at it. */
 function checkPort({ service: s, label, add }: ServiceEntry): void {
-    if (s.port === undefined) {
+    if (s.port === undefined && (s.kind ?? "web") === "web") {
         add(
             ".port",
             s.port,
@@ -360,6 +371,9 @@ function checkCalls({ service: s, label, names, add }: ServiceEntry): void {
 /** The checks on one service, in the order their problems are reported. */
 const SERVICE_CHECKS: readonly ((entry: ServiceEntry) => void)[] = [
     checkName,
+    checkReservedName,
+    checkCanaryName,
+    checkKindFields,
     checkImageSource,
     checkBuildContext,
     checkPort,
@@ -369,6 +383,9 @@ const SERVICE_CHECKS: readonly ((entry: ServiceEntry) => void)[] = [
     checkExposure,
     checkBindings,
     checkCalls,
+    checkCalleeKinds,
+    checkEgress,
+    checkGrafanaHost,
 ];
 
 /** Runs every service check on every service, service by service. */
@@ -381,6 +398,7 @@ function checkServices(services: ServiceConfig[], ctx: CheckContext): void {
             label: service.name ? `service "${service.name}"` : `service ${index}`,
             services,
             names,
+            cloud: ctx.settings.cloud,
             add: (where, received, allowed, fix) => ctx.report(`services[${index}]${where}`, received, allowed, fix),
         };
         for (const check of SERVICE_CHECKS) check(entry);
@@ -391,7 +409,7 @@ export const SERVICES_CONFIG: CapabilityConfig<typeof servicesField> = {
     key: key(
         servicesField,
         [],
-        "JSON: the application services [{name, image | build, port, replicas, resources, probes, metricsPath, env, expose, bind, calls}].",
+        "JSON: the application services [{name, kind, image | build, port, replicas, resources, probes, metricsPath, env, expose, bind, calls, command, args, probe, cron, migrate, egress}].",
     ),
     checks: [checkServices],
 };

@@ -5,6 +5,15 @@ import { DatabaseOutputs } from "../database";
 import { NetworkOutputs } from "../network";
 import { PlatformContext } from "../shared/context";
 import { StorageOutputs } from "../storage";
+import {
+    ResolvedKindFields,
+    ServiceCronConfig,
+    ServiceEgressConfig,
+    ServiceMigrateConfig,
+    ServiceProbeConfig,
+    WorkloadKindName,
+    resolveKindFields,
+} from "./service-kinds";
 
 /*
  * The Workloads capability: the application on the cluster, one folder per concern, each with its contract
@@ -46,8 +55,15 @@ export const BINDING_VARIABLES: Record<BindableResource, readonly string[]> = {
     storage: ["STORAGE_BUCKET", "STORAGE_ENDPOINT", "STORAGE_REGION"],
 };
 
-/** Variables the platform sets itself: the bindings' and `PORT`. */
-export const RESERVED_VARIABLES = ["PORT", ...Object.values(BINDING_VARIABLES).flat()];
+/**
+ * The plain variables naming the database CA bundle file a `bind: ["database"]` pod gets where the platform
+ * ships the bundle (services/database-ca.ts); `PGSSLROOTCERT` is libpq's
+ * (https://www.postgresql.org/docs/current/libpq-envars.html).
+ */
+export const DATABASE_CA_VARIABLES = ["DATABASE_CA_FILE", "PGSSLROOTCERT"] as const;
+
+/** Variables the platform sets itself: the bindings', the database CA file's and `PORT`. */
+export const RESERVED_VARIABLES = ["PORT", ...Object.values(BINDING_VARIABLES).flat(), ...DATABASE_CA_VARIABLES];
 
 /** How a service's image is built from source and pushed to the stack's registry. */
 export interface ServiceBuildConfig {
@@ -160,12 +176,44 @@ export interface ServiceExposeConfig {
 export interface ServiceConfig {
     /** DNS label naming the Deployment, Service, ServiceAccount and friends. Required, unique. */
     name?: string;
+    /**
+     * The kind of workload (service-kinds.ts): "web", "worker", "singleton" or "cronjob".
+     * @default "web"
+     */
+    kind?: WorkloadKindName;
     /** Prebuilt image reference ("registry/repository:tag" or "...@sha256:..."). Exclusive with `build`. */
     image?: string;
     /** Build the image from source and push it to the stack's registry. Exclusive with `image`. */
     build?: ServiceBuildConfig;
-    /** Container port the service listens on (HTTP), also serving probes and metrics. Required. */
+    /** Container port the service listens on (HTTP), also serving probes and metrics. Required for "web" only. */
     port?: number;
+    /**
+     * The container's command, replacing the image's entrypoint (workers, singletons, cronjobs).
+     * @default the image's entrypoint
+     */
+    command?: string[];
+    /**
+     * The container's arguments.
+     * @default the image's command
+     */
+    args?: string[];
+    /**
+     * Liveness and readiness probe of a worker or singleton (exec or TCP); a web service uses `probes`.
+     * @default no probe
+     */
+    probe?: ServiceProbeConfig;
+    /** Schedule of a "cronjob" (required for that kind, rejected for the others). */
+    cron?: ServiceCronConfig;
+    /**
+     * A migration Job run to completion before each new version rolls out (not for cronjobs).
+     * @default no migration
+     */
+    migrate?: ServiceMigrateConfig;
+    /**
+     * Destinations outside the namespace the service may connect to (CIDR and TCP ports).
+     * @default [] (only DNS, the bound data stores and the services in `calls`)
+     */
+    egress?: ServiceEgressConfig[];
     /** Replica bounds. */
     replicas?: ServiceReplicasConfig;
     /** Requests and limits. */
@@ -258,10 +306,11 @@ export const serviceDefaults = {
 } as const;
 
 /** A service with every default applied. */
-export interface ResolvedService {
+export interface ResolvedService extends ResolvedKindFields {
     readonly name: string;
     readonly image?: string;
     readonly build?: { readonly context: string; readonly dockerfile: string; readonly target?: string };
+    /** The container port of a web service; 0 for the kinds without one (which never read it). */
     readonly port: number;
     readonly minReplicas: number;
     readonly maxReplicas: number;
@@ -289,14 +338,21 @@ export interface ResolvedService {
  */
 export function resolveServices(services: ServiceConfig[]): ResolvedService[] {
     return services.map((s, i) => {
-        if (!s.name || s.port === undefined || (s.image === undefined) === (s.build?.context === undefined)) {
+        const kind = resolveKindFields(s);
+        const needsPort = kind.kind === "web";
+        if (
+            !s.name ||
+            (needsPort && s.port === undefined) ||
+            (s.image === undefined) === (s.build?.context === undefined)
+        ) {
             throw new Error(
-                `services[${i}] (${s.name ?? "unnamed"}): "name", "port" and exactly one of "image" or "build.context" are required.`,
+                `services[${i}] (${s.name ?? "unnamed"}): "name", "port" (web services) and exactly one of "image" or "build.context" are required.`,
             );
         }
         const minReplicas = s.replicas?.min ?? serviceDefaults.minReplicas;
         const liveness = s.probes?.liveness ?? serviceDefaults.liveness;
         return {
+            ...kind,
             name: s.name,
             image: s.image,
             build: s.build?.context
@@ -306,7 +362,7 @@ export function resolveServices(services: ServiceConfig[]): ResolvedService[] {
                       target: s.build.target,
                   }
                 : undefined,
-            port: s.port,
+            port: needsPort ? s.port! : 0,
             minReplicas,
             maxReplicas: s.replicas?.max ?? Math.max(minReplicas, serviceDefaults.maxReplicas),
             ...resolveResources(s),

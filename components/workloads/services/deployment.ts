@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Deployment } from "@pulumi/kubernetes/apps/v1";
 import { Track, trackSelector } from "./labels";
-import { podTemplate } from "./pod";
+import { PodVariant, podTemplate } from "./pod";
 import type { ServiceRuntime } from "./runtime";
 
 /**
@@ -18,6 +18,13 @@ export function createDeployment(
         readonly track: Track;
         readonly replicas: number;
         readonly image: pulumi.Input<string>;
+        /**
+         * How pods are replaced.
+         * @default a rolling update that adds a pod before removing one
+         */
+        readonly strategy?: "RollingUpdate" | "Recreate";
+        /** @default the web service's pod */
+        readonly pod?: PodVariant;
     },
     opts?: Pick<pulumi.CustomResourceOptions, "ignoreChanges">,
 ): Deployment {
@@ -30,8 +37,11 @@ export function createDeployment(
                 replicas: deployment.replicas,
                 revisionHistoryLimit: 5,
                 selector: { matchLabels: trackSelector(s.name, deployment.track) },
-                strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-                template: podTemplate(runtime, deployment.track, deployment.image),
+                strategy:
+                    deployment.strategy === "Recreate"
+                        ? { type: "Recreate" }
+                        : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+                template: podTemplate(runtime, deployment.track, deployment.image, deployment.pod),
             },
         },
         { parent: runtime.parent, dependsOn: runtime.dependsOn, ...opts },

@@ -9,6 +9,9 @@ export const DNS_SELECTOR = {
     podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
 };
 
+/** The namespace-wide NetworkPolicies' names (a service's own NetworkPolicy is named after the service). */
+export const NAMESPACE_POLICY_NAMES = { defaultDeny: "default-deny-all", allowDns: "allow-dns-egress" } as const;
+
 /**
  * The application namespace: Pod Security "restricted" enforced, default-deny network policy in both
  * directions, and DNS egress for every pod. Returns the namespace's name (an output: services wait for it).
@@ -38,7 +41,7 @@ export function createAppNamespace(
     new NetworkPolicy(
         `${name}-default-deny`,
         {
-            metadata: { name: "default-deny-all", namespace: ns },
+            metadata: { name: NAMESPACE_POLICY_NAMES.defaultDeny, namespace: ns },
             spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
         },
         opts,
@@ -46,7 +49,7 @@ export function createAppNamespace(
     new NetworkPolicy(
         `${name}-allow-dns`,
         {
-            metadata: { name: "allow-dns-egress", namespace: ns },
+            metadata: { name: NAMESPACE_POLICY_NAMES.allowDns, namespace: ns },
             spec: {
                 podSelector: {},
                 policyTypes: ["Egress"],

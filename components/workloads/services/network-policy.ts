@@ -6,11 +6,14 @@ import { INGRESS_NAMESPACE, INGRESS_POD_SELECTOR } from "../edge";
 import { CLOUD_API_EGRESS } from "../identity/egress";
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_SELECTOR } from "../observability";
 import type { ServiceWorkloadArgs } from ".";
+import { allowListRules } from "./egress";
 import { nameSelector } from "./labels";
 import type { ServiceRuntime } from "./runtime";
 
 /** Who may call the service's port: Prometheus, the ingress controller when exposed, and its callers. */
 export function ingressRules(s: ResolvedService): k8s.networking.v1.NetworkPolicyIngressRule[] {
+    // Only a web service listens: a worker's, singleton's or cronjob's pods admit nothing (service-kinds.ts).
+    if (s.kind !== "web") return [];
     const podPort = [{ protocol: "TCP", port: s.port }];
     const rules: k8s.networking.v1.NetworkPolicyIngressRule[] = [
         {
@@ -68,7 +71,7 @@ export function egressRules(
                     });
                 }
             }
-            return rules;
+            return [...rules, ...allowListRules(s)];
         });
 }
 

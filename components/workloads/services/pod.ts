@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes/types/input";
 import type { WorkloadIdentityOutputs } from "../identity";
+import { withDatabaseCa } from "./database-ca";
 import { digest } from "./secret";
-import { Track, trackSelector } from "./labels";
+import { RunTrack, Track, trackSelector } from "./labels";
 import type { ServiceRuntime } from "./runtime";
 
 /** Probe timings (seed architectures): startup allows 5 minutes, liveness and readiness react in ~15 s. */
@@ -81,7 +82,7 @@ function podAnnotations(
 }
 
 /** Spread one track's pods across zones (strictly) and nodes (best effort), per rollout. */
-function topologySpread(service: string, track: Track): k8s.core.v1.TopologySpreadConstraint[] {
+function topologySpread(service: string, track: Track | RunTrack): k8s.core.v1.TopologySpreadConstraint[] {
     return [
         {
             maxSkew: 1,
@@ -125,14 +126,26 @@ function serviceContainer(runtime: ServiceRuntime, image: pulumi.Input<string>):
 }
 
 /**
+ * How a workload kind changes the web service's pod (kinds.ts): a worker's container has no port and no
+ * HTTP probes, a Job's pods restart on failure instead of always.
+ */
+export interface PodVariant {
+    /** Rewrites the service container. @default the web service's container, unchanged */
+    readonly container?: (container: k8s.core.v1.Container) => k8s.core.v1.Container;
+    /** @default "Always" (a Deployment's only policy) */
+    readonly restartPolicy?: "Never" | "OnFailure";
+}
+
+/**
  * The pod template of one track of a service, for any controller kind (Deployment today; a Job or CronJob
  * takes the same template): the service account, the restricted pod security context, zone spreading when
  * highly available, the shutdown grace period, and the identity's labels and roll-triggering annotations.
  */
 export function podTemplate(
     runtime: ServiceRuntime,
-    track: Track,
+    track: Track | RunTrack,
     image: pulumi.Input<string>,
+    variant: PodVariant = {},
 ): k8s.core.v1.PodTemplateSpec {
     const { service: s, identity, secret, labels } = runtime;
     const identityLabels = identity?.podLabels ?? pulumi.output({} as Record<string, string>);
@@ -141,21 +154,25 @@ export function podTemplate(
             labels: identityLabels.apply((extra) => ({ ...labels, ...trackSelector(s.name, track), ...extra })),
             annotations: podAnnotations(s.name, identity, secret?.connections),
         },
-        spec: {
-            serviceAccountName: s.name,
-            // Cloud identity tokens are projected by the identity webhooks; the app needs no API token.
-            automountServiceAccountToken: false,
-            securityContext: {
-                runAsNonRoot: true,
-                runAsUser: RUN_AS_ID,
-                runAsGroup: RUN_AS_ID,
-                fsGroup: RUN_AS_ID,
-                seccompProfile: { type: "RuntimeDefault" },
+        spec: withDatabaseCa(
+            {
+                serviceAccountName: s.name,
+                // Cloud identity tokens are projected by the identity webhooks; the app needs no API token.
+                automountServiceAccountToken: false,
+                securityContext: {
+                    runAsNonRoot: true,
+                    runAsUser: RUN_AS_ID,
+                    runAsGroup: RUN_AS_ID,
+                    fsGroup: RUN_AS_ID,
+                    seccompProfile: { type: "RuntimeDefault" },
+                },
+                topologySpreadConstraints: runtime.args.highAvailability ? topologySpread(s.name, track) : undefined,
+                terminationGracePeriodSeconds: shutdownTimings.terminationGracePeriodSeconds,
+                restartPolicy: variant.restartPolicy,
+                containers: [(variant.container ?? ((c) => c))(serviceContainer(runtime, image))],
+                volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
             },
-            topologySpreadConstraints: runtime.args.highAvailability ? topologySpread(s.name, track) : undefined,
-            terminationGracePeriodSeconds: shutdownTimings.terminationGracePeriodSeconds,
-            containers: [serviceContainer(runtime, image)],
-            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
-        },
+            runtime.databaseCa,
+        ),
     };
 }

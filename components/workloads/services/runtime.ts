@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceAccount } from "@pulumi/kubernetes/core/v1";
+import type { ConfigMap, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import type { ResolvedService } from "..";
 import { WorkloadIdentity } from "../identity";
 import { serviceImage } from "../registry/build";
 import type { ServiceWorkloadArgs } from ".";
+import { createDatabaseCa } from "./database-ca";
 import { serviceLabels } from "./labels";
 import { workloadDependsOn } from "./pod";
 import { ConnectionSecret, createConnectionSecret } from "./secret";
@@ -24,6 +25,8 @@ export interface ServiceRuntime {
     readonly serviceAccount: ServiceAccount;
     /** The connection Secret, when the service binds a resource. */
     readonly secret?: ConnectionSecret;
+    /** The database CA bundle's ConfigMap, when the service binds the database and the cloud's is shipped. */
+    readonly databaseCa?: ConfigMap;
     /** What every controller whose pods run as the service account waits for (pod.ts workloadDependsOn). */
     readonly dependsOn: pulumi.Resource[];
     readonly parent: pulumi.Resource;
@@ -31,7 +34,7 @@ export interface ServiceRuntime {
 
 /**
  * The service's image, its cloud identity (only a service that uses storage gets one, scoped to that
- * storage), its ServiceAccount and its connection Secret.
+ * storage), its ServiceAccount, its connection Secret and its database CA bundle.
  */
 export function createServiceRuntime(name: string, args: ServiceWorkloadArgs, parent: pulumi.Resource): ServiceRuntime {
     const { service, namespace, context } = args;
@@ -51,6 +54,10 @@ export function createServiceRuntime(name: string, args: ServiceWorkloadArgs, pa
         opts,
     );
     const secret = createConnectionSecret(`${name}-connections`, args, labels, opts);
-    const dependsOn = workloadDependsOn(serviceAccount, secret?.resource, identity);
-    return { name, args, service, labels, image, identity, serviceAccount, secret, dependsOn, parent };
+    const databaseCa = createDatabaseCa(`${name}-database-ca`, args, labels, opts);
+    const dependsOn = [
+        ...workloadDependsOn(serviceAccount, secret?.resource, identity),
+        ...(databaseCa ? [databaseCa] : []),
+    ];
+    return { name, args, service, labels, image, identity, serviceAccount, secret, databaseCa, dependsOn, parent };
 }
