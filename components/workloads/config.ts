@@ -10,6 +10,8 @@ import {
     serviceDefaults,
     serviceUrlProblem,
 } from ".";
+import { scalingField, checkScaling } from "./scaling/config";
+import { secretsField, checkSecrets } from "./secrets/config";
 
 /**
  * `platform:services`: the application services the workloads run on the cluster (image or build, port,
@@ -115,6 +117,8 @@ const serviceSchema = obj(
             ),
         ),
         calls: list(serviceName()),
+        secrets: secretsField(),
+        scaling: scalingField(),
     },
     "a service",
 );
@@ -281,7 +285,7 @@ function checkEnvironment({ service: s, label, services, add }: ServiceEntry): v
                 where,
                 "[redacted]",
                 "plain, non-secret settings only: a variable named like a secret would sit in the Deployment in clear text",
-                `Remove "${name}" from the env of ${label}; secrets reach pods only from Kubernetes Secrets ("bind").`,
+                `Move "${name}" from the env of ${label} to its "secrets" (the value then lives in the cloud's secret store).`,
             );
         } else if (/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^@\s]+@/i.test(value)) {
             add(
@@ -369,6 +373,8 @@ const SERVICE_CHECKS: readonly ((entry: ServiceEntry) => void)[] = [
     checkExposure,
     checkBindings,
     checkCalls,
+    checkSecrets,
+    checkScaling,
 ];
 
 /** Runs every service check on every service, service by service. */
@@ -391,7 +397,7 @@ export const SERVICES_CONFIG: CapabilityConfig<typeof servicesField> = {
     key: key(
         servicesField,
         [],
-        "JSON: the application services [{name, image | build, port, replicas, resources, probes, metricsPath, env, expose, bind, calls}].",
+        "JSON: the application services [{name, image | build, port, replicas, resources, probes, metricsPath, env, expose, bind, calls, secrets, scaling}].",
     ),
     checks: [checkServices],
 };

@@ -4,6 +4,7 @@ import type { WorkloadIdentityOutputs } from "../identity";
 import { digest } from "./secret";
 import { Track, trackSelector } from "./labels";
 import type { ServiceRuntime } from "./runtime";
+import { withAppSecrets } from "../secrets/delivery";
 
 /** Probe timings (seed architectures): startup allows 5 minutes, liveness and readiness react in ~15 s. */
 export const probeTimings = {
@@ -136,7 +137,7 @@ export function podTemplate(
 ): k8s.core.v1.PodTemplateSpec {
     const { service: s, identity, secret, labels } = runtime;
     const identityLabels = identity?.podLabels ?? pulumi.output({} as Record<string, string>);
-    return {
+    return withAppSecrets(runtime.appSecrets, {
         metadata: {
             labels: identityLabels.apply((extra) => ({ ...labels, ...trackSelector(s.name, track), ...extra })),
             annotations: podAnnotations(s.name, identity, secret?.connections),
@@ -157,5 +158,5 @@ export function podTemplate(
             containers: [serviceContainer(runtime, image)],
             volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
         },
-    };
+    });
 }

@@ -3,6 +3,7 @@ import type { ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import type { ResolvedService } from "..";
 import { WorkloadIdentity } from "../identity";
 import { serviceImage } from "../registry/build";
+import { AppSecrets, createAppSecrets } from "../secrets/service";
 import type { ServiceWorkloadArgs } from ".";
 import { serviceLabels } from "./labels";
 import { workloadDependsOn } from "./pod";
@@ -24,6 +25,8 @@ export interface ServiceRuntime {
     readonly serviceAccount: ServiceAccount;
     /** The connection Secret, when the service binds a resource. */
     readonly secret?: ConnectionSecret;
+    /** The application secrets' SecretProviderClass, when the service has secrets (components/workloads/secrets). */
+    readonly appSecrets?: AppSecrets;
     /** What every controller whose pods run as the service account waits for (pod.ts workloadDependsOn). */
     readonly dependsOn: pulumi.Resource[];
     readonly parent: pulumi.Resource;
@@ -38,19 +41,33 @@ export function createServiceRuntime(name: string, args: ServiceWorkloadArgs, pa
     const opts = { parent };
     const labels = serviceLabels(service.name, context.environment);
     const image = serviceImage(name, service, args.repositoryUrl, parent);
-    const identity = service.bind.includes("storage")
-        ? new WorkloadIdentity(
-              `${name}-identity`,
-              { context, cluster: args.cluster, namespace, serviceAccountName: service.name, storage: args.storage },
-              opts,
-          )
-        : undefined;
+    const secrets = createAppSecrets(name, args, labels, parent);
+    const storage = service.bind.includes("storage") ? args.storage : undefined;
+    const identity =
+        storage || secrets
+            ? new WorkloadIdentity(
+                  `${name}-identity`,
+                  {
+                      context,
+                      cluster: args.cluster,
+                      namespace,
+                      serviceAccountName: service.name,
+                      storage,
+                      secrets: secrets?.access,
+                  },
+                  opts,
+              )
+            : undefined;
+    const appSecrets = secrets?.deliver(identity!);
     const serviceAccount = createServiceAccount(
         `${name}-service-account`,
         { name: service.name, namespace, labels, identity },
         opts,
     );
     const secret = createConnectionSecret(`${name}-connections`, args, labels, opts);
-    const dependsOn = workloadDependsOn(serviceAccount, secret?.resource, identity);
-    return { name, args, service, labels, image, identity, serviceAccount, secret, dependsOn, parent };
+    const dependsOn = [
+        ...workloadDependsOn(serviceAccount, secret?.resource, identity),
+        ...(appSecrets ? [appSecrets.resource] : []),
+    ];
+    return { name, args, service, labels, image, identity, serviceAccount, secret, appSecrets, dependsOn, parent };
 }
