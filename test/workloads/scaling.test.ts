@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ServiceConfig } from "../../components/workloads";
+import { KEDA_CHART_PIN } from "../../components/workloads/scaling/chart";
 import { PROMETHEUS_URL } from "../../components/workloads/scaling/keda";
 import { ROOT } from "../../check/stack";
 import { ProgramRun } from "../../check/runtime";
@@ -52,7 +53,7 @@ for (const cloud of CLOUDS) {
             const keda = ofType(base, "kubernetes:helm.sh/v3:Release").filter((r) => inputs(r).chart === "keda");
             if (cloud === "aws") {
                 assert.strictEqual(keda.length, 1);
-                assert.strictEqual(inputs(keda[0]).version, "2.20.2");
+                assert.strictEqual(inputs(keda[0]).version, KEDA_CHART_PIN.version);
             } else {
                 assert.strictEqual(keda.length, 0);
                 const cluster = inputs(ofType(base, "azure-native:containerservice:ManagedCluster")[0]);

@@ -6,15 +6,19 @@ import type { ChartPin } from "../charts";
 /** KEDA's chart, as a dated pin (EKS; AKS runs KEDA as the managed add-on). */
 export const KEDA_CHART_PIN = {
     chart: "keda",
-    version: "2.20.2",
+    version: "2.21.0",
     repo: "https://kedacore.github.io/charts",
-    appVersion: "2.20.2",
-    released: "2026-07-31",
+    appVersion: "2.21.0",
+    released: "2026-09-25",
     checked: "2026-12-01",
-    // Tag v2.20.2 of github:kedacore/charts (keda/Chart.yaml, the chart installs its CRDs: crds.install) and of
-    // github:kedacore/keda (the operator). KEDA supports its newest minor releases
-    // (https://keda.sh/docs/2.20/operate/cluster/#kubernetes-compatibility lists 2.20 with Kubernetes 1.34-1.36).
-    source: "github:kedacore/charts@v2.20.2:keda ; github:kedacore/keda@v2.20.2",
+    // KEDA 2.21 is the release tested with the cluster's Kubernetes 1.36 ("v2.21 v1.34 - v1.36"; 2.20 is
+    // tested with 1.33 - 1.35 only: https://keda.sh/docs/2.22/operate/cluster/#kubernetes-compatibility), and
+    // v2.21.0 fixes a critical CVE (https://github.com/kedacore/keda/releases/tag/v2.21.0, released 2026-09-25
+    // per community upgrade notes; the kedacore charts version equals the KEDA version, keda/Chart.yaml).
+    // Its breaking changes (token audience, Temporal and Azure Pipelines scalers) touch no field used here.
+    // The newest tag in the stored mirror of github:kedacore/charts and kedacore/keda is v2.20.2, where the
+    // ScaledObject and TriggerAuthentication fields (scaling/keda.ts) were read.
+    source: "https://keda.sh/docs/2.22/operate/cluster/ ; https://github.com/kedacore/keda/releases/tag/v2.21.0",
     support: "newest minor; KEDA patches the latest release line",
 } as const satisfies ChartPin;
 
