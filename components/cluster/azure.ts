@@ -149,6 +149,8 @@ function managedCluster(
             enableRBAC: true,
             disableLocalAccounts: true,
             oidcIssuerProfile: { enabled: true },
+            // KEDA as the managed add-on (components/workloads/scaling/); services opt in with `scaling`.
+            workloadAutoScalerProfile: { keda: { enabled: true } },
             securityProfile: {
                 workloadIdentity: { enabled: true },
                 imageCleaner: { enabled: true, intervalHours: 48 },
@@ -161,6 +163,12 @@ function managedCluster(
             agentPoolProfiles: [systemNodePool(args, settings, controlPlane.nodeSubnetId)],
             autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
             addonProfiles: {
+                // Secrets Store CSI driver + Key Vault provider, re-reading mounted secrets every 2 minutes
+                // (components/workloads/secrets/; https://learn.microsoft.com/azure/aks/csi-secrets-store-configuration-options).
+                azureKeyvaultSecretsProvider: {
+                    enabled: true,
+                    config: { enableSecretRotation: "true", rotationPollInterval: "2m" },
+                },
                 omsagent: {
                     enabled: true,
                     config: { logAnalyticsWorkspaceResourceID: logAnalyticsWorkspaceId, useAADAuth: "true" },

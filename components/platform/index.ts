@@ -211,6 +211,7 @@ function buildWorkloads(
             alertDestinationId: built.monitoring.alertDestinationId,
             highAvailability: config.highAvailability,
             adminAllowedCidrs: config.apiAllowedCidrs,
+            secretValues: config.secretValues,
         },
         { providers: [...providers, cluster.provider] },
     );

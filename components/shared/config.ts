@@ -6,6 +6,8 @@ import { MONITORING_CONFIG } from "../monitoring/config";
 import { NETWORK_CONFIG } from "../network/config";
 import { STORAGE_CONFIG } from "../storage/config";
 import { SERVICES_CONFIG } from "../workloads/config";
+import { readSecretValues } from "../workloads/secrets/config";
+import type { SecretValues } from "../workloads/secrets";
 import { evaluationDay } from "./facts";
 import {
     ConfigKind,
@@ -67,7 +69,10 @@ type Raw = { [K in keyof Keys]: Infer<Keys[K]["field"]> };
 type CapabilitySections = { readonly [K in keyof Capabilities]: Raw[K] };
 
 /** The validated stack configuration every other module works from. */
-export interface PlatformConfig extends StackSettings, CapabilitySections {}
+export interface PlatformConfig extends StackSettings, CapabilitySections {
+    /** Values of the services' secrets (`secrets:<service>.<NAME>` keys), secret Outputs. @default {} */
+    readonly secretValues?: Readonly<Record<string, SecretValues>>;
+}
 
 /** Thrown when the configuration is invalid; carries one problem per mistake. */
 export class ConfigError extends Error {
@@ -199,8 +204,9 @@ export function parseConfig(
         report: (key, received, allowed, fix) => problems.push(problem(at(key), received, allowed, fix)),
         problems,
     });
+    const secretValues = readSecretValues(raw, config.services, base, problems);
     if (problems.length > 0) throw new ConfigError(problems);
-    return config;
+    return { ...config, secretValues };
 }
 
 /** The effective Kubernetes version of a stack judged against the dated support sheet on `today`. */

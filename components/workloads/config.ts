@@ -12,6 +12,8 @@ import {
     serviceDefaults,
     serviceUrlProblem,
 } from ".";
+import { scalingField, checkScaling } from "./scaling/config";
+import { secretsField, checkSecrets } from "./secrets/config";
 
 /**
  * `platform:services`: the application services the workloads run on the cluster (image or build, port,
@@ -124,6 +126,8 @@ const serviceSchema = obj(
         cron: KIND_FIELDS.cron,
         migrate: KIND_FIELDS.migrate,
         egress: KIND_FIELDS.egress,
+        secrets: secretsField(),
+        scaling: scalingField(),
     },
     "a service",
 );
@@ -292,7 +296,7 @@ function checkEnvironment({ service: s, label, services, add }: ServiceEntry): v
                 where,
                 "[redacted]",
                 "plain, non-secret settings only: a variable named like a secret would sit in the Deployment in clear text",
-                `Remove "${name}" from the env of ${label}; secrets reach pods only from Kubernetes Secrets ("bind").`,
+                `Move "${name}" from the env of ${label} to its "secrets" (the value then lives in the cloud's secret store).`,
             );
         } else if (/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^@\s]+@/i.test(value)) {
             add(
@@ -386,6 +390,8 @@ const SERVICE_CHECKS: readonly ((entry: ServiceEntry) => void)[] = [
     checkCalleeKinds,
     checkEgress,
     checkGrafanaHost,
+    checkSecrets,
+    checkScaling,
 ];
 
 /** Runs every service check on every service, service by service. */
@@ -409,7 +415,7 @@ export const SERVICES_CONFIG: CapabilityConfig<typeof servicesField> = {
     key: key(
         servicesField,
         [],
-        "JSON: the application services [{name, kind, image | build, port, replicas, resources, probes, metricsPath, env, expose, bind, calls, command, args, probe, cron, migrate, egress}].",
+        "JSON: the application services [{name, kind, image | build, port, replicas, resources, probes, metricsPath, env, expose, bind, calls, command, args, probe, cron, migrate, egress, secrets, scaling}].",
     ),
     checks: [checkServices],
 };

@@ -14,6 +14,8 @@ import {
     WorkloadKindName,
     resolveKindFields,
 } from "./service-kinds";
+import { ResolvedTrigger, ServiceScalingConfig, resolveScaling } from "./scaling";
+import { ResolvedSecret, SecretValues, ServiceSecretConfig, resolveSecrets } from "./secrets";
 
 /*
  * The Workloads capability: the application on the cluster, one folder per concern, each with its contract
@@ -227,7 +229,7 @@ export interface ServiceConfig {
     metricsPath?: string;
     /**
      * Plain, non-secret environment variables. Names that look like secrets are rejected: secrets reach
-     * pods only through `bind`.
+     * pods only through `secrets` (the application's) and `bind` (the platform's).
      * @default {}
      */
     env?: Record<string, string>;
@@ -247,6 +249,17 @@ export interface ServiceConfig {
      * @default []
      */
     calls?: string[];
+    /**
+     * Names of the application's own secrets, delivered from the cloud's secret store as files (default) or
+     * env (components/workloads/secrets/).
+     * @default []
+     */
+    secrets?: ServiceSecretConfig[];
+    /**
+     * Event-driven autoscaling with KEDA, beside CPU and memory (components/workloads/scaling/).
+     * @default CPU and memory only (an HPA)
+     */
+    scaling?: ServiceScalingConfig;
 }
 
 /**
@@ -330,6 +343,10 @@ export interface ResolvedService extends ResolvedKindFields {
     readonly calls: { readonly name: string; readonly port: number }[];
     /** Services that list this one in `calls` (computed). */
     readonly calledBy: string[];
+    /** The application's secrets. */
+    readonly secrets: ResolvedSecret[];
+    /** KEDA triggers, or undefined for CPU/memory scaling by the HPA. */
+    readonly scaling?: ResolvedTrigger[];
 }
 
 /**
@@ -377,6 +394,8 @@ export function resolveServices(services: ServiceConfig[]): ResolvedService[] {
             bind: [...new Set(s.bind ?? [])],
             calls: resolveCalls(s, i, services),
             calledBy: services.filter((o) => o.calls?.includes(s.name!)).map((o) => o.name!),
+            secrets: resolveSecrets(s.secrets),
+            scaling: resolveScaling(s.scaling),
         };
     });
 }
@@ -447,7 +466,7 @@ export interface WorkloadsArgs {
     /** The cluster the services run on. */
     readonly cluster: Pick<ClusterOutputs, "clusterName" | "oidcIssuerUrl" | "nodeIdentityId">;
     /** The network: its address range bounds egress to the data stores. */
-    readonly network: Pick<NetworkOutputs, "cidrBlock">;
+    readonly network: Pick<NetworkOutputs, "cidrBlock" | "endpointSubnetIds">;
     /** The database whose details `bind: ["database"]` hands out. */
     readonly database: WorkloadsDatabase;
     /** The cache whose details `bind: ["cache"]` hands out. */
@@ -480,6 +499,11 @@ export interface WorkloadsArgs {
      * @default context.namePrefix, e.g. "platform-prod"
      */
     readonly namespace?: string;
+    /**
+     * Values of the services' secrets from stack config, by service and name (secret Outputs).
+     * @default {} (every value is set out of band)
+     */
+    readonly secretValues?: Readonly<Record<string, SecretValues>>;
 }
 
 /** The outputs of the Workloads capability, the same on every cloud. */

@@ -8,6 +8,7 @@ import { ClusterMonitoring } from "./observability";
 import { createMonitoringCrds } from "./observability/monitoring";
 import { Registry } from "./registry";
 import { ServiceWorkload } from "./services";
+import { installWorkloadAddons } from "./addons";
 import { createAppNamespace } from "./services/namespace";
 
 /**
@@ -63,7 +64,9 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
         opts,
     );
 
+    const addons = installWorkloadAddons(name, { context, services, namespace: ns }, parent);
     const serviceUrls = createServiceWorkloads(name, args, services, {
+        addons,
         namespace: ns,
         registry,
         highAvailability,
@@ -81,6 +84,8 @@ function createServiceWorkloads(
     args: WorkloadsArgs,
     services: ResolvedService[],
     wiring: {
+        /** KEDA and the CSI driver where the program installs them (installWorkloadAddons). */
+        readonly addons: pulumi.Resource[];
         readonly namespace: pulumi.Output<string>;
         readonly registry: Registry;
         readonly highAvailability: boolean;
@@ -107,6 +112,8 @@ function createServiceWorkloads(
                 ingress: wiring.routing,
                 ingressDependsOn: wiring.ingressDependsOn,
                 monitoringDependsOn: wiring.monitoringDependsOn,
+                secretValues: args.secretValues?.[service.name],
+                addonsDependsOn: wiring.addons,
             },
             { parent: wiring.parent },
         );

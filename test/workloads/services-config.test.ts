@@ -313,11 +313,11 @@ describe("platform:services validation", () => {
     it("accepts no services at all: the registry, ingress and monitoring still install", async () => {
         const run = await runStack("dev", "aws", ["platform:services=[]"]);
         assert.strictEqual(ofType(run, "kubernetes:apps/v1:Deployment").length, 0);
-        // ingress-nginx, cert-manager, the Prometheus operator CRDs and kube-prometheus-stack (the Cluster
-        // component installs Karpenter's charts itself).
+        // ingress-nginx, cert-manager, the Prometheus operator CRDs, kube-prometheus-stack and KEDA (the
+        // Cluster component installs Karpenter's charts itself).
         const workloadReleases = ofType(run, "kubernetes:helm.sh/v3:Release").filter(
             (r) => !r.urn.includes("::platform:cluster:Cluster$"),
         );
-        assert.strictEqual(workloadReleases.length, 4);
+        assert.strictEqual(workloadReleases.length, 5);
     });
 });

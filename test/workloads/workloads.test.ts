@@ -9,6 +9,7 @@ import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { PlatformConfig, parseConfig } from "../../components/shared/config";
 import { BINDING_VARIABLES, resolveServices } from "../../components/workloads";
 import { CHARTS } from "../../components/workloads/edge/controller";
+import { KEDA_CHART_PIN } from "../../components/workloads/scaling/chart";
 import { grafanaHostFor } from "../../components/workloads/edge/routes";
 import { alertThresholds } from "../../components/workloads/observability/rules";
 import { ProgramRun, ResourceRecord, redact } from "../../check/runtime";
@@ -426,7 +427,7 @@ for (const { stack, cloud } of MATRIX) {
             });
         }
 
-        it("installs ingress-nginx, cert-manager, the Prometheus operator CRDs and kube-prometheus-stack from pinned chart versions", () => {
+        it("installs ingress-nginx, cert-manager, the Prometheus operator CRDs, kube-prometheus-stack (and KEDA on EKS) from pinned chart versions", () => {
             // The workloads' own releases (the Cluster component installs Karpenter's charts itself).
             const releases = ofType(run, K8S.release)
                 .filter((r) => !r.urn.includes("::platform:cluster:Cluster$"))
@@ -434,12 +435,14 @@ for (const { stack, cloud } of MATRIX) {
             assert.deepStrictEqual(releases.map((r) => r.chart).sort(), [
                 "cert-manager",
                 "ingress-nginx",
+                // KEDA's chart on EKS; AKS runs the managed add-on (components/workloads/scaling/chart.ts).
+                ...(cloud === "aws" ? ["keda"] : []),
                 "kube-prometheus-stack",
                 "prometheus-operator-crds",
             ]);
             for (const release of releases) {
                 assert.match(release.version, /^v?\d+\.\d+\.\d+$/, `${release.chart} is pinned to an exact version`);
-                const pinned = Object.values(CHARTS).find((c) => c.chart === release.chart)!;
+                const pinned = [...Object.values(CHARTS), KEDA_CHART_PIN].find((c) => c.chart === release.chart)!;
                 assert.strictEqual(release.version, pinned.version);
                 assert.strictEqual(release.repositoryOpts.repo, pinned.repo);
             }

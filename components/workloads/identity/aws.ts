@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { podIdentityRole } from "../../shared/aws";
 import { awsPlacement } from "../../shared/context";
-import { WorkloadIdentityArgs, WorkloadIdentityOutputs } from ".";
+import { SecretAccess, WorkloadIdentityArgs, WorkloadIdentityOutputs } from ".";
 
 /**
  * An IAM role for the service's ServiceAccount through EKS Pod Identity, allowed to list the platform's
@@ -17,12 +17,13 @@ export function createAwsIdentity(
     const { role, ready } = podIdentityRole(
         name,
         {
-            description: `Pod Identity role of ${args.serviceAccountName}: the platform's bucket only`,
+            description: `Pod Identity role of ${args.serviceAccountName}: ${args.storage ? "the platform's bucket" : ""}${args.storage && args.secrets ? " and " : ""}${args.secrets ? "its own secrets" : ""} only`,
             clusterName: args.cluster.clusterName,
             namespace: args.namespace,
             serviceAccount: args.serviceAccountName,
-            policyName: "storage",
-            policy: args.storage.resourceId.apply((bucketArn) => bucketPolicy(bucketArn, region)),
+            // "storage" since before secrets existed: renaming it would replace the policy of every storage-bound service.
+            policyName: args.storage ? "storage" : "secrets",
+            policy: accessPolicy(args, region),
         },
         { parent },
     );
@@ -35,28 +36,66 @@ export function createAwsIdentity(
     };
 }
 
+/** The role's one policy document: the bucket's statements and the secrets' statements, as granted. */
+function accessPolicy(args: WorkloadIdentityArgs, region: string): pulumi.Output<string> {
+    const bucket = args.storage ? args.storage.resourceId.apply((arn) => bucketStatements(arn, region)) : [];
+    const secrets = args.secrets ? secretStatements(args.secrets, region) : [];
+    return pulumi
+        .all([bucket, secrets])
+        .apply(([b, s]) => JSON.stringify({ Version: "2012-10-17", Statement: [...b, ...s] }));
+}
+
+/**
+ * Read the service's own secrets and decrypt them with their key, only through Secrets Manager and only for
+ * those secrets: what ASCP calls with the pod's role (`secretsmanager:GetSecretValue` and `DescribeSecret`,
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/ascp-pod-identity-integration.html). Secrets
+ * Manager's encryption context is the secret's ARN (`aws:secretsmanager:arn`,
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context).
+ */
+function secretStatements(access: SecretAccess, region: string): pulumi.Output<object[]> {
+    return pulumi.all([pulumi.all(access.scopes), access.keyArn]).apply(([arns, keyArn]) => [
+        {
+            Sid: "ReadOwnSecrets",
+            Effect: "Allow",
+            Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            Resource: arns,
+        },
+        ...(keyArn
+            ? [
+                  {
+                      Sid: "SecretsKeyThroughSecretsManagerOnly",
+                      Effect: "Allow",
+                      Action: ["kms:Decrypt"],
+                      Resource: keyArn,
+                      Condition: {
+                          StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` },
+                          StringLike: { "kms:EncryptionContext:aws:secretsmanager:arn": arns },
+                      },
+                  },
+              ]
+            : []),
+    ]);
+}
+
 /** The bucket's objects, the bucket listing, and its KMS key only through S3 for this bucket. */
-function bucketPolicy(bucketArn: string, region: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            { Sid: "ListBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: bucketArn },
-            {
-                Sid: "ReadWriteObjects",
-                Effect: "Allow",
-                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-                Resource: `${bucketArn}/*`,
+function bucketStatements(bucketArn: string, region: string): object[] {
+    return [
+        { Sid: "ListBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: bucketArn },
+        {
+            Sid: "ReadWriteObjects",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            Resource: `${bucketArn}/*`,
+        },
+        {
+            Sid: "BucketKeyThroughS3Only",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: "*",
+            Condition: {
+                StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` },
+                StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
             },
-            {
-                Sid: "BucketKeyThroughS3Only",
-                Effect: "Allow",
-                Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-                Resource: "*",
-                Condition: {
-                    StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` },
-                    StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
-                },
-            },
-        ],
-    });
+        },
+    ];
 }

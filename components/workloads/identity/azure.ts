@@ -3,7 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import { roleDefinitionId } from "../../shared/azure";
 import { PlatformContext, azurePlacement } from "../../shared/context";
-import { WorkloadIdentityArgs, WorkloadIdentityOutputs } from ".";
+import { SecretAccess, WorkloadIdentityArgs, WorkloadIdentityOutputs } from ".";
 
 /** A user-assigned managed identity and its federated credential for one Kubernetes ServiceAccount. */
 export interface FederatedIdentity {
@@ -49,7 +49,7 @@ export function createFederatedIdentity(
 /**
  * A user-assigned managed identity federated with the service's ServiceAccount through the cluster's OIDC
  * issuer (Microsoft Entra Workload ID), holding Storage Blob Data Contributor on the platform's container
- * only. No secrets: the workload identity webhook projects a token the SDKs exchange.
+ * only (when it binds storage) and Key Vault Secrets User on its own secrets vault (when it has secrets). No secrets: the workload identity webhook projects a token the SDKs exchange.
  */
 export function createAzureIdentity(
     name: string,
@@ -67,17 +67,10 @@ export function createAzureIdentity(
         },
         opts,
     );
-    const storageAccess = new authorization.RoleAssignment(
-        `${name}-storage`,
-        {
-            scope: pulumi.interpolate`${args.storage.resourceId}/blobServices/default/containers/${args.storage.bucketName}`,
-            principalId: identity.principalId,
-            principalType: "ServicePrincipal",
-            roleDefinitionId: roleDefinitionId(context, "storageBlobDataContributor"),
-            description: `${args.serviceAccountName} reads and writes the platform's container only`,
-        },
-        opts,
-    );
+    const grants = [
+        ...(args.storage ? [storageAccess(name, args, identity, opts)] : []),
+        ...(args.secrets ? secretsAccess(name, args, identity, args.secrets, opts) : []),
+    ];
     return {
         serviceAccountAnnotations: identity.clientId.apply(
             (clientId): Record<string, string> => ({
@@ -89,6 +82,59 @@ export function createAzureIdentity(
         // A token exchange before the federated credential has propagated fails ("add a slight delay after
         // adding the federated identity credential":
         // https://learn.microsoft.com/en-us/azure/aks/workload-identity-deploy-cluster#create-the-federated-identity-credential).
-        ready: [federation, storageAccess],
+        ready: [federation, ...grants],
     };
 }
+
+/** Storage Blob Data Contributor on the platform's container only. */
+function storageAccess(
+    name: string,
+    args: WorkloadIdentityArgs,
+    identity: managedidentity.UserAssignedIdentity,
+    opts: pulumi.CustomResourceOptions,
+): authorization.RoleAssignment {
+    const storage = args.storage!;
+    return new authorization.RoleAssignment(
+        `${name}-storage`,
+        {
+            scope: pulumi.interpolate`${storage.resourceId}/blobServices/default/containers/${storage.bucketName}`,
+            principalId: identity.principalId,
+            principalType: "ServicePrincipal",
+            roleDefinitionId: roleDefinitionId(args.context, "storageBlobDataContributor"),
+            description: `${args.serviceAccountName} reads and writes the platform's container only`,
+        },
+        opts,
+    );
+}
+
+/**
+ * Key Vault Secrets User ("read secret contents", built-in role 4633458b-17de-408a-b874-0445c86b69e6,
+ * https://learn.microsoft.com/azure/key-vault/general/rbac-guide#azure-built-in-roles-for-key-vault-data-plane-operations)
+ * on each scope: the service's own vault, which holds its secrets and nothing else.
+ */
+function secretsAccess(
+    name: string,
+    args: WorkloadIdentityArgs,
+    identity: managedidentity.UserAssignedIdentity,
+    access: SecretAccess,
+    opts: pulumi.CustomResourceOptions,
+): authorization.RoleAssignment[] {
+    const { subscriptionId } = azurePlacement(args.context);
+    return access.scopes.map(
+        (scope, i) =>
+            new authorization.RoleAssignment(
+                `${name}-secrets${i === 0 ? "" : `-${i}`}`,
+                {
+                    scope,
+                    principalId: identity.principalId,
+                    principalType: "ServicePrincipal",
+                    roleDefinitionId: pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER}`,
+                    description: `${args.serviceAccountName} reads its own secrets only`,
+                },
+                opts,
+            ),
+    );
+}
+
+/** Key Vault Secrets User (not in shared/azure.ts BUILT_IN_ROLES, which K1 owns). */
+export const KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6";

@@ -18,8 +18,24 @@ export interface WorkloadIdentityArgs {
     /** Namespace and name of the Kubernetes ServiceAccount. */
     readonly namespace: pulumi.Input<string>;
     readonly serviceAccountName: string;
-    /** The storage the identity may read and write: nothing else. */
-    readonly storage: Pick<StorageOutputs, "bucketName" | "resourceId">;
+    /**
+     * The storage the identity may read and write.
+     * @default no storage access (a service that does not bind storage)
+     */
+    readonly storage?: Pick<StorageOutputs, "bucketName" | "resourceId">;
+    /**
+     * The service's own application secrets the identity may read (components/workloads/secrets/).
+     * @default no secret access
+     */
+    readonly secrets?: SecretAccess;
+}
+
+/** The application secrets one identity may read, and nothing else. */
+export interface SecretAccess {
+    /** AWS: the Secrets Manager secret ARNs. Azure: the service's Key Vault (RBAC on the vault holds only its secrets). */
+    readonly scopes: pulumi.Input<string>[];
+    /** AWS: the KMS key the secrets are encrypted with (decrypt through Secrets Manager only). */
+    readonly keyArn?: pulumi.Input<string>;
 }
 
 /** What a service account needs to become a cloud identity. */
@@ -48,7 +64,10 @@ export interface EgressDestination {
     readonly reason: string;
 }
 
-/** A service's cloud identity, federated with its ServiceAccount, allowed into the platform's storage only. */
+/**
+ * A service's cloud identity, federated with its ServiceAccount, allowed into the platform's storage (when it
+ * binds storage) and its own application secrets (when it has any): nothing else.
+ */
 export class WorkloadIdentity
     extends CapabilityComponent<WorkloadIdentityArgs, WorkloadIdentityOutputs>
     implements WorkloadIdentityOutputs

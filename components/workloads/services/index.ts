@@ -4,6 +4,7 @@ import type { NetworkOutputs } from "../../network";
 import { PlatformContext } from "../../shared/context";
 import type { ResolvedService, WorkloadsCache, WorkloadsDatabase, WorkloadsStorage } from "..";
 import type { EdgeRouting } from "../edge";
+import type { SecretValues } from "../secrets";
 
 /*
  * The application services: one ServiceWorkload per entry of `platform:services`, built from one builder per
@@ -28,7 +29,7 @@ export interface ServiceWorkloadArgs {
     /** Repository the built image is pushed to. */
     readonly repositoryUrl: pulumi.Input<string>;
     readonly cluster: Pick<ClusterOutputs, "clusterName" | "oidcIssuerUrl">;
-    readonly network: Pick<NetworkOutputs, "cidrBlock">;
+    readonly network: Pick<NetworkOutputs, "cidrBlock" | "endpointSubnetIds">;
     readonly database: WorkloadsDatabase;
     readonly cache: WorkloadsCache;
     readonly storage: WorkloadsStorage;
@@ -39,6 +40,16 @@ export interface ServiceWorkloadArgs {
     /** Resources the Ingresses and ServiceMonitor wait for (the ingress controller, CRDs). */
     readonly ingressDependsOn: pulumi.Input<pulumi.Resource>[];
     readonly monitoringDependsOn: pulumi.Input<pulumi.Resource>[];
+    /**
+     * Values of the service's secrets given in stack config, by name.
+     * @default {} (set out of band)
+     */
+    readonly secretValues?: SecretValues;
+    /**
+     * What the service's SecretProviderClass and ScaledObject wait for: the CSI driver and KEDA (EKS charts).
+     * @default [] (the AKS add-ons come with the cluster)
+     */
+    readonly addonsDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** One service's outputs. */

@@ -5,6 +5,7 @@ import { withDatabaseCa } from "./database-ca";
 import { digest } from "./secret";
 import { RunTrack, Track, trackSelector } from "./labels";
 import type { ServiceRuntime } from "./runtime";
+import { withAppSecrets } from "../secrets/delivery";
 
 /** Probe timings (seed architectures): startup allows 5 minutes, liveness and readiness react in ~15 s. */
 export const probeTimings = {
@@ -149,7 +150,7 @@ export function podTemplate(
 ): k8s.core.v1.PodTemplateSpec {
     const { service: s, identity, secret, labels } = runtime;
     const identityLabels = identity?.podLabels ?? pulumi.output({} as Record<string, string>);
-    return {
+    return withAppSecrets(runtime.appSecrets, {
         metadata: {
             labels: identityLabels.apply((extra) => ({ ...labels, ...trackSelector(s.name, track), ...extra })),
             annotations: podAnnotations(s.name, identity, secret?.connections),
@@ -174,5 +175,5 @@ export function podTemplate(
             },
             runtime.databaseCa,
         ),
-    };
+    });
 }

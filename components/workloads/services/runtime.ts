@@ -3,6 +3,7 @@ import type { ConfigMap, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import type { ResolvedService } from "..";
 import { WorkloadIdentity } from "../identity";
 import { serviceImage } from "../registry/build";
+import { AppSecrets, createAppSecrets } from "../secrets/service";
 import type { ServiceWorkloadArgs } from ".";
 import { createDatabaseCa } from "./database-ca";
 import { serviceLabels } from "./labels";
@@ -27,6 +28,8 @@ export interface ServiceRuntime {
     readonly secret?: ConnectionSecret;
     /** The database CA bundle's ConfigMap, when the service binds the database and the cloud's is shipped. */
     readonly databaseCa?: ConfigMap;
+    /** The application secrets' SecretProviderClass, when the service has secrets (components/workloads/secrets). */
+    readonly appSecrets?: AppSecrets;
     /** What every controller whose pods run as the service account waits for (pod.ts workloadDependsOn). */
     readonly dependsOn: pulumi.Resource[];
     readonly parent: pulumi.Resource;
@@ -41,13 +44,24 @@ export function createServiceRuntime(name: string, args: ServiceWorkloadArgs, pa
     const opts = { parent };
     const labels = serviceLabels(service.name, context.environment);
     const image = serviceImage(name, service, args.repositoryUrl, parent);
-    const identity = service.bind.includes("storage")
-        ? new WorkloadIdentity(
-              `${name}-identity`,
-              { context, cluster: args.cluster, namespace, serviceAccountName: service.name, storage: args.storage },
-              opts,
-          )
-        : undefined;
+    const secrets = createAppSecrets(name, args, labels, parent);
+    const storage = service.bind.includes("storage") ? args.storage : undefined;
+    const identity =
+        storage || secrets
+            ? new WorkloadIdentity(
+                  `${name}-identity`,
+                  {
+                      context,
+                      cluster: args.cluster,
+                      namespace,
+                      serviceAccountName: service.name,
+                      storage,
+                      secrets: secrets?.access,
+                  },
+                  opts,
+              )
+            : undefined;
+    const appSecrets = secrets?.deliver(identity!);
     const serviceAccount = createServiceAccount(
         `${name}-service-account`,
         { name: service.name, namespace, labels, identity },
@@ -58,6 +72,20 @@ export function createServiceRuntime(name: string, args: ServiceWorkloadArgs, pa
     const dependsOn = [
         ...workloadDependsOn(serviceAccount, secret?.resource, identity),
         ...(databaseCa ? [databaseCa] : []),
+        ...(appSecrets ? [appSecrets.resource] : []),
     ];
-    return { name, args, service, labels, image, identity, serviceAccount, secret, databaseCa, dependsOn, parent };
+    return {
+        name,
+        args,
+        service,
+        labels,
+        image,
+        identity,
+        serviceAccount,
+        secret,
+        databaseCa,
+        appSecrets,
+        dependsOn,
+        parent,
+    };
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ServiceRoute, createServiceRoute } from "../edge/routes";
 import type { ServiceWorkloadOutputs } from ".";
 import { createAutoscaler } from "./autoscaler";
+import { createScaledObject } from "../scaling/keda";
 import { createCanary } from "./canary";
 import { createClusterService } from "./cluster-service";
 import { createDeployment } from "./deployment";
@@ -29,7 +30,9 @@ export function createWebWorkload(runtime: ServiceRuntime): ServiceWorkloadOutpu
     createClusterService(`${name}-service`, metadata, trackSelector(s.name, "stable"), s.port, {
         parent: runtime.parent,
     });
-    createAutoscaler(`${name}-hpa`, runtime);
+    // KEDA's ScaledObject makes the HPA (with the CPU/memory targets) when the service has event triggers.
+    if (s.scaling) createScaledObject(`${name}-scaledobject`, runtime, s.scaling, args.addonsDependsOn ?? []);
+    else createAutoscaler(`${name}-hpa`, runtime);
     createDisruptionBudget(`${name}-pdb`, runtime);
     createNetworkPolicy(`${name}-network-policy`, runtime);
     createServiceMonitor(`${name}-service-monitor`, runtime);
