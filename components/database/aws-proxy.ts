@@ -35,7 +35,9 @@ export interface ProxyParts {
  * proxy's `iamAuth: "REQUIRED"`) are issue 16: only `iamAuth` changes. Returns the proxy's endpoint.
  */
 export function createProxy(name: string, parts: ProxyParts, opts: pulumi.CustomResourceOptions): rds.Proxy {
-    const secrets = Object.entries(parts.logins).map(([role, password]) => loginSecret(name, role, password, parts, opts));
+    const secrets = Object.entries(parts.logins).map(([role, password]) =>
+        loginSecret(name, role, password, parts, opts),
+    );
     const role = proxyRole(name, secrets, parts, opts);
     const securityGroup = new ec2.SecurityGroup(
         `${name}-proxy-sg`,
@@ -88,7 +90,11 @@ export function createProxy(name: string, parts: ProxyParts, opts: pulumi.Custom
         `${name}-proxy-targets`,
         {
             dbProxyName: proxy.name,
-            connectionPoolConfig: { maxConnectionsPercent: 90, maxIdleConnectionsPercent: 50, connectionBorrowTimeout: 120 },
+            connectionPoolConfig: {
+                maxConnectionsPercent: 90,
+                maxIdleConnectionsPercent: 50,
+                connectionBorrowTimeout: 120,
+            },
         },
         opts,
     );
@@ -118,9 +124,7 @@ function loginSecret(
         logical,
         {
             secretId: secret.id,
-            secretString: pulumi.secret(
-                pulumi.jsonStringify({ username: role, password: password.result }),
-            ),
+            secretString: pulumi.secret(pulumi.jsonStringify({ username: role, password: password.result })),
         },
         opts,
     );
@@ -161,7 +165,9 @@ function proxyRole(
                         Effect: "Allow",
                         Action: ["kms:Decrypt"],
                         Resource: [parts.key.arn],
-                        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${parts.region}.amazonaws.com` } },
+                        Condition: {
+                            StringEquals: { "kms:ViaService": `secretsmanager.${parts.region}.amazonaws.com` },
+                        },
                     },
                 ],
             }),

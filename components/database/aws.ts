@@ -102,7 +102,11 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
     // Nothing to pool without a client role: the proxy authenticates only the roles it has secrets for.
     const proxy =
         settings.pooling && settings.clientRoles.length > 0
-            ? createProxy(name, { instance, key, region, network: args.network, databaseSecurityGroup: securityGroup, logins }, opts)
+            ? createProxy(
+                  name,
+                  { instance, key, region, network: args.network, databaseSecurityGroup: securityGroup, logins },
+                  opts,
+              )
             : undefined;
     return databaseOutputs(instance, password, region, settings, args, { replicas, logins, proxy });
 }

@@ -69,6 +69,7 @@ export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pu
         {
             skuName,
             storageGiB: settings.storageGiB,
+            deletionProtection: settings.deletionProtection,
             encryption: {
                 identity: encryption.identity,
                 primaryKeyURI: encryption.dataEncryption.primaryKeyURI,
@@ -90,10 +91,7 @@ export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pu
  * logging, the extension allow-list (`azure.extensions`, only when one is configured) and PgBouncer (only with
  * pooling).
  */
-function serverParameterValues(
-    settings: Settings,
-    azure: NonNullable<DatabaseArgs["azure"]>,
-): [string, string][] {
+function serverParameterValues(settings: Settings, azure: NonNullable<DatabaseArgs["azure"]>): [string, string][] {
     return [
         ["require_secure_transport", (azure.requireSecureTransport ?? true) ? "on" : "off"],
         ["ssl_min_protocol_version", "TLSv1.2"],

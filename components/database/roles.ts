@@ -59,7 +59,9 @@ export function clientLoginPasswords(
 }
 
 /** The passwords as one secret map, role → password. */
-export function clientLoginsOutput(passwords: Record<string, random.RandomPassword>): pulumi.Output<Record<string, string>> {
+export function clientLoginsOutput(
+    passwords: Record<string, random.RandomPassword>,
+): pulumi.Output<Record<string, string>> {
     const entries = Object.entries(passwords).map(([role, p]) => p.result.apply((v) => [role, v] as const));
     return pulumi.secret(pulumi.all(entries).apply((all) => Object.fromEntries(all)));
 }

@@ -9,6 +9,7 @@ import { createMonitoringCrds } from "./observability/monitoring";
 import { Registry } from "./registry";
 import { ServiceWorkload } from "./services";
 import { createAppNamespace } from "./services/namespace";
+import { createDatabaseBootstrap } from "./database";
 
 /**
  * Builds the Workloads capability from its concerns, in order: the application namespace (services/), the
@@ -63,7 +64,16 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
         opts,
     );
 
-    const serviceUrls = createServiceWorkloads(name, args, services, {
+    // Roles first: every service that binds the database waits for the bootstrap Job (workloads/database).
+    const bootstrap = services.some((s) => s.bind.includes("database"))
+        ? createDatabaseBootstrap(
+              `${name}-db-bootstrap`,
+              { context, database: args.database, networkCidr: args.network.cidrBlock, services },
+              parent,
+          )
+        : undefined;
+    const database = { ...args.database, ready: bootstrap?.ready ?? [] };
+    const serviceUrls = createServiceWorkloads(name, { ...args, database }, services, {
         namespace: ns,
         registry,
         highAvailability,

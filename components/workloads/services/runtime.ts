@@ -51,6 +51,10 @@ export function createServiceRuntime(name: string, args: ServiceWorkloadArgs, pa
         opts,
     );
     const secret = createConnectionSecret(`${name}-connections`, args, labels, opts);
-    const dependsOn = workloadDependsOn(serviceAccount, secret?.resource, identity);
+    const dependsOn = [
+        ...workloadDependsOn(serviceAccount, secret?.resource, identity),
+        // Its database roles exist before its pods connect (workloads/database, the role bootstrap Job).
+        ...(service.bind.includes("database") ? (args.database.ready ?? []) : []),
+    ];
     return { name, args, service, labels, image, identity, serviceAccount, secret, dependsOn, parent };
 }
