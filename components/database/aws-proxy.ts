@@ -39,32 +39,7 @@ export function createProxy(name: string, parts: ProxyParts, opts: pulumi.Custom
         loginSecret(name, role, password, parts, opts),
     );
     const role = proxyRole(name, secrets, parts, opts);
-    const securityGroup = new ec2.SecurityGroup(
-        `${name}-proxy-sg`,
-        {
-            vpcId: parts.network.networkId,
-            description: `RDS Proxy of ${name}: the cluster's nodes in, the database out`,
-            ingress: [
-                {
-                    protocol: "tcp",
-                    fromPort: PORT,
-                    toPort: PORT,
-                    cidrBlocks: parts.network.nodeCidrBlocks,
-                    description: "PostgreSQL from the cluster's node subnets",
-                },
-            ],
-            egress: [
-                {
-                    protocol: "tcp",
-                    fromPort: PORT,
-                    toPort: PORT,
-                    securityGroups: [parts.databaseSecurityGroup.id],
-                    description: "PostgreSQL to the database only",
-                },
-            ],
-        },
-        opts,
-    );
+    const securityGroup = proxySecurityGroup(name, parts, opts);
     const proxy = new rds.Proxy(
         `${name}-proxy`,
         {
@@ -104,6 +79,36 @@ export function createProxy(name: string, parts: ProxyParts, opts: pulumi.Custom
         opts,
     );
     return proxy;
+}
+
+/** The proxy's own security group: PostgreSQL in from the node subnets, out to the database's group only. */
+function proxySecurityGroup(name: string, parts: ProxyParts, opts: pulumi.CustomResourceOptions): ec2.SecurityGroup {
+    return new ec2.SecurityGroup(
+        `${name}-proxy-sg`,
+        {
+            vpcId: parts.network.networkId,
+            description: `RDS Proxy of ${name}: the cluster's nodes in, the database out`,
+            ingress: [
+                {
+                    protocol: "tcp",
+                    fromPort: PORT,
+                    toPort: PORT,
+                    cidrBlocks: parts.network.nodeCidrBlocks,
+                    description: "PostgreSQL from the cluster's node subnets",
+                },
+            ],
+            egress: [
+                {
+                    protocol: "tcp",
+                    fromPort: PORT,
+                    toPort: PORT,
+                    securityGroups: [parts.databaseSecurityGroup.id],
+                    description: "PostgreSQL to the database only",
+                },
+            ],
+        },
+        opts,
+    );
 }
 
 /** A login role's credentials in Secrets Manager, encrypted with the stack's key, in the shape RDS Proxy reads. */

@@ -83,7 +83,10 @@ export const DATA_CASES: PolicyCases[] = [
         policy: azureData.postgresReadReplicas,
         config: { minimumReplicas: 1 },
         compliant: flexibleWithReplica,
-        nonCompliant: { what: 'the replica\'s createMode is "Default"', change: set("db-replica-1", "createMode", "Default") },
+        nonCompliant: {
+            what: 'the replica\'s createMode is "Default"',
+            change: set("db-replica-1", "createMode", "Default"),
+        },
         undefinedProperty: {
             what: "createMode",
             remove: set("db-replica-1", "createMode", undefined),
