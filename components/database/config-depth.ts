@@ -60,6 +60,8 @@ export function checkAzureDepthTier(db: DepthConfig, ctx: CheckContext): void {
 export function checkReplicaBackups(db: DepthConfig, ctx: CheckContext): void {
     const { readReplicas } = effectiveDepth(db, ctx);
     if (ctx.settings.cloud !== "aws" || readReplicas === 0 || ctx.settings.backupRetentionDays > 0) return;
+    // One problem per key: replicated backups may already have asked for the same days.
+    if (ctx.problems.some((p) => p.key === "platform:backupRetentionDays")) return;
     ctx.report(
         "backupRetentionDays",
         0,
