@@ -16,6 +16,14 @@ export const awsState: Record<string, StateFn> = {
             arn: awsArn("rds", `db:${identifier}`, at),
         };
     },
+    // RDS Proxy endpoints: <name>.proxy-<hash>.<region>.rds.amazonaws.com (DescribeDBProxies `Endpoint`).
+    "aws:rds/proxy:Proxy": (r, at) => {
+        const name = String(r.inputs.name ?? r.name);
+        return {
+            endpoint: `${name}.proxy-c${hash(at.region, 10)}.${at.region}.rds.amazonaws.com`,
+            arn: awsArn("rds", `db-proxy:prx-${hash(name, 17)}`, at),
+        };
+    },
     "aws:elasticache/replicationGroup:ReplicationGroup": (r, at, id) => ({
         primaryEndpointAddress: `master.${id}.${hash(r.name, 6)}.${at.region.replace(/-/g, "").slice(0, 4)}.cache.amazonaws.com`,
         arn: awsArn("elasticache", `replicationgroup:${id}`, at),

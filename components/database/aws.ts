@@ -11,6 +11,9 @@ import { customerManagedKey, dataStoreSecurityGroup, logsKey } from "../shared/a
 import { Environment, awsPlacement, statefulOptions } from "../shared/context";
 import { fitName } from "../shared/names";
 import { securityOptOuts } from "../shared/security";
+import { createProxy } from "./aws-proxy";
+import { createReadReplicas } from "./aws-replicas";
+import { clientLoginPasswords, clientLoginsOutput } from "./roles";
 import {
     AwsDatabaseOptions,
     DatabaseArgs,
@@ -78,8 +81,50 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
     if (aws.crossRegionBackup) {
         replicateBackups(name, instance, aws.backupRegion ?? awsBackupRegionPairs[region], settings, args, stateful);
     }
-    return databaseOutputs(instance, password, region, settings, args);
+    const instanceClass = aws.instanceClass ?? catalog.database[settings.size].aws;
+    const replicas = createReadReplicas(
+        name,
+        settings.readReplicas,
+        instance,
+        {
+            identifier,
+            instanceClass,
+            maxStorageGiB: settings.maxStorageGiB,
+            deletionProtection: settings.deletionProtection,
+            performanceInsights: aws.performanceInsights,
+            key,
+            subnetGroup,
+            securityGroup,
+        },
+        stateful,
+    );
+    const logins = clientLoginPasswords(name, settings.clientRoles, opts);
+    // Nothing to pool without a client role: the proxy authenticates only the roles it has secrets for.
+    const proxy =
+        settings.pooling && settings.clientRoles.length > 0
+            ? createProxy(
+                  name,
+                  { instance, key, region, network: args.network, databaseSecurityGroup: securityGroup, logins },
+                  opts,
+              )
+            : undefined;
+    return databaseOutputs(instance, password, region, settings, args, { replicas, logins, proxy });
 }
+
+/** What was built around the instance: replicas, client logins, the proxy. */
+interface AroundInstance {
+    readonly replicas: rds.Instance[];
+    readonly logins: Record<string, random.RandomPassword>;
+    readonly proxy?: rds.Proxy;
+}
+
+/**
+ * RDS Proxy presents a certificate from AWS Certificate Manager, not the RDS CA: clients verifying it
+ * (`sslmode=verify-full`) trust the Amazon root CAs ACM chains to ("RDS Proxy uses certificates from the AWS
+ * Certificate Manager (ACM). If you are using RDS Proxy, you don't need to download Amazon RDS certificates",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html).
+ */
+const AMAZON_ROOT_CA_URL = "https://www.amazontrust.com/repository/AmazonRootCA1.pem";
 
 type Settings = ReturnType<typeof databaseSettings>;
 type AwsSettings = ReturnType<typeof awsOptions>;
@@ -288,8 +333,10 @@ function databaseOutputs(
     region: string,
     settings: Settings,
     args: DatabaseArgs,
+    around: AroundInstance,
 ): DatabaseOutputs {
     const { databaseName, username, engineVersion, backupRetentionDays, highAvailability } = settings;
+    const serverCa = `https://truststore.pki.rds.amazonaws.com/${region}/${region}-bundle.pem`;
     const outputs = {
         host: instance.address,
         port: pulumi.output(PORT),
@@ -300,7 +347,13 @@ function databaseOutputs(
     return {
         ...outputs,
         connectionString: postgresConnectionString(outputs),
-        tlsCaBundleUrl: pulumi.output(`https://truststore.pki.rds.amazonaws.com/${region}/${region}-bundle.pem`),
+        tlsCaBundleUrl: pulumi.output(serverCa),
+        clientEndpoint: around.proxy
+            ? around.proxy.endpoint.apply((host) => ({ host, port: PORT, tlsCaBundleUrl: AMAZON_ROOT_CA_URL }))
+            : instance.address.apply((host) => ({ host, port: PORT, tlsCaBundleUrl: serverCa })),
+        readHosts: pulumi.all(around.replicas.map((r) => r.address)),
+        extensions: pulumi.output(settings.extensions),
+        clientLogins: clientLoginsOutput(around.logins),
         engineVersion: pulumi.output(engineVersion),
         resourceId: instance.arn,
         resourceName: instance.identifier,

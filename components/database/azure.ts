@@ -8,8 +8,18 @@ import { dataStoreKey } from "../shared/azure-keys";
 import { PlatformContext, azurePlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
 import { DatabaseArgs, DatabaseOutputs, DatabaseRestore, databaseSettings, postgresConnectionString } from ".";
+import { createAzureReplicas } from "./azure-replicas";
+import { azureExtensionsValue } from "./extensions";
+import { clientLoginPasswords, clientLoginsOutput } from "./roles";
 
 const PORT = 5432;
+/**
+ * The flexible server's built-in PgBouncer listens on 6432 on the server's own host name ("PgBouncer runs on
+ * port 6432 on the database server", https://learn.microsoft.com/azure/postgresql/connectivity/concepts-pgbouncer;
+ * turned on with the server parameter `pgbouncer.enabled` = true, no restart; "supported on General Purpose
+ * and Memory Optimized compute tiers", so config rejects pooling on Burstable).
+ */
+const PGBOUNCER_PORT = 6432;
 
 /**
  * The root the flexible server's TLS certificate chains to (DigiCert Global Root G2, alongside Microsoft
@@ -36,7 +46,7 @@ export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pu
     const password = administratorPassword(name, { parent });
     const encryption = serverEncryption(name, context, geoRedundantBackup, stateful);
     const server = flexibleServer(name, { settings, geoRedundantBackup, password, encryption }, args, stateful);
-    const lastParameter = serverParameters(name, server, azure.requireSecureTransport ?? true, context, parent);
+    const lastParameter = serverParameters(name, server, serverParameterValues(settings, azure), context, parent);
     const database = new dbforpostgresql.Database(
         `${name}-database`,
         {
@@ -51,7 +61,48 @@ export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pu
     if (settings.deletionProtection) {
         deletionLock(name, server, database, parent);
     }
-    return databaseOutputs(server, database, password, settings, args);
+    const skuName = azure.skuName ?? catalog.database[settings.size].azure;
+    const replicas = createAzureReplicas(
+        name,
+        settings.readReplicas,
+        server,
+        {
+            skuName,
+            storageGiB: settings.storageGiB,
+            deletionProtection: settings.deletionProtection,
+            encryption: {
+                identity: encryption.identity,
+                primaryKeyURI: encryption.dataEncryption.primaryKeyURI,
+                primaryUserAssignedIdentityId: encryption.dataEncryption.primaryUserAssignedIdentityId,
+            },
+        },
+        args,
+        { ...stateful, dependsOn: [lastParameter] },
+    );
+    const logins = clientLoginPasswords(name, settings.clientRoles, { parent });
+    return databaseOutputs(server, database, password, settings, args, {
+        readHosts: pulumi.all(replicas.map((r) => r.fullyQualifiedDomainName)),
+        clientLogins: clientLoginsOutput(logins),
+    });
+}
+
+/**
+ * The server parameters this program sets, in order: TLS 1.2+ required, connection and slow-statement
+ * logging, the extension allow-list (`azure.extensions`, only when one is configured) and PgBouncer (only with
+ * pooling).
+ */
+function serverParameterValues(settings: Settings, azure: NonNullable<DatabaseArgs["azure"]>): [string, string][] {
+    return [
+        ["require_secure_transport", (azure.requireSecureTransport ?? true) ? "on" : "off"],
+        ["ssl_min_protocol_version", "TLSv1.2"],
+        ["log_connections", "on"],
+        ["log_disconnections", "on"],
+        ["log_min_duration_statement", "1000"],
+        ...(settings.extensions.length > 0
+            ? [["azure.extensions", azureExtensionsValue(settings.extensions)] as [string, string]]
+            : []),
+        ...(settings.pooling ? [["pgbouncer.enabled", "true"] as [string, string]] : []),
+    ];
 }
 
 type Settings = ReturnType<typeof databaseSettings>;
@@ -153,22 +204,15 @@ function restoreOptions(restore: DatabaseRestore | undefined): pulumi.CustomReso
 function serverParameters(
     name: string,
     server: dbforpostgresql.Server,
-    requireSecureTransport: boolean,
+    parameters: [string, string][],
     context: PlatformContext,
     parent: pulumi.Resource,
 ): pulumi.Resource {
     const { resourceGroupName } = azurePlacement(context);
-    const parameters: [string, string][] = [
-        ["require_secure_transport", requireSecureTransport ? "on" : "off"],
-        ["ssl_min_protocol_version", "TLSv1.2"],
-        ["log_connections", "on"],
-        ["log_disconnections", "on"],
-        ["log_min_duration_statement", "1000"],
-    ];
     let previous: pulumi.Resource = server;
     for (const [parameter, value] of parameters) {
         previous = new dbforpostgresql.Configuration(
-            `${name}-${parameter.replace(/_/g, "-")}`,
+            `${name}-${parameter.replace(/[_.]/g, "-")}`,
             {
                 resourceGroupName,
                 serverName: server.name,
@@ -205,8 +249,9 @@ function databaseOutputs(
     server: dbforpostgresql.Server,
     database: dbforpostgresql.Database,
     password: random.RandomPassword,
-    { username, engineVersion, backupRetentionDays, highAvailability }: Settings,
+    { username, engineVersion, backupRetentionDays, highAvailability, pooling, extensions }: Settings,
     args: DatabaseArgs,
+    around: Pick<DatabaseOutputs, "readHosts" | "clientLogins">,
 ): DatabaseOutputs {
     const outputs = {
         host: server.fullyQualifiedDomainName,
@@ -219,6 +264,14 @@ function databaseOutputs(
         ...outputs,
         connectionString: postgresConnectionString(outputs),
         tlsCaBundleUrl: pulumi.output(TLS_CA_BUNDLE_URL),
+        // PgBouncer runs on the server and presents the server's certificate.
+        clientEndpoint: server.fullyQualifiedDomainName.apply((host) => ({
+            host,
+            port: pooling ? PGBOUNCER_PORT : PORT,
+            tlsCaBundleUrl: TLS_CA_BUNDLE_URL,
+        })),
+        extensions: pulumi.output(extensions),
+        ...around,
         engineVersion: pulumi.output(engineVersion),
         resourceId: server.id,
         resourceName: server.name,

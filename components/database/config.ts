@@ -6,9 +6,11 @@ import {
     isBurstableDatabaseSku,
 } from "../shared/catalog";
 import { SIZES } from "../shared/context";
-import { Exactly, Infer, bool, int, key, obj, oneOf, str } from "../shared/schema";
+import { Exactly, Infer, bool, int, key, list, obj, oneOf, str } from "../shared/schema";
 import { CapabilityConfig, CheckContext, awsRegionCode, checkCloudWatchRetention } from "../shared/settings";
 import type { AwsDatabaseOptions, AzureDatabaseOptions, DatabaseRestore } from ".";
+import { checkAzureDepthTier, checkReplicaBackups } from "./config-depth";
+import { POSTGRES_EXTENSIONS } from "./extensions";
 
 /**
  * `platform:database`: the PostgreSQL server's overrides (size, storage, engine version, log retention and
@@ -73,6 +75,10 @@ const databaseField = obj({
     maxStorageGiB: int(20, 65536, "GiB"),
     engineVersion: oneOf(POSTGRES_VERSIONS),
     logRetentionDays: int(1, 3653, "days"),
+    // Azure allows up to five read replicas per primary; the same bound on both clouds keeps stacks portable.
+    readReplicas: int(0, 5, "replicas"),
+    pooling: bool(),
+    extensions: list(oneOf(POSTGRES_EXTENSIONS), { unique: true }),
     aws: awsDatabase,
     azure: azureDatabase,
     restore: restoreField,
@@ -179,7 +185,7 @@ export const DATABASE_CONFIG: CapabilityConfig<typeof databaseField> = {
     key: key(
         databaseField,
         {},
-        "JSON: database overrides {size, storageGiB, maxStorageGiB, engineVersion, logRetentionDays, aws, azure, restore}.",
+        "JSON: database overrides {size, storageGiB, maxStorageGiB, engineVersion, logRetentionDays, readReplicas, pooling, extensions, aws, azure, restore}.",
     ),
     checks: [
         checkAzureBackupRetention,
@@ -189,6 +195,8 @@ export const DATABASE_CONFIG: CapabilityConfig<typeof databaseField> = {
         checkReplicatedBackupRetention,
         checkBackupRegion,
         checkRestore,
+        checkAzureDepthTier,
+        checkReplicaBackups,
         (db, ctx) => checkCloudWatchRetention("database.logRetentionDays", db.logRetentionDays, ctx),
     ],
 };

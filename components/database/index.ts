@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PostgresVersion, catalog } from "../shared/catalog";
+import { DEFAULT_POSTGRES_VERSION } from "../shared/facts/engines";
+import type { PostgresExtension } from "./extensions";
 import { PlatformContext, SizeProfile, CapabilityComponent } from "../shared/context";
 import { NetworkOutputs } from "../network";
 
@@ -106,7 +108,7 @@ export interface DatabaseArgs {
     readonly maxStorageGiB?: number;
     /**
      * PostgreSQL major version.
-     * @default "17"
+     * @default "18", the newest in standard support on both clouds (facts/engines.ts)
      */
     readonly engineVersion?: PostgresVersion;
     /**
@@ -145,10 +147,42 @@ export interface DatabaseArgs {
      * @default none: an empty server
      */
     readonly restore?: DatabaseRestore;
+    /**
+     * Read replicas of the server in the same region (RDS read replicas; Azure flexible server replicas),
+     * which `DATABASE_READ_URL` spreads services over. Needs a non-burstable size on Azure.
+     * @default 1 in prod, 0 elsewhere
+     */
+    readonly readReplicas?: number;
+    /**
+     * Connection pooling in front of the server: RDS Proxy on AWS, the flexible server's built-in PgBouncer
+     * (port 6432) on Azure. `DATABASE_URL` then goes through the pooler. Needs a non-burstable size on Azure.
+     * @default true in prod, false elsewhere
+     */
+    readonly pooling?: boolean;
+    /**
+     * Extensions allowed on the server (Azure's `azure.extensions`) and created by the role bootstrap Job.
+     * @default [] (none)
+     */
+    readonly extensions?: readonly PostgresExtension[];
+    /**
+     * The login roles the platform's clients use (one per service that binds the database,
+     * components/database/roles.ts). Each gets a generated password (secret); with pooling on AWS, also a
+     * Secrets Manager secret the proxy authenticates it with. The roles themselves are created in the
+     * database by the bootstrap Job (components/workloads/database).
+     * @default [] (none)
+     */
+    readonly clientRoles?: readonly string[];
     /** AWS-only tuning. */
     readonly aws?: AwsDatabaseOptions;
     /** Azure-only tuning. */
     readonly azure?: AzureDatabaseOptions;
+}
+
+/** Where clients connect for reads and writes, and the CA bundle that verifies that endpoint's certificate. */
+export interface ClientEndpoint {
+    readonly host: string;
+    readonly port: number;
+    readonly tlsCaBundleUrl: string;
 }
 
 /** The outputs every Database has, on every cloud. */
@@ -177,6 +211,17 @@ export interface DatabaseOutputs {
     readonly backupRetentionDays: pulumi.Output<number>;
     /** Whether a zone-redundant standby runs. */
     readonly highAvailability: pulumi.Output<boolean>;
+    /**
+     * Where clients connect for reads and writes: the pooler (RDS Proxy endpoint / the server on 6432) when
+     * pooling is on, otherwise the server itself.
+     */
+    readonly clientEndpoint: pulumi.Output<ClientEndpoint>;
+    /** The read replicas' private DNS names, in order (empty without replicas). */
+    readonly readHosts: pulumi.Output<string[]>;
+    /** The extensions allowed on the server, which the bootstrap Job creates. */
+    readonly extensions: pulumi.Output<string[]>;
+    /** The client login roles and their generated passwords (secret). */
+    readonly clientLogins: pulumi.Output<Record<string, string>>;
     /** Security controls turned off through the override bag (e.g. `aws.storageEncrypted`). */
     readonly securityOptOuts: pulumi.Output<string[]>;
 }
@@ -189,13 +234,17 @@ export function databaseSettings(args: DatabaseArgs) {
         size,
         storageGiB,
         maxStorageGiB: args.maxStorageGiB ?? storageGiB * 4,
-        engineVersion: args.engineVersion ?? "17",
+        engineVersion: args.engineVersion ?? DEFAULT_POSTGRES_VERSION,
         databaseName: args.databaseName ?? "app",
         username: args.username ?? "platform_admin",
         highAvailability: args.highAvailability ?? false,
         backupRetentionDays: args.backupRetentionDays ?? 7,
         deletionProtection: args.deletionProtection ?? args.context.protect,
         logRetentionDays: args.logRetentionDays ?? 30,
+        readReplicas: args.readReplicas ?? (args.context.environment === "prod" ? 1 : 0),
+        pooling: args.pooling ?? args.context.environment === "prod",
+        extensions: [...new Set(args.extensions ?? [])],
+        clientRoles: [...new Set(args.clientRoles ?? [])],
     };
 }
 
@@ -230,6 +279,10 @@ export class Database extends CapabilityComponent<DatabaseArgs, DatabaseOutputs>
     declare public readonly resourceName: pulumi.Output<string>;
     declare public readonly backupRetentionDays: pulumi.Output<number>;
     declare public readonly highAvailability: pulumi.Output<boolean>;
+    declare public readonly clientEndpoint: pulumi.Output<ClientEndpoint>;
+    declare public readonly readHosts: pulumi.Output<string[]>;
+    declare public readonly extensions: pulumi.Output<string[]>;
+    declare public readonly clientLogins: pulumi.Output<Record<string, string>>;
     declare public readonly securityOptOuts: pulumi.Output<string[]>;
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {

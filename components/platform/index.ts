@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cache } from "../cache";
 import { Cluster } from "../cluster";
 import { Database } from "../database";
+import { clientRolesFor } from "../database/roles";
 import { Monitoring } from "../monitoring";
 import { Network } from "../network";
 import { Storage } from "../storage";
@@ -116,6 +117,7 @@ function buildDatabase(config: PlatformConfig, base: Base, network: Network): Da
             deletionProtection,
             logRetentionDays: base.logRetentionDays,
             ...config.database,
+            clientRoles: clientRolesFor(config.services),
         },
         base.stateful,
     );

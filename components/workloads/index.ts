@@ -51,7 +51,11 @@ export const BINDING_VARIABLES: Record<BindableResource, readonly string[]> = {
         "DATABASE_NAME",
         "DATABASE_USER",
         "DATABASE_PASSWORD",
+        "DATABASE_SCHEMA",
         "DATABASE_CA_BUNDLE_URL",
+        "DATABASE_READ_URL",
+        "DATABASE_READ_HOST",
+        "DATABASE_READ_CA_BUNDLE_URL",
     ],
     cache: ["REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "REDIS_TLS"],
     storage: ["STORAGE_BUCKET", "STORAGE_ENDPOINT", "STORAGE_REGION"],
@@ -444,11 +448,27 @@ function resolveCalls(s: ServiceConfig, i: number, services: ServiceConfig[]): R
 // The Workloads component
 // ---------------------------------------------------------------------------------------------------
 
-/** Database connection details a bound service receives. */
+/**
+ * What the Workloads need of the database: the administrator's login (for the role bootstrap Job only,
+ * workloads/database) and what a bound service receives (its own login, the client endpoint, the replicas).
+ */
 export type WorkloadsDatabase = Pick<
     DatabaseOutputs,
-    "host" | "port" | "databaseName" | "username" | "password" | "connectionString" | "tlsCaBundleUrl"
->;
+    | "host"
+    | "port"
+    | "databaseName"
+    | "username"
+    | "password"
+    | "connectionString"
+    | "tlsCaBundleUrl"
+    | "clientEndpoint"
+    | "readHosts"
+    | "extensions"
+    | "clientLogins"
+> & {
+    /** What a Deployment that binds the database waits for (the role bootstrap Job). */
+    readonly ready?: pulumi.Resource[];
+};
 /** Cache connection details a bound service receives. */
 export type WorkloadsCache = Pick<CacheOutputs, "host" | "port" | "authToken" | "tls" | "connectionString">;
 /** Storage details a bound service receives. */

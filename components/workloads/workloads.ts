@@ -10,6 +10,7 @@ import { Registry } from "./registry";
 import { ServiceWorkload } from "./services";
 import { installWorkloadAddons } from "./addons";
 import { createAppNamespace } from "./services/namespace";
+import { createDatabaseBootstrap } from "./database";
 
 /**
  * Builds the Workloads capability from its concerns, in order: the application namespace (services/), the
@@ -65,7 +66,16 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
     );
 
     const addons = installWorkloadAddons(name, { context, services, namespace: ns }, parent);
-    const serviceUrls = createServiceWorkloads(name, args, services, {
+    // Roles first: every service that binds the database waits for the bootstrap Job (workloads/database).
+    const bootstrap = services.some((s) => s.bind.includes("database"))
+        ? createDatabaseBootstrap(
+              `${name}-db-bootstrap`,
+              { context, database: args.database, networkCidr: args.network.cidrBlock, services },
+              parent,
+          )
+        : undefined;
+    const database = { ...args.database, ready: bootstrap?.ready ?? [] };
+    const serviceUrls = createServiceWorkloads(name, { ...args, database }, services, {
         addons,
         namespace: ns,
         registry,

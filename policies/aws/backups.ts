@@ -75,6 +75,9 @@ export const rdsFinalSnapshot = resourcePolicy({
     settings: { required: setting.flag(true, "Require a final snapshot on deletion.") },
     validate: (db: RdsInstance, { config, args, report }) => {
         if (!config.required) args.notApplicable("a final snapshot is not required in this environment");
+        // "Must not be provided when deleting a read replica" (@pulumi/aws rds/instance.d.ts finalSnapshotIdentifier).
+        if (isSet(db, "replicateSourceDb"))
+            args.notApplicable("a read replica takes no final snapshot (its source does)");
         // skipFinalSnapshot defaults to false, but deletion then needs finalSnapshotIdentifier.
         if (db.skipFinalSnapshot === true || !isSet(db, "finalSnapshotIdentifier")) {
             report(
@@ -95,6 +98,8 @@ export const rdsMultiAz = resourcePolicy({
     settings: { required: setting.flag(false, "Require multiAz: true.") },
     validate: (db: RdsInstance, { config, args, report }) => {
         if (!config.required) args.notApplicable("Multi-AZ is not required in this environment");
+        // Availability comes from the source's standby; a replica is read capacity (aws-rds-read-replicas).
+        if (isSet(db, "replicateSourceDb")) args.notApplicable("a read replica fails over with its source's standby");
         if (db.multiAz !== true) {
             report(
                 `The instance has no standby in another zone (multiAz: ${db.multiAz ?? "not set, single-AZ"}). ` +

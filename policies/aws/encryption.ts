@@ -69,12 +69,22 @@ export const rdsStorageEncrypted = resourcePolicy({
                     `Fix: set storageEncrypted: true with kmsKeyId of a customer-managed key ` +
                     `(on this platform: remove "storageEncrypted": false from the aws bag of platform:database).`,
             );
-        } else if (config.requireCustomerManagedKey) {
+        } else if (config.requireCustomerManagedKey && !isSameRegionReplica(db)) {
             const problem = customerKeyProblem(peek(db, "kmsKeyId"), "kmsKeyId", "aws/rds");
             if (problem) report(`Storage: ${problem} ${CMK_FIX}`);
         }
     },
 });
+
+/**
+ * A read replica of an instance in this region (its source named by identifier or by an ARN of the same
+ * region as the replica's key would be): it "is always encrypted with the same KMS key as the source DB
+ * instance" and must not name one (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html),
+ * so its key is checked on the source. A cross-region replica names its own key and is checked like any instance.
+ */
+function isSameRegionReplica(db: RdsInstance): boolean {
+    return isSet(db, "replicateSourceDb") && !isSet(db, "kmsKeyId");
+}
 
 /** RDS for PostgreSQL turns `rds.force_ssl` on by default from major version 15. */
 function forceSslDefault(majorVersion: number): boolean {
@@ -97,6 +107,9 @@ export const rdsForceTls = stackPolicy({
         for (const db of ofTypes(resources, [TYPES.rdsInstance])) {
             const props = db.props as RdsInstance;
             if (props.engine !== undefined && props.engine !== "postgres") continue;
+            // A same-region replica uses its source's parameter group ("Amazon RDS uses the DBParameterGroup of
+            // the source DB instance for a same Region read replica", CreateDBInstanceReadReplica).
+            if (isSameRegionReplica(props)) continue;
             // The graph says which group the instance uses; its physical name may be unknown in a preview.
             const fromGraph = (db.propertyDependencies.parameterGroupName ?? []).some(
                 (d) => d.type === TYPES.rdsParameterGroup,

@@ -25,6 +25,11 @@ import {
     TYPES,
 } from "../lib/shapes";
 
+/** Read replicas are not backed up and fail over with their primary; the primary is judged instead. */
+const REPLICA =
+    "a read replica (createMode Replica) has no backups or standby of its own: its primary's are checked " +
+    "(https://learn.microsoft.com/azure/postgresql/read-replica/concepts-read-replicas)";
+
 export const postgresBackupRetention = resourcePolicy({
     name: "azure-postgres-backup-retention",
     description: "PostgreSQL flexible servers keep backups for at least the configured number of days.",
@@ -33,7 +38,8 @@ export const postgresBackupRetention = resourcePolicy({
     settings: {
         minimumRetentionDays: setting.days(7, "Fewest days of backups (the flexible server allows 7-35).", 35),
     },
-    validate: (server: PostgresServer, { config, report }) => {
+    validate: (server: PostgresServer, { config, args, report }) => {
+        if (server.createMode === "Replica") args.notApplicable(REPLICA);
         // The flexible server keeps 7 days when backupRetentionDays is not set.
         const days = server.backup?.backupRetentionDays ?? 7;
         if (days < config.minimumRetentionDays) {
@@ -54,6 +60,7 @@ export const postgresGeoRedundantBackup = resourcePolicy({
     settings: { required: setting.flag(false, "Require backup.geoRedundantBackup: Enabled.") },
     validate: (server: PostgresServer, { config, args, report }) => {
         if (!config.required) args.notApplicable("geo-redundant backups are not required in this environment");
+        if (server.createMode === "Replica") args.notApplicable(REPLICA);
         if (server.backup?.geoRedundantBackup !== "Enabled") {
             report(
                 `Geo-redundant backup is ${server.backup?.geoRedundantBackup ?? "not set (Disabled by default)"}; a regional ` +
@@ -72,6 +79,7 @@ export const postgresHighAvailability = resourcePolicy({
     settings: { required: setting.flag(false, "Require highAvailability.mode: ZoneRedundant.") },
     validate: (server: PostgresServer, { config, args, report }) => {
         if (!config.required) args.notApplicable("high availability is not required in this environment");
+        if (server.createMode === "Replica") args.notApplicable(REPLICA);
         if (server.highAvailability?.mode !== "ZoneRedundant") {
             report(
                 `High availability mode is ${server.highAvailability?.mode ?? "not set (Disabled)"}. Fix: set ` +

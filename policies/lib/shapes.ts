@@ -8,6 +8,7 @@
 /** Type tokens of the resources the policies look at. */
 export const TYPES = {
     rdsInstance: "aws:rds/instance:Instance",
+    rdsProxy: "aws:rds/proxy:Proxy",
     rdsParameterGroup: "aws:rds/parameterGroup:ParameterGroup",
     elastiCacheReplicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
     s3Buckets: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
@@ -196,8 +197,16 @@ export interface LogGroup {
 
 // ---- Azure -------------------------------------------------------------------------------------------
 
+/** `aws.rds.Proxy` */
+export interface RdsProxy {
+    requireTls?: boolean;
+    engineFamily?: string;
+}
+
 /** `azure-native.dbforpostgresql.Server` (flexible server) */
 export interface PostgresServer {
+    createMode?: string;
+    sku?: { name?: string; tier?: string };
     backup?: { backupRetentionDays?: number; geoRedundantBackup?: string };
     network?: { publicNetworkAccess?: string; delegatedSubnetResourceId?: string };
     highAvailability?: { mode?: string };

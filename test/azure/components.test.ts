@@ -5,6 +5,7 @@
 import * as assert from "assert";
 import { alarmThresholds } from "../../components/monitoring";
 import { catalog } from "../../components/shared/catalog";
+import { DEFAULT_POSTGRES_VERSION } from "../../components/shared/facts/engines";
 import { ProgramRun, ResourceRecord } from "../../check/runtime";
 import { STACKS, inputs, ofType, one, outputs, runStack } from "../harness";
 import { azureConfigOf, component, idOf, isSecret, named, stateOf } from "./support";
@@ -38,6 +39,15 @@ const T = {
 } as const;
 
 /** The private endpoint registered in the same component as `target`, and its DNS registration. */
+const isReplica = (r: ResourceRecord) => /-replica-\d+$/.test(r.name);
+
+/** The database's primary server (not one of its read replicas). */
+function primaryServer(run: ProgramRun): ResourceRecord {
+    const found = ofType(run, T.server).filter((r) => !isReplica(r));
+    assert.strictEqual(found.length, 1, "one primary flexible server");
+    return found[0];
+}
+
 function endpointOf(run: ProgramRun, target: ResourceRecord) {
     const endpoint = ofType(run, T.endpoint).find((e) => e.parent === target.parent);
     assert.ok(endpoint, `no private endpoint next to ${target.name}`);
@@ -135,11 +145,11 @@ for (const stack of STACKS) {
         describe("database (PostgreSQL flexible server)", () => {
             let server: ResourceRecord;
             before(() => {
-                server = one(run, T.server);
+                server = primaryServer(run);
             });
             it("runs a current PostgreSQL major version on the configured size", () => {
                 const i = inputs(server);
-                assert.strictEqual(i.version, "17");
+                assert.strictEqual(i.version, DEFAULT_POSTGRES_VERSION);
                 assert.strictEqual(i.sku.name, catalog.database[config.size].azure);
             });
             it("is reachable only privately: delegated subnet, private DNS zone, public access disabled", () => {
@@ -174,14 +184,17 @@ for (const stack of STACKS) {
             });
             it("takes its administrator password from @pulumi/random and keeps it secret", () => {
                 assert.ok(isSecret(server.inputs.administratorLoginPassword));
+                // The administrator's password (the component also generates one per service login role).
                 const password = ofType(run, "random:index/randomPassword:RandomPassword").find(
-                    (p) => p.parent === server.parent,
+                    (p) => p.parent === server.parent && p.name.endsWith("-db-password"),
                 );
                 assert.ok(password, "no random password in the database component");
                 assert.ok(server.propertyDependencies.administratorLoginPassword.includes(password.urn));
             });
             it(config.deletionProtection ? "is guarded by a CanNotDelete lock" : "has no delete lock", () => {
-                const locks = ofType(run, T.lock).map(inputs);
+                const locks = ofType(run, T.lock)
+                    .map(inputs)
+                    .filter((l) => l.scope === idOf(server));
                 assert.deepStrictEqual(
                     locks.map((l) => [l.scope, l.level]),
                     config.deletionProtection ? [[idOf(server), "CanNotDelete"]] : [],
@@ -371,7 +384,7 @@ for (const stack of STACKS) {
                 assert.deepStrictEqual(
                     settings.map((s) => s.resourceUri).sort(),
                     [
-                        idOf(one(run, T.server)),
+                        ...ofType(run, T.server).map(idOf),
                         idOf(cache),
                         `${idOf(cache)}/databases/default`,
                         idOf(one(run, T.aks)),
@@ -412,7 +425,7 @@ for (const stack of STACKS) {
                 const scopes = new Set(alerts.flatMap((a) => a.scopes));
                 assert.deepStrictEqual(
                     [...scopes].sort(),
-                    [one(run, T.server), one(run, T.redis), one(run, T.aks)].map(idOf).sort(),
+                    [primaryServer(run), one(run, T.redis), one(run, T.aks)].map(idOf).sort(),
                 );
             });
             it("publishes a workbook as the dashboard", () => {
@@ -426,11 +439,16 @@ for (const stack of STACKS) {
             const stateful = [T.group, T.server, T.redis, T.redisDatabase, T.account, T.container];
             for (const type of stateful) {
                 it(`${config.deletionProtection ? "protects and retains" : "neither protects nor retains"} ${type}`, () => {
-                    const r = one(run, type);
-                    assert.deepStrictEqual(
-                        [r.protect, r.retainOnDelete],
-                        [config.deletionProtection, config.deletionProtection],
-                    );
+                    // Every one of them, read replicas included.
+                    const all = ofType(run, type);
+                    assert.ok(all.length > 0, type);
+                    for (const r of all) {
+                        assert.deepStrictEqual(
+                            [r.protect, r.retainOnDelete],
+                            [config.deletionProtection, config.deletionProtection],
+                            r.name,
+                        );
+                    }
                 });
             }
         });

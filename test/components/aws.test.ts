@@ -6,6 +6,7 @@ import * as assert from "assert";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { catalog } from "../../components/shared/catalog";
 import { PlatformConfig, parseConfig } from "../../components/shared/config";
+import { DEFAULT_POSTGRES_VERSION } from "../../components/shared/facts/engines";
 import { DEFAULT_KUBERNETES_VERSION, KARPENTER } from "../../components/shared/facts/kubernetes";
 import { ProgramRun, ResourceRecord } from "../../check/runtime";
 import { loadStackConfig } from "../../check/stack";
@@ -17,6 +18,13 @@ function configOf(stack: string): PlatformConfig {
 }
 
 /** The EKS add-on of a given name. */
+/** The database's primary instance (not one of its read replicas). */
+function primaryRds(run: ProgramRun): ResourceRecord {
+    const found = ofType(run, "aws:rds/instance:Instance").filter((r) => !/-replica-\d+$/.test(r.name));
+    assert.strictEqual(found.length, 1, "one primary RDS instance");
+    return found[0];
+}
+
 function addon(run: ProgramRun, name: string): ResourceRecord {
     const found = ofType(run, "aws:eks/addon:Addon").find((a) => inputs(a).addonName === name);
     assert.ok(found, `no ${name} add-on`);
@@ -84,10 +92,13 @@ for (const stack of STACKS) {
         describe("database (RDS PostgreSQL)", () => {
             let db: ResourceRecord;
             before(() => {
-                db = one(run, "aws:rds/instance:Instance");
+                db = primaryRds(run);
             });
             it("runs a current PostgreSQL major version", () => {
-                assert.deepStrictEqual([inputs(db).engine, inputs(db).engineVersion], ["postgres", "17"]);
+                assert.deepStrictEqual(
+                    [inputs(db).engine, inputs(db).engineVersion],
+                    ["postgres", DEFAULT_POSTGRES_VERSION],
+                );
             });
             it("encrypts storage with the component's customer-managed KMS key, rotated yearly", () => {
                 const i = inputs(db);
@@ -127,7 +138,7 @@ for (const stack of STACKS) {
             });
             it("forces TLS through its parameter group", () => {
                 const params = inputs(one(run, "aws:rds/parameterGroup:ParameterGroup"));
-                assert.strictEqual(params.family, "postgres17");
+                assert.strictEqual(params.family, `postgres${DEFAULT_POSTGRES_VERSION}`);
                 assert.deepStrictEqual(
                     params.parameters.find((p: { name: string }) => p.name === "rds.force_ssl"),
                     { name: "rds.force_ssl", value: "1" },
@@ -188,8 +199,9 @@ for (const stack of STACKS) {
             );
             it("takes its password from @pulumi/random, registered as a secret", () => {
                 assert.ok(rpc.isRpcSecret(db.inputs.password), "password input is a secret");
+                // The administrator's password (the component also generates one per service login role).
                 const password = ofType(run, "random:index/randomPassword:RandomPassword").find(
-                    (p) => p.parent === db.parent,
+                    (p) => p.parent === db.parent && p.name === db.name.replace(/-instance$/, "-password"),
                 )!;
                 takenFrom(db, "password", password);
             });
@@ -540,9 +552,13 @@ for (const stack of STACKS) {
             ];
             for (const type of stateful) {
                 it(`${config.deletionProtection ? "protects and retains" : "does not protect"} ${type}`, () => {
-                    const r = one(run, type);
-                    assert.strictEqual(r.protect, config.deletionProtection);
-                    assert.strictEqual(r.retainOnDelete, config.deletionProtection);
+                    // Every one of them, read replicas included.
+                    const all = ofType(run, type);
+                    assert.ok(all.length > 0, type);
+                    for (const r of all) {
+                        assert.strictEqual(r.protect, config.deletionProtection, r.name);
+                        assert.strictEqual(r.retainOnDelete, config.deletionProtection, r.name);
+                    }
                 });
             }
             it(`${config.deletionProtection ? "protects and retains" : "does not protect"} every KMS key that guards data`, () => {
@@ -617,7 +633,7 @@ for (const stack of STACKS) {
 describe("AWS override bags", () => {
     it("turning off storage encryption is applied and reported as a security opt-out", async () => {
         const run = await runStack("staging", "aws", ['platform:database={"aws":{"storageEncrypted":false}}']);
-        const db = one(run, "aws:rds/instance:Instance");
+        const db = primaryRds(run);
         assert.strictEqual(inputs(db).storageEncrypted, false);
         assert.strictEqual(inputs(db).kmsKeyId, undefined);
         assert.deepStrictEqual(one(run, "platform:database:Database").outputs.securityOptOuts, [
@@ -626,6 +642,6 @@ describe("AWS override bags", () => {
     });
     it("an instance class override replaces the size profile", async () => {
         const run = await runStack("prod", "aws", ['platform:database={"aws":{"instanceClass":"db.r7g.2xlarge"}}']);
-        assert.strictEqual(inputs(one(run, "aws:rds/instance:Instance")).instanceClass, "db.r7g.2xlarge");
+        assert.strictEqual(inputs(primaryRds(run)).instanceClass, "db.r7g.2xlarge");
     });
 });

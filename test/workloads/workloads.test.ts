@@ -7,6 +7,7 @@ import * as assert from "assert";
 import * as crypto from "crypto";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { PlatformConfig, parseConfig } from "../../components/shared/config";
+import { serviceRoles } from "../../components/database/roles";
 import { BINDING_VARIABLES, resolveServices } from "../../components/workloads";
 import { CHARTS } from "../../components/workloads/edge/controller";
 import { KEDA_CHART_PIN } from "../../components/workloads/scaling/chart";
@@ -364,7 +365,10 @@ for (const { stack, cloud } of MATRIX) {
                     );
                     const data = inputs(secret).stringData;
                     if (s.bind.includes("database")) {
-                        assert.strictEqual(data.DATABASE_URL, outputs(run).database.connectionString);
+                        // The service's own login, never the administrator's (issue 14 item 4; the roles and
+                        // their bootstrap are tested in test/workloads/database-roles.test.ts).
+                        assert.notStrictEqual(data.DATABASE_URL, outputs(run).database.connectionString);
+                        assert.ok(data.DATABASE_URL.startsWith(`postgresql://${serviceRoles(s.name).login}:`));
                     }
                     if (s.bind.includes("cache")) {
                         assert.strictEqual(data.REDIS_URL, outputs(run).cache.connectionString);

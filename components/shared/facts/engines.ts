@@ -7,14 +7,20 @@
 export const ENGINE_FACTS_CHECKED = "2026-12-01";
 
 /**
- * PostgreSQL major versions offered on both clouds, in standard support on both today.
- * - RDS: https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html
- * - Azure flexible server: https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-version-policy
- * - Community EOL: 16 in Nov 2028, 17 in Nov 2029 (https://www.postgresql.org/support/versioning/).
- * 18 is GA on RDS (its extension list has 18.1: .../PostgreSQLReleaseNotes/postgresql-extensions.html) but is
- * added here only once Azure flexible server offers it GA as well.
+ * PostgreSQL major versions offered on both clouds, in standard support on both today (2026-12-01).
+ * - RDS: https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html;
+ *   18 is GA on RDS (its extension list has 18.1: .../PostgreSQLReleaseNotes/postgresql-extensions.html; AWS
+ *   Database Blog "PostgreSQL 18 on Amazon Aurora and Amazon RDS: Performance enhancements", 2026-06-20).
+ * - Azure flexible server: https://learn.microsoft.com/azure/postgresql/configure-maintain/concepts-version-policy
+ *   lists 18 in standard support from 2025-09-25 to 2030-11-14 (17: to 2029-11-08; 16: to 2028-11-09), and
+ *   .../concepts-major-version-upgrade "supports PostgreSQL versions 18, 17, 16, ..."; @pulumi/azure-native
+ *   3.28.0 has `PostgresMajorVersion_18: "18"`.
+ * - Community EOL: 16 in Nov 2028, 17 in Nov 2029, 18 in Nov 2030 (https://www.postgresql.org/support/versioning/).
  */
-export const POSTGRES_VERSIONS = ["16", "17"] as const;
+export const POSTGRES_VERSIONS = ["16", "17", "18"] as const;
+
+/** The newest major version in standard support on both clouds: the default of new databases. */
+export const DEFAULT_POSTGRES_VERSION = "18" satisfies (typeof POSTGRES_VERSIONS)[number];
 
 /**
  * ElastiCache engine versions the cache runs, with the parameter group family of each (its default group is

@@ -51,14 +51,16 @@ export function egressRules(
     args: Pick<ServiceWorkloadArgs, "context" | "network" | "database" | "cache">,
 ): pulumi.Output<k8s.networking.v1.NetworkPolicyEgressRule[]> {
     return pulumi
-        .all([args.network.cidrBlock, args.database.port, args.cache.port])
-        .apply(([cidr, databasePort, cachePort]) => {
+        .all([args.network.cidrBlock, args.database.port, args.database.clientEndpoint, args.cache.port])
+        .apply(([cidr, databasePort, client, cachePort]) => {
             const rules: k8s.networking.v1.NetworkPolicyEgressRule[] = s.calls.map((callee) => ({
                 to: [{ podSelector: { matchLabels: nameSelector(callee.name) } }],
                 ports: [{ protocol: "TCP", port: callee.port }],
             }));
             if (s.bind.includes("database")) {
-                rules.push({ to: [{ ipBlock: { cidr } }], ports: [{ protocol: "TCP", port: databasePort }] });
+                // The server (read replicas) and the client endpoint, which is the pooler's port when pooling is on.
+                const ports = [...new Set([databasePort, client.port])].map((port) => ({ protocol: "TCP", port }));
+                rules.push({ to: [{ ipBlock: { cidr } }], ports });
             }
             if (s.bind.includes("cache")) {
                 rules.push({ to: [{ ipBlock: { cidr } }], ports: [{ protocol: "TCP", port: cachePort }] });

@@ -73,6 +73,8 @@ export function createServiceRuntime(name: string, args: ServiceWorkloadArgs, pa
         ...workloadDependsOn(serviceAccount, secret?.resource, identity),
         ...(databaseCa ? [databaseCa] : []),
         ...(appSecrets ? [appSecrets.resource] : []),
+        // Its database roles exist before its pods connect (workloads/database, the role bootstrap Job).
+        ...(service.bind.includes("database") ? (args.database.ready ?? []) : []),
     ];
     return {
         name,

@@ -1,6 +1,8 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { Secret } from "@pulumi/kubernetes/core/v1";
+import { postgresConnectionString } from "../../database";
+import { serviceRoles } from "../../database/roles";
 import type { ResolvedService, WorkloadsCache, WorkloadsDatabase, WorkloadsStorage } from "..";
 import type { ServiceWorkloadArgs } from ".";
 
@@ -14,7 +16,7 @@ export function connectionDetails(
 ): pulumi.Output<Record<string, string>> {
     const parts: pulumi.Output<Record<string, string>>[] = [];
     if (service.bind.includes("database")) {
-        parts.push(databaseDetails(args.database));
+        parts.push(databaseDetails(service.name, args.database));
     }
     if (service.bind.includes("cache")) {
         parts.push(cacheDetails(args.cache));
@@ -25,21 +27,56 @@ export function connectionDetails(
     return pulumi.secret(pulumi.all(parts).apply((p) => Object.assign({}, ...p) as Record<string, string>));
 }
 
-/** `bind: ["database"]`: the PostgreSQL URL, its parts and the CA bundle's URL. */
-function databaseDetails(db: WorkloadsDatabase): pulumi.Output<Record<string, string>> {
+/**
+ * `bind: ["database"]`: the service's own login (never the administrator's, issue 14 item 4) on the client
+ * endpoint (the pooler when pooling is on), its schema, and a read URL on one read replica (the same login: roles
+ * replicate with the data). RDS has no reader endpoint for instance replicas and Azure's read-only virtual
+ * endpoint points at a single replica, so each service is given one replica, picked by a hash of its name:
+ * services spread over the replicas, a service always reads from the same one. Without replicas the read URL is
+ * the client URL, so an application can always use it.
+ */
+function databaseDetails(serviceName: string, db: WorkloadsDatabase): pulumi.Output<Record<string, string>> {
+    const roles = serviceRoles(serviceName);
     return pulumi
-        .all([db.connectionString, db.host, db.port, db.databaseName, db.username, db.password, db.tlsCaBundleUrl])
-        .apply(
-            ([url, host, port, database, user, password, ca]): Record<string, string> => ({
-                DATABASE_URL: url,
-                DATABASE_HOST: host,
-                DATABASE_PORT: String(port),
-                DATABASE_NAME: database,
-                DATABASE_USER: user,
-                DATABASE_PASSWORD: password,
-                DATABASE_CA_BUNDLE_URL: ca,
-            }),
-        );
+        .all([db.clientEndpoint, db.readHosts, db.databaseName, db.clientLogins, db.port, db.tlsCaBundleUrl])
+        .apply(([client, readHosts, database, logins, serverPort, serverCa]) => {
+            const password = logins[roles.login];
+            if (password === undefined) {
+                throw new Error(
+                    `Service "${serviceName}" binds the database, but the Database has no login role "${roles.login}" (pass it in clientRoles).`,
+                );
+            }
+            const login = { databaseName: database, username: roles.login, password };
+            const readHost = readHosts.length > 0 ? readHosts[replicaIndex(serviceName, readHosts.length)] : undefined;
+            const read = readHost
+                ? { host: readHost, port: serverPort, ca: serverCa }
+                : { host: client.host, port: client.port, ca: client.tlsCaBundleUrl };
+            return pulumi
+                .all([
+                    postgresConnectionString({ ...login, host: client.host, port: client.port }),
+                    postgresConnectionString({ ...login, host: read.host, port: read.port }),
+                ])
+                .apply(
+                    ([url, readUrl]): Record<string, string> => ({
+                        DATABASE_URL: url,
+                        DATABASE_HOST: client.host,
+                        DATABASE_PORT: String(client.port),
+                        DATABASE_NAME: database,
+                        DATABASE_USER: roles.login,
+                        DATABASE_PASSWORD: password,
+                        DATABASE_SCHEMA: roles.schema,
+                        DATABASE_CA_BUNDLE_URL: client.tlsCaBundleUrl,
+                        DATABASE_READ_URL: readUrl,
+                        DATABASE_READ_HOST: read.host,
+                        DATABASE_READ_CA_BUNDLE_URL: read.ca,
+                    }),
+                );
+        });
+}
+
+/** The replica a service reads from: a stable hash of its name over the replica count. */
+export function replicaIndex(serviceName: string, count: number): number {
+    return crypto.createHash("sha256").update(serviceName).digest().readUInt32BE(0) % count;
 }
 
 /** `bind: ["cache"]`: the Redis URL, its parts and whether it speaks TLS. */
