@@ -47,8 +47,6 @@ export const ADVISORY_UNTIL_MET: Readonly<Record<string, string>> = {
     "aws-sns-topic-cmk":
         "the Alertmanager heartbeat topic (components/workloads, AlertRoute) uses alias/aws/sns; it needs its own key " +
         "whose policy admits cloudwatch.amazonaws.com",
-    "azure-aks-etcd-kms":
-        "AKS KMS v2 with a private key vault needs API Server VNet Integration (a delegated API server subnet), not built yet",
     "azure-acr-no-public-network-access":
         "the registry (components/workloads registry, Azure) keeps public network access on; it needs a private " +
         "endpoint in the VNet for AKS pulls first",

@@ -36,6 +36,7 @@ export function createAwsNetwork(name: string, args: NetworkArgs, parent: pulumi
         nodeCidrBlocks: pulumi.output(nodeSubnets.map((s) => s.cidrBlock)),
         dataSubnetIds: pulumi.output(dataSubnets.map((s) => s.id)),
         endpointSubnetIds: pulumi.output(dataSubnets.map((s) => s.id)),
+        apiServerSubnetIds: pulumi.output([]),
     };
 }
 

@@ -188,11 +188,7 @@ export function dataStoreKey(
         },
         opts,
     );
-    const settled = new GrantPropagation(
-        `${name}-key-access-wait`,
-        { grantId: grant.id, seconds: KEY_VAULT_RBAC_PROPAGATION_SECONDS },
-        { ...opts, protect: false, retainOnDelete: false },
-    );
+    const settled = grantSettled(`${name}-key-access-wait`, grant, opts);
     return {
         key,
         keyUri: key.keyUri,
@@ -202,6 +198,22 @@ export function dataStoreKey(
         identity,
         ready: [grant, settled],
     };
+}
+
+/**
+ * A resource that exists once a new Key Vault role assignment can have applied (the documented bound, in a
+ * real `pulumi up` only); what uses the key depends on it. Never protected: it holds nothing.
+ */
+export function grantSettled(
+    name: string,
+    grant: authorization.RoleAssignment,
+    opts: pulumi.CustomResourceOptions,
+): pulumi.Resource {
+    return new GrantPropagation(
+        name,
+        { grantId: grant.id, seconds: KEY_VAULT_RBAC_PROPAGATION_SECONDS },
+        { ...opts, protect: false, retainOnDelete: false },
+    );
 }
 
 /** The inputs of {@link GrantPropagation}. */

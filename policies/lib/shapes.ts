@@ -38,6 +38,7 @@ export const TYPES = {
     storageAccount: "azure-native:storage:StorageAccount",
     blobServiceProperties: "azure-native:storage:BlobServiceProperties",
     aksCluster: "azure-native:containerservice:ManagedCluster",
+    aksAgentPool: "azure-native:containerservice:AgentPool",
     managementLock: "azure-native:authorization:ManagementLockByScope",
     storageManagementPolicy: "azure-native:storage:ManagementPolicy",
     redisAccessPolicyAssignment: "azure-native:redisenterprise:AccessPolicyAssignment",
@@ -274,14 +275,19 @@ export interface AksCluster {
     disableLocalAccounts?: boolean;
     enableRBAC?: boolean;
     securityProfile?: {
-        azureKeyVaultKms?: { enabled?: boolean };
+        azureKeyVaultKms?: { enabled?: boolean; keyVaultNetworkAccess?: string };
         workloadIdentity?: { enabled?: boolean };
     };
     apiServerAccessProfile?: { authorizedIPRanges?: string[]; enablePrivateCluster?: boolean };
     networkProfile?: { networkPolicy?: string };
-    agentPoolProfiles?: { name: string; enableNodePublicIP?: boolean }[];
+    agentPoolProfiles?: { name: string; enableNodePublicIP?: boolean; enableEncryptionAtHost?: boolean }[];
     oidcIssuerProfile?: { enabled?: boolean };
     autoUpgradeProfile?: { upgradeChannel?: string; nodeOSUpgradeChannel?: string };
+}
+
+/** `azure-native.containerservice.AgentPool` (a node pool added to an AKS cluster) */
+export interface AksAgentPool {
+    enableEncryptionAtHost?: boolean;
 }
 
 /** `azure-native.redisenterprise.AccessPolicyAssignment` (an Entra identity granted a Redis access policy) */

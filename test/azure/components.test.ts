@@ -267,6 +267,8 @@ for (const stack of STACKS) {
             });
             it(`limits the API server to ${config.apiAllowedCidrs.join(", ")}`, () => {
                 assert.deepStrictEqual(inputs(aks).apiServerAccessProfile, {
+                    enableVnetIntegration: true,
+                    subnetId: idOf(named(run, "azure-native:network:Subnet", "apiserver")),
                     enablePrivateCluster: false,
                     authorizedIPRanges: config.apiAllowedCidrs,
                 });

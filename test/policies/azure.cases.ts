@@ -128,9 +128,17 @@ export const aks = (): FixtureResource[] => [
             enableRBAC: true,
             disableLocalAccounts: true,
             aadProfile: { managed: true, enableAzureRBAC: true },
-            securityProfile: { azureKeyVaultKms: { enabled: true }, workloadIdentity: { enabled: true } },
+            securityProfile: {
+                azureKeyVaultKms: { enabled: true, keyVaultNetworkAccess: "Private" },
+                workloadIdentity: { enabled: true },
+            },
+            agentPoolProfiles: [{ name: "system", enableEncryptionAtHost: true }],
         },
     },
+];
+
+export const agentPool = (): FixtureResource[] => [
+    { type: TYPES.aksAgentPool, name: "pool", props: { enableEncryptionAtHost: true } },
 ];
 
 const set = (name: string, path: string, value: unknown) => (graph: FixtureResource[]) =>
@@ -494,6 +502,20 @@ export const AZURE_CASES: PolicyCases[] = [
             remove: set("aks", "securityProfile", undefined),
             verdict: "fail",
             because: "AKS does not envelope-encrypt secrets with your key by default",
+        },
+    },
+    {
+        policy: encryption.aksEncryptionAtHost,
+        compliant: aks,
+        nonCompliant: {
+            what: "the system pool has encryption at host off",
+            change: set("aks", "agentPoolProfiles.0.enableEncryptionAtHost", false),
+        },
+        undefinedProperty: {
+            what: "enableEncryptionAtHost on the system pool",
+            remove: set("aks", "agentPoolProfiles.0.enableEncryptionAtHost", undefined),
+            verdict: "fail",
+            because: "AKS leaves encryption at host off unless asked, and cannot turn it on later",
         },
     },
     {
