@@ -53,9 +53,6 @@ export const ADVISORY_UNTIL_MET: Readonly<Record<string, string>> = {
     "azure-postgres-passwordless":
         "the workloads sign in to PostgreSQL with the administrator password from a Kubernetes Secret; Entra tokens through " +
         "their workload identities (and an Entra administrator on the server) are not wired yet",
-    "azure-vnet-flow-logs":
-        "the network component creates no Network Watcher flow log for the VNet yet (it needs the region's Network Watcher " +
-        "and a storage account for the records)",
 };
 
 /**

@@ -4,6 +4,7 @@ import * as privatedns from "@pulumi/azure-native/privatedns";
 import type { input as inputs } from "@pulumi/azure-native/types";
 import { PrivateDnsZoneRole, privateDnsZoneNames, privateEndpoint } from "../shared/azure";
 import { azurePlacement } from "../shared/context";
+import { vnetFlowLog } from "./azure-flow-logs";
 import { NetworkArgs, NetworkOutputs, networkDefaults, subnetCidrs } from ".";
 
 /** The ports data stores listen on inside the VNet: PostgreSQL, Azure Managed Redis (TLS), Blob (HTTPS). */
@@ -19,7 +20,8 @@ const ENDPOINT_PORTS = ["10000", "443"];
  * delegated to AKS for API Server VNet Integration (KMS with the cluster's private key vault needs it). No
  * subnet has default outbound access; the cluster egresses through its Standard Load Balancer, whose outbound addresses are
  * zone-redundant, so egress survives the loss of a zone whatever `natGatewayPerZone` says. Private DNS
- * zones for PostgreSQL, Redis and Blob are created and linked to the VNet.
+ * zones for PostgreSQL, Redis and Blob are created and linked to the VNet. VNet flow logs with traffic
+ * analytics record its traffic (./azure-flow-logs.ts), as the VPC flow logs do on AWS.
  */
 export function createAzureNetwork(name: string, args: NetworkArgs, parent: pulumi.Resource): NetworkOutputs {
     const { context } = args;
@@ -47,6 +49,16 @@ export function createAzureNetwork(name: string, args: NetworkArgs, parent: pulu
     );
     const links = privateDnsZones(name, context, vnet, at, opts);
     const vaultEndpoints = keyVaultEndpoints(name, args, endpointSubnet, { parent, dependsOn: [links.vault] });
+    vnetFlowLog(
+        name,
+        {
+            context,
+            vnet,
+            retentionDays: settings.logRetentionDays,
+            zoneRedundant: args.highAvailability ?? false,
+        },
+        parent,
+    );
 
     return {
         networkId: vnet.id,
