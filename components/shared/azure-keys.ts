@@ -74,7 +74,18 @@ export const KEY_VAULT_RBAC_PROPAGATION_SECONDS = 600;
  */
 export function createKeyVault(
     name: string,
-    args: { context: PlatformContext; location: string; vaultName: pulumi.Input<string> },
+    args: {
+        context: PlatformContext;
+        location: string;
+        vaultName: pulumi.Input<string>;
+        /**
+         * Accept data-plane traffic from every network (still only for Entra identities holding a role). Only for
+         * a service that cannot reach a firewalled vault with the identity it must use (ACR, see
+         * workloads/registry/azure.ts).
+         * @default false: public network access disabled, trusted Azure services only
+         */
+        publicNetwork?: boolean;
+    },
     opts: pulumi.CustomResourceOptions,
 ): keyvault.Vault {
     const { resourceGroupName, tenantId, logAnalyticsWorkspaceId } = azurePlacement(args.context);
@@ -94,8 +105,13 @@ export function createKeyVault(
                 enabledForDeployment: false,
                 enabledForDiskEncryption: false,
                 enabledForTemplateDeployment: false,
-                publicNetworkAccess: "Disabled",
-                networkAcls: { defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [] },
+                publicNetworkAccess: args.publicNetwork ? "Enabled" : "Disabled",
+                networkAcls: {
+                    defaultAction: args.publicNetwork ? "Allow" : "Deny",
+                    bypass: "AzureServices",
+                    ipRules: [],
+                    virtualNetworkRules: [],
+                },
             },
             tags: args.context.tags,
         },

@@ -6,6 +6,7 @@ import { isSet, resourcePolicy } from "../lib/policy";
 import {
     AksAgentPool,
     AksCluster,
+    ContainerRegistry,
     PostgresConfiguration,
     PostgresServer,
     RedisCluster,
@@ -287,6 +288,20 @@ export const aksEtcdKms = azureCmk<AksCluster>(
     'set securityProfile.azureKeyVaultKms { enabled: true, keyId, keyVaultNetworkAccess: "Private", keyVaultResourceId }.',
 );
 
+export const acrCmk = azureCmk<ContainerRegistry>(
+    "azure-acr-cmk",
+    "Container registries",
+    TYPES.containerRegistry,
+    (registry) =>
+        // ACR's API reports "enabled" / "disabled" (lower case).
+        (registry.encryption?.status ?? "disabled").toLowerCase() !== "enabled" ||
+        !isSet(registry.encryption?.keyVaultProperties, "keyIdentifier")
+            ? `encryption is ${registry.encryption?.status ?? "not set (disabled)"}, so the images are under Microsoft's key.`
+            : undefined,
+    'create the registry (Premium) with encryption { status: "enabled", keyVaultProperties: { keyIdentifier, identity } } ' +
+        "and a user-assigned identity; it cannot be added later.",
+);
+
 /**
  * Encryption at host on every AKS node pool: temp disks and the OS and data disks' caches are encrypted on the
  * VM host, which AKS sets only when a pool is created (MicrosoftDocs/azure-aks-docs@articles/aks/
@@ -330,4 +345,5 @@ export const azureEncryptionPolicies = [
     redisCmk,
     aksEtcdKms,
     aksEncryptionAtHost,
+    acrCmk,
 ];

@@ -39,6 +39,7 @@ export const TYPES = {
     blobServiceProperties: "azure-native:storage:BlobServiceProperties",
     aksCluster: "azure-native:containerservice:ManagedCluster",
     aksAgentPool: "azure-native:containerservice:AgentPool",
+    containerRegistry: "azure-native:containerregistry:Registry",
     managementLock: "azure-native:authorization:ManagementLockByScope",
     storageManagementPolicy: "azure-native:storage:ManagementPolicy",
     redisAccessPolicyAssignment: "azure-native:redisenterprise:AccessPolicyAssignment",
@@ -283,6 +284,12 @@ export interface AksCluster {
     agentPoolProfiles?: { name: string; enableNodePublicIP?: boolean; enableEncryptionAtHost?: boolean }[];
     oidcIssuerProfile?: { enabled?: boolean };
     autoUpgradeProfile?: { upgradeChannel?: string; nodeOSUpgradeChannel?: string };
+}
+
+/** `azure-native.containerregistry.Registry` (encryption only; exposure.ts reads its network settings) */
+export interface ContainerRegistry {
+    sku?: { name?: string };
+    encryption?: { status?: string; keyVaultProperties?: { keyIdentifier?: string; identity?: string } };
 }
 
 /** `azure-native.containerservice.AgentPool` (a node pool added to an AKS cluster) */

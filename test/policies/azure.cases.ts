@@ -137,6 +137,20 @@ export const aks = (): FixtureResource[] => [
     },
 ];
 
+export const registry = (): FixtureResource[] => [
+    {
+        type: TYPES.containerRegistry,
+        name: "acr",
+        props: {
+            sku: { name: "Premium" },
+            encryption: {
+                status: "enabled",
+                keyVaultProperties: { keyIdentifier: "https://kv.vault.azure.net/keys/acr", identity: "client-id" },
+            },
+        },
+    },
+];
+
 export const agentPool = (): FixtureResource[] => [
     { type: TYPES.aksAgentPool, name: "pool", props: { enableEncryptionAtHost: true } },
 ];
@@ -502,6 +516,17 @@ export const AZURE_CASES: PolicyCases[] = [
             remove: set("aks", "securityProfile", undefined),
             verdict: "fail",
             because: "AKS does not envelope-encrypt secrets with your key by default",
+        },
+    },
+    {
+        policy: encryption.acrCmk,
+        compliant: registry,
+        nonCompliant: { what: "encryption is disabled", change: set("acr", "encryption.status", "disabled") },
+        undefinedProperty: {
+            what: "encryption",
+            remove: set("acr", "encryption", undefined),
+            verdict: "fail",
+            because: "a registry created without a key stays on Microsoft's key",
         },
     },
     {

@@ -401,6 +401,11 @@ export const AZURE_MUTATIONS: Mutation[] = [
         mutate: set(AKS, "securityProfile.azureKeyVaultKms.keyVaultNetworkAccess", "Public"),
     },
     {
+        what: "registry on Microsoft's key",
+        policy: "azure-acr-cmk",
+        mutate: set("azure-native:containerregistry:Registry", "encryption", undefined),
+    },
+    {
         what: "AKS nodes without encryption at host",
         policy: "azure-aks-encryption-at-host",
         mutate: set(AKS, "agentPoolProfiles.0.enableEncryptionAtHost", false),
