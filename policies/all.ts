@@ -51,17 +51,12 @@ export const ADVISORY_UNTIL_MET: Readonly<Record<string, string>> = {
     "aws-sns-topic-cmk":
         "the Alertmanager heartbeat topic (components/workloads, AlertRoute) uses alias/aws/sns; it needs its own key " +
         "whose policy admits cloudwatch.amazonaws.com",
-    "azure-aks-etcd-kms":
-        "AKS KMS v2 with a private key vault needs API Server VNet Integration (a delegated API server subnet), not built yet",
     "azure-acr-no-public-network-access":
         "the registry (components/workloads registry, Azure) keeps public network access on; it needs a private " +
         "endpoint in the VNet for AKS pulls first",
     "azure-postgres-passwordless":
         "the workloads sign in to PostgreSQL with the administrator password from a Kubernetes Secret; Entra tokens through " +
         "their workload identities (and an Entra administrator on the server) are not wired yet",
-    "azure-vnet-flow-logs":
-        "the network component creates no Network Watcher flow log for the VNet yet (it needs the region's Network Watcher " +
-        "and a storage account for the records)",
 };
 
 /**

@@ -123,6 +123,8 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     "azure-storage-cmk": { domain: "encryption", checkov: ["CKV2_AZURE_1"] },
     "azure-redis-cmk": { domain: "encryption" },
     "azure-aks-etcd-kms": { domain: "encryption", checkov: ["CKV_AZURE_117"] },
+    "azure-aks-encryption-at-host": { domain: "encryption", checkov: ["CKV_AZURE_227"] },
+    "azure-acr-cmk": { domain: "encryption" },
     "azure-postgres-backup-retention": { domain: "backups" },
     "azure-postgres-geo-redundant-backup": { domain: "backups", checkov: ["CKV_AZURE_136"] },
     "azure-postgres-high-availability": { domain: "backups" },

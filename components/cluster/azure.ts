@@ -12,6 +12,7 @@ import { PlatformContext, azurePlacement } from "../shared/context";
 import { aksNodeResourceGroup } from "../shared/names";
 import { securityOptOuts } from "../shared/security";
 import { KubernetesAccessProbe } from "./azure-access";
+import { ClusterKms, clusterKms } from "./azure-kms";
 import { ClusterArgs, ClusterImplementationResult, clusterSettings, execKubeconfig } from ".";
 
 /** The Entra application every AKS cluster with managed Entra integration accepts tokens for. */
@@ -47,10 +48,18 @@ export function createAzureCluster(
     const settings = clusterSettings(args);
     const privateCluster = settings.apiAllowedCidrs.length === 0;
     const nodeSubnetId = args.network.nodeSubnetIds.apply((ids) => ids[0]);
+    const apiServerSubnetId = args.network.apiServerSubnetIds.apply((ids) => ids[0]);
     const opts = { parent };
 
-    const controlPlane = controlPlaneIdentity(name, context, nodeSubnetId, opts);
-    const cluster = managedCluster(name, args, settings, { ...controlPlane, nodeSubnetId }, parent);
+    const controlPlane = controlPlaneIdentity(name, context, { nodeSubnetId, apiServerSubnetId }, opts);
+    const kms = clusterKms(name, context, controlPlane.identity, opts);
+    const cluster = managedCluster(
+        name,
+        args,
+        settings,
+        { ...controlPlane, nodeSubnetId, apiServerSubnetId, kms },
+        parent,
+    );
     containerInsights(name, context, cluster, opts);
     const deployerAdmin = grantClusterAccess(name, context, cluster, azure.adminGroupObjectIds ?? [], opts);
     const { kubeconfig, provider } = connect(name, context, cluster, deployerAdmin, parent);
@@ -70,11 +79,16 @@ export function createAzureCluster(
     };
 }
 
-/** The control plane's identity, with Network Contributor on the node subnet (load balancers, node NICs). */
+/**
+ * The control plane's identity, with Network Contributor on the node subnet (load balancers, node NICs) and on
+ * the API server subnet: "The cluster identity needs permissions to both the API server subnet and the node
+ * subnet. Lack of permissions at the API server subnet can cause a provisioning failure"
+ * (MicrosoftDocs/azure-aks-docs@articles/aks/api-server-vnet-integration.md).
+ */
 function controlPlaneIdentity(
     name: string,
     context: PlatformContext,
-    nodeSubnetId: pulumi.Output<string>,
+    subnets: { nodeSubnetId: pulumi.Output<string>; apiServerSubnetId: pulumi.Output<string> },
     opts: pulumi.CustomResourceOptions,
 ) {
     const { resourceGroupName, location } = azurePlacement(context);
@@ -83,17 +97,22 @@ function controlPlaneIdentity(
         { resourceGroupName, location, tags: context.tags },
         opts,
     );
-    const subnetAccess = new authorization.RoleAssignment(
-        `${name}-subnet-access`,
-        {
-            scope: nodeSubnetId,
-            principalId: identity.principalId,
-            principalType: "ServicePrincipal",
-            roleDefinitionId: roleDefinitionId(context, "networkContributor"),
-            description: `${name}'s control plane manages the node subnet`,
-        },
-        opts,
-    );
+    const access = (role: string, scope: pulumi.Input<string>, what: string) =>
+        new authorization.RoleAssignment(
+            `${name}-${role}`,
+            {
+                scope,
+                principalId: identity.principalId,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: roleDefinitionId(context, "networkContributor"),
+                description: `${name}'s control plane manages the ${what} subnet`,
+            },
+            opts,
+        );
+    const subnetAccess = [
+        access("subnet-access", subnets.nodeSubnetId, "node"),
+        access("apiserver-subnet-access", subnets.apiServerSubnetId, "API server"),
+    ];
     return { identity, subnetAccess };
 }
 
@@ -111,8 +130,23 @@ const NETWORK_PROFILE: inputs.containerservice.ContainerServiceNetworkProfileArg
 };
 
 /**
+ * The API server projected into the delegated subnet (API Server VNet Integration, which KMS with a private key
+ * vault requires), reachable from `apiAllowedCidrs` only, or private when that list is empty.
+ */
+function apiServerAccess(
+    apiAllowedCidrs: string[],
+    subnetId: pulumi.Output<string>,
+): inputs.containerservice.ManagedClusterAPIServerAccessProfileArgs {
+    const vnetIntegration = { enableVnetIntegration: true, subnetId };
+    return apiAllowedCidrs.length === 0
+        ? { ...vnetIntegration, enablePrivateCluster: true, enablePrivateClusterPublicFQDN: false }
+        : { ...vnetIntegration, enablePrivateCluster: false, authorizedIPRanges: apiAllowedCidrs };
+}
+
+/**
  * The AKS cluster: Entra ID with Azure RBAC and no local accounts, OIDC issuer and workload identity, the
- * API server behind authorized ranges (or private), automatic upgrades and the Container Insights agent.
+ * API server behind authorized ranges (or private) in its own subnet, Kubernetes secrets under the cluster's
+ * KMS key (./azure-kms.ts), automatic upgrades and the Container Insights agent.
  */
 function managedCluster(
     name: string,
@@ -120,8 +154,10 @@ function managedCluster(
     settings: Settings,
     controlPlane: {
         identity: managedidentity.UserAssignedIdentity;
-        subnetAccess: authorization.RoleAssignment;
+        subnetAccess: authorization.RoleAssignment[];
         nodeSubnetId: pulumi.Output<string>;
+        apiServerSubnetId: pulumi.Output<string>;
+        kms: ClusterKms;
     },
     parent: pulumi.Resource,
 ): containerservice.ManagedCluster {
@@ -154,12 +190,10 @@ function managedCluster(
             securityProfile: {
                 workloadIdentity: { enabled: true },
                 imageCleaner: { enabled: true, intervalHours: 48 },
+                azureKeyVaultKms: controlPlane.kms.profile,
             },
             networkProfile: NETWORK_PROFILE,
-            apiServerAccessProfile:
-                apiAllowedCidrs.length === 0
-                    ? { enablePrivateCluster: true, enablePrivateClusterPublicFQDN: false }
-                    : { enablePrivateCluster: false, authorizedIPRanges: apiAllowedCidrs },
+            apiServerAccessProfile: apiServerAccess(apiAllowedCidrs, controlPlane.apiServerSubnetId),
             agentPoolProfiles: [systemNodePool(args, settings, controlPlane.nodeSubnetId)],
             autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
             addonProfiles: {
@@ -177,7 +211,11 @@ function managedCluster(
             tags: args.context.tags,
         },
         // The autoscaler changes the node count; Pulumi must not fight it.
-        { parent, dependsOn: [controlPlane.subnetAccess], ignoreChanges: ["agentPoolProfiles[0].count"] },
+        {
+            parent,
+            dependsOn: [...controlPlane.subnetAccess, ...controlPlane.kms.ready],
+            ignoreChanges: ["agentPoolProfiles[0].count"],
+        },
     );
 }
 

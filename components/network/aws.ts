@@ -3,7 +3,8 @@ import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as iam from "@pulumi/aws/iam";
-import { assumeRolePolicyFor, logsKey } from "../shared/aws";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
+import { assumeRolePolicyForSource, logsKey } from "../shared/aws";
 import { awsPlacement, statefulOptions } from "../shared/context";
 import { iamRoleName } from "../shared/names";
 import { NetworkArgs, NetworkOutputs, networkDefaults, subnetCidrs } from ".";
@@ -36,6 +37,7 @@ export function createAwsNetwork(name: string, args: NetworkArgs, parent: pulumi
         nodeCidrBlocks: pulumi.output(nodeSubnets.map((s) => s.cidrBlock)),
         dataSubnetIds: pulumi.output(dataSubnets.map((s) => s.id)),
         endpointSubnetIds: pulumi.output(dataSubnets.map((s) => s.id)),
+        apiServerSubnetIds: pulumi.output([]),
     };
 }
 
@@ -219,7 +221,10 @@ function s3GatewayEndpoint(
     );
 }
 
-/** VPC flow logs of rejected traffic into a customer-key-encrypted log group, written through a scoped role. */
+/**
+ * VPC flow logs of rejected traffic into a customer-key-encrypted log group, written through a scoped role
+ * that the flow logs service may assume only for this account's flow logs in this region.
+ */
 function rejectedTrafficFlowLog(
     name: string,
     vpc: ec2.Vpc,
@@ -245,7 +250,12 @@ function rejectedTrafficFlowLog(
         `${name}-flow-logs-role`,
         {
             ...iamRoleName(`${name}-flow-logs-role`),
-            assumeRolePolicy: assumeRolePolicyFor("vpc-flow-logs.amazonaws.com"),
+            assumeRolePolicy: getCallerIdentityOutput({}, opts).accountId.apply((accountId) =>
+                assumeRolePolicyForSource("vpc-flow-logs.amazonaws.com", {
+                    accountId,
+                    sourceArn: `arn:aws:ec2:${logs.region}:${accountId}:vpc-flow-log/*`,
+                }),
+            ),
         },
         opts,
     );

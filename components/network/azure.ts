@@ -4,6 +4,7 @@ import * as privatedns from "@pulumi/azure-native/privatedns";
 import type { input as inputs } from "@pulumi/azure-native/types";
 import { PrivateDnsZoneRole, privateDnsZoneNames, privateEndpoint } from "../shared/azure";
 import { azurePlacement } from "../shared/context";
+import { vnetFlowLog } from "./azure-flow-logs";
 import { NetworkArgs, NetworkOutputs, networkDefaults, subnetCidrs } from ".";
 
 /** The ports data stores listen on inside the VNet: PostgreSQL, Azure Managed Redis (TLS), Blob (HTTPS). */
@@ -15,10 +16,12 @@ const ENDPOINT_PORTS = ["10000", "443"];
  * zones): `public` for internet-facing load balancers or application gateways only, `nodes` for AKS
  * (Azure CNI overlay: pods take addresses outside the VNet), `data` delegated to PostgreSQL flexible
  * server, and `endpoints` for private endpoints (Redis, Blob). Network security groups admit the data and
- * endpoint ports only from the node subnet and deny the rest of the VNet. No subnet has default outbound
- * access; the cluster egresses through its Standard Load Balancer, whose outbound addresses are
+ * endpoint ports only from the node subnet and deny the rest of the VNet. A fifth subnet, `apiserver`, is
+ * delegated to AKS for API Server VNet Integration (KMS with the cluster's private key vault needs it). No
+ * subnet has default outbound access; the cluster egresses through its Standard Load Balancer, whose outbound addresses are
  * zone-redundant, so egress survives the loss of a zone whatever `natGatewayPerZone` says. Private DNS
- * zones for PostgreSQL, Redis and Blob are created and linked to the VNet.
+ * zones for PostgreSQL, Redis and Blob are created and linked to the VNet. VNet flow logs with traffic
+ * analytics record its traffic (./azure-flow-logs.ts), as the VPC flow logs do on AWS.
  */
 export function createAzureNetwork(name: string, args: NetworkArgs, parent: pulumi.Resource): NetworkOutputs {
     const { context } = args;
@@ -32,12 +35,30 @@ export function createAzureNetwork(name: string, args: NetworkArgs, parent: pulu
         { resourceGroupName, location, addressSpace: { addressPrefixes: [settings.cidrBlock] }, tags: at.tags },
         opts,
     );
-    const [publicCidr, nodesCidr, dataCidr, endpointsCidr] = subnetCidrs(settings.cidrBlock, 4);
-    const cidrs: SubnetCidrs = { publicCidr, nodesCidr, dataCidr, endpointsCidr };
+    // The VNet is cut in sixteenths: the first four are the subnet roles, the fifth the API server's.
+    const [publicCidr, nodesCidr, dataCidr, endpointsCidr, apiServerCidr] = subnetCidrs(settings.cidrBlock, 5);
+    const cidrs: SubnetCidrs = { publicCidr, nodesCidr, dataCidr, endpointsCidr, apiServerCidr };
     const nsgs = securityGroups(name, cidrs, at, opts);
-    const { publicSubnet, nodeSubnet, dataSubnet, endpointSubnet } = subnets(name, vnet, cidrs, nsgs, at, parent);
+    const { publicSubnet, nodeSubnet, dataSubnet, endpointSubnet, apiServerSubnet } = subnets(
+        name,
+        vnet,
+        cidrs,
+        nsgs,
+        at,
+        parent,
+    );
     const links = privateDnsZones(name, context, vnet, at, opts);
     const vaultEndpoints = keyVaultEndpoints(name, args, endpointSubnet, { parent, dependsOn: [links.vault] });
+    vnetFlowLog(
+        name,
+        {
+            context,
+            vnet,
+            retentionDays: settings.logRetentionDays,
+            zoneRedundant: args.highAvailability ?? false,
+        },
+        parent,
+    );
 
     return {
         networkId: vnet.id,
@@ -50,6 +71,7 @@ export function createAzureNetwork(name: string, args: NetworkArgs, parent: pulu
         endpointSubnetIds: pulumi.output([
             readyWhen(endpointSubnet, links.redis, links.blob, links.vault, ...vaultEndpoints),
         ]),
+        apiServerSubnetIds: pulumi.output([apiServerSubnet.id]),
     };
 }
 
@@ -66,6 +88,7 @@ interface SubnetCidrs {
     readonly nodesCidr: string;
     readonly dataCidr: string;
     readonly endpointsCidr: string;
+    readonly apiServerCidr: string;
 }
 
 /** The network security groups of the public, data and endpoint subnets. */
@@ -161,11 +184,11 @@ function securityGroups(
     return { publicNsg, dataNsg, endpointsNsg };
 }
 
-/** The four subnets, none with default outbound access, created one after another as Azure requires. */
+/** The five subnets, none with default outbound access, created one after another as Azure requires. */
 function subnets(
     name: string,
     vnet: network.VirtualNetwork,
-    { publicCidr, nodesCidr, dataCidr, endpointsCidr }: SubnetCidrs,
+    { publicCidr, nodesCidr, dataCidr, endpointsCidr, apiServerCidr }: SubnetCidrs,
     { publicNsg, dataNsg, endpointsNsg }: SecurityGroups,
     { resourceGroupName }: Placement,
     parent: pulumi.Resource,
@@ -200,7 +223,17 @@ function subnets(
         // Network security groups apply to the private endpoints in this subnet.
         privateEndpointNetworkPolicies: "Enabled",
     });
-    return { publicSubnet, nodeSubnet, dataSubnet, endpointSubnet };
+    const apiServerSubnet = subnet("apiserver", {
+        addressPrefix: apiServerCidr,
+        // API Server VNet Integration: "you must create and delegate an API server subnet to
+        // Microsoft.ContainerService/managedClusters ... The minimum supported API server subnet size is a /28"
+        // and "an AKS cluster reserves at least 9 IPs" (MicrosoftDocs/azure-aks-docs@articles/aks/
+        // api-server-vnet-integration.md). A sixteenth of the VNet (/20 of a /16, /24 of a /20) leaves the
+        // API server room to scale. No NSG: the defaults admit what it needs (nodes on 443/4443, the Azure
+        // load balancer on 9988, same article, "NSG security rules").
+        delegations: [{ name: "aks-apiserver", serviceName: "Microsoft.ContainerService/managedClusters" }],
+    });
+    return { publicSubnet, nodeSubnet, dataSubnet, endpointSubnet, apiServerSubnet };
 }
 
 /** The private DNS zones of PostgreSQL, Redis, Blob and Key Vault, each linked to the VNet; returns the links. */

@@ -52,6 +52,12 @@ export interface NetworkOutputs {
     readonly dataSubnetIds: pulumi.Output<string[]>;
     /** Private subnets for private endpoints (Azure) or interface endpoints and caches (AWS data subnets). */
     readonly endpointSubnetIds: pulumi.Output<string[]>;
+    /**
+     * The subnet the Kubernetes API server is projected into (AKS API Server VNet Integration, delegated to
+     * `Microsoft.ContainerService/managedClusters`); empty on AWS, where EKS places its endpoint network
+     * interfaces in the node subnets itself.
+     */
+    readonly apiServerSubnetIds: pulumi.Output<string[]>;
 }
 
 /** A cloud implementation of the Network capability. */
@@ -97,6 +103,7 @@ export class Network extends CapabilityComponent<NetworkArgs, NetworkOutputs> im
     declare public readonly nodeCidrBlocks: pulumi.Output<string[]>;
     declare public readonly dataSubnetIds: pulumi.Output<string[]>;
     declare public readonly endpointSubnetIds: pulumi.Output<string[]>;
+    declare public readonly apiServerSubnetIds: pulumi.Output<string[]>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super(

@@ -18,6 +18,29 @@ export function assumeRolePolicyFor(service: string, actions: string[] = ["sts:A
 }
 
 /**
+ * A trust policy that lets one AWS service assume a role only on behalf of this account's resources: the
+ * `aws:SourceAccount` and `aws:SourceArn` conditions AWS recommends against the cross-service confused deputy
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html; for flow logs
+ * https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html). `sourceArn` may end in `*`.
+ */
+export function assumeRolePolicyForSource(service: string, source: { accountId: string; sourceArn: string }): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: service },
+                Action: "sts:AssumeRole",
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": source.accountId },
+                    ArnLike: { "aws:SourceArn": source.sourceArn },
+                },
+            },
+        ],
+    });
+}
+
+/**
  * A customer-managed KMS key with yearly automatic rotation and a 30-day deletion window, plus an alias
  * so people can find it. The key policy is AWS's default (the account administers the key through IAM).
  */

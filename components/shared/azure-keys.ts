@@ -74,7 +74,18 @@ export const KEY_VAULT_RBAC_PROPAGATION_SECONDS = 600;
  */
 export function createKeyVault(
     name: string,
-    args: { context: PlatformContext; location: string; vaultName: pulumi.Input<string> },
+    args: {
+        context: PlatformContext;
+        location: string;
+        vaultName: pulumi.Input<string>;
+        /**
+         * Accept data-plane traffic from every network (still only for Entra identities holding a role). Only for
+         * a service that cannot reach a firewalled vault with the identity it must use (ACR, see
+         * workloads/registry/azure.ts).
+         * @default false: public network access disabled, trusted Azure services only
+         */
+        publicNetwork?: boolean;
+    },
     opts: pulumi.CustomResourceOptions,
 ): keyvault.Vault {
     const { resourceGroupName, tenantId, logAnalyticsWorkspaceId } = azurePlacement(args.context);
@@ -94,8 +105,13 @@ export function createKeyVault(
                 enabledForDeployment: false,
                 enabledForDiskEncryption: false,
                 enabledForTemplateDeployment: false,
-                publicNetworkAccess: "Disabled",
-                networkAcls: { defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [] },
+                publicNetworkAccess: args.publicNetwork ? "Enabled" : "Disabled",
+                networkAcls: {
+                    defaultAction: args.publicNetwork ? "Allow" : "Deny",
+                    bypass: "AzureServices",
+                    ipRules: [],
+                    virtualNetworkRules: [],
+                },
             },
             tags: args.context.tags,
         },
@@ -188,11 +204,7 @@ export function dataStoreKey(
         },
         opts,
     );
-    const settled = new GrantPropagation(
-        `${name}-key-access-wait`,
-        { grantId: grant.id, seconds: KEY_VAULT_RBAC_PROPAGATION_SECONDS },
-        { ...opts, protect: false, retainOnDelete: false },
-    );
+    const settled = grantSettled(`${name}-key-access-wait`, grant, opts);
     return {
         key,
         keyUri: key.keyUri,
@@ -202,6 +214,22 @@ export function dataStoreKey(
         identity,
         ready: [grant, settled],
     };
+}
+
+/**
+ * A resource that exists once a new Key Vault role assignment can have applied (the documented bound, in a
+ * real `pulumi up` only); what uses the key depends on it. Never protected: it holds nothing.
+ */
+export function grantSettled(
+    name: string,
+    grant: authorization.RoleAssignment,
+    opts: pulumi.CustomResourceOptions,
+): pulumi.Resource {
+    return new GrantPropagation(
+        name,
+        { grantId: grant.id, seconds: KEY_VAULT_RBAC_PROPAGATION_SECONDS },
+        { ...opts, protect: false, retainOnDelete: false },
+    );
 }
 
 /** The inputs of {@link GrantPropagation}. */

@@ -34,6 +34,17 @@ export const BUILT_IN_ROLES = {
      * (https://learn.microsoft.com/azure/key-vault/general/rbac-guide#azure-built-in-roles-for-key-vault-data-plane-operations).
      */
     keyVaultCryptoServiceEncryptionUser: "e147488a-f6f5-4113-8e2d-b22465e65bf6",
+    /**
+     * Key Vault Crypto User: cryptographic operations (encrypt, decrypt) with a key. What the AKS KMS plugin's
+     * identity needs on its key (MicrosoftDocs/azure-aks-docs@articles/aks/use-kms-etcd-encryption.md,
+     * "Assign permissions for an RBAC private key vault").
+     */
+    keyVaultCryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424",
+    /**
+     * Key Vault Contributor: manage a vault (not its data). AKS needs it on a private vault to create the private
+     * link between the vault and the cluster (same article, "Assign permissions to create a private link").
+     */
+    keyVaultContributor: "f25e0fa2-a7c8-4377-a976-54943a77a395",
 } as const;
 
 /** The full role definition id of a built-in role in the stack's subscription. */

@@ -4,7 +4,9 @@
  */
 import { isSet, resourcePolicy } from "../lib/policy";
 import {
+    AksAgentPool,
     AksCluster,
+    ContainerRegistry,
     PostgresConfiguration,
     PostgresServer,
     RedisCluster,
@@ -273,12 +275,58 @@ export const aksEtcdKms = azureCmk<AksCluster>(
     "azure-aks-etcd-kms",
     "AKS Kubernetes secrets (etcd)",
     TYPES.aksCluster,
-    (cluster) =>
-        cluster.securityProfile?.azureKeyVaultKms?.enabled !== true
-            ? "securityProfile.azureKeyVaultKms is not enabled, so Kubernetes secrets are not envelope-encrypted with your key."
-            : undefined,
+    (cluster) => {
+        const kms = cluster.securityProfile?.azureKeyVaultKms;
+        if (kms?.enabled !== true) {
+            return "securityProfile.azureKeyVaultKms is not enabled, so Kubernetes secrets are not envelope-encrypted with your key.";
+        }
+        // "Public" (the API's default) needs a key vault that accepts traffic from every network.
+        return kms.keyVaultNetworkAccess !== "Private"
+            ? `keyVaultNetworkAccess is ${kms.keyVaultNetworkAccess ?? "not set (Public)"}, so the key vault must accept public traffic.`
+            : undefined;
+    },
     'set securityProfile.azureKeyVaultKms { enabled: true, keyId, keyVaultNetworkAccess: "Private", keyVaultResourceId }.',
 );
+
+export const acrCmk = azureCmk<ContainerRegistry>(
+    "azure-acr-cmk",
+    "Container registries",
+    TYPES.containerRegistry,
+    (registry) =>
+        // ACR's API reports "enabled" / "disabled" (lower case).
+        (registry.encryption?.status ?? "disabled").toLowerCase() !== "enabled" ||
+        !isSet(registry.encryption?.keyVaultProperties, "keyIdentifier")
+            ? `encryption is ${registry.encryption?.status ?? "not set (disabled)"}, so the images are under Microsoft's key.`
+            : undefined,
+    'create the registry (Premium) with encryption { status: "enabled", keyVaultProperties: { keyIdentifier, identity } } ' +
+        "and a user-assigned identity; it cannot be added later.",
+);
+
+/**
+ * Encryption at host on every AKS node pool: temp disks and the OS and data disks' caches are encrypted on the
+ * VM host, which AKS sets only when a pool is created (MicrosoftDocs/azure-aks-docs@articles/aks/
+ * enable-host-encryption.md, "Limitations"). Checkov CKV_AZURE_227.
+ */
+export const aksEncryptionAtHost = resourcePolicy({
+    name: "azure-aks-encryption-at-host",
+    description: "Every AKS node pool encrypts its temp disks and disk caches on the VM host (encryption at host).",
+    severity: "medium",
+    types: [TYPES.aksCluster, TYPES.aksAgentPool],
+    validate: (resource: AksCluster | AksAgentPool, { args, report }) => {
+        const pools =
+            args.type === TYPES.aksCluster
+                ? ((resource as AksCluster).agentPoolProfiles ?? [])
+                : [{ name: "this node pool", ...(resource as AksAgentPool) }];
+        const off = pools.filter((p) => p.enableEncryptionAtHost !== true).map((p) => p.name);
+        if (off.length > 0) {
+            report(
+                `Encryption at host is off on ${off.join(", ")}, so temp disks and disk caches are not encrypted on the ` +
+                    "host. Fix: set enableEncryptionAtHost: true when creating the pool (it cannot be changed later; the " +
+                    "subscription needs `az feature register --namespace Microsoft.Compute --name EncryptionAtHost` once).",
+            );
+        }
+    },
+});
 
 export const azureEncryptionPolicies = [
     postgresSecureTransport,
@@ -296,4 +344,6 @@ export const azureEncryptionPolicies = [
     storageCmk,
     redisCmk,
     aksEtcdKms,
+    aksEncryptionAtHost,
+    acrCmk,
 ];

@@ -39,6 +39,8 @@ export const TYPES = {
     storageAccount: "azure-native:storage:StorageAccount",
     blobServiceProperties: "azure-native:storage:BlobServiceProperties",
     aksCluster: "azure-native:containerservice:ManagedCluster",
+    aksAgentPool: "azure-native:containerservice:AgentPool",
+    containerRegistry: "azure-native:containerregistry:Registry",
     managementLock: "azure-native:authorization:ManagementLockByScope",
     storageManagementPolicy: "azure-native:storage:ManagementPolicy",
     redisAccessPolicyAssignment: "azure-native:redisenterprise:AccessPolicyAssignment",
@@ -283,14 +285,25 @@ export interface AksCluster {
     disableLocalAccounts?: boolean;
     enableRBAC?: boolean;
     securityProfile?: {
-        azureKeyVaultKms?: { enabled?: boolean };
+        azureKeyVaultKms?: { enabled?: boolean; keyVaultNetworkAccess?: string };
         workloadIdentity?: { enabled?: boolean };
     };
     apiServerAccessProfile?: { authorizedIPRanges?: string[]; enablePrivateCluster?: boolean };
     networkProfile?: { networkPolicy?: string };
-    agentPoolProfiles?: { name: string; enableNodePublicIP?: boolean }[];
+    agentPoolProfiles?: { name: string; enableNodePublicIP?: boolean; enableEncryptionAtHost?: boolean }[];
     oidcIssuerProfile?: { enabled?: boolean };
     autoUpgradeProfile?: { upgradeChannel?: string; nodeOSUpgradeChannel?: string };
+}
+
+/** `azure-native.containerregistry.Registry` (encryption only; exposure.ts reads its network settings) */
+export interface ContainerRegistry {
+    sku?: { name?: string };
+    encryption?: { status?: string; keyVaultProperties?: { keyIdentifier?: string; identity?: string } };
+}
+
+/** `azure-native.containerservice.AgentPool` (a node pool added to an AKS cluster) */
+export interface AksAgentPool {
+    enableEncryptionAtHost?: boolean;
 }
 
 /** `azure-native.redisenterprise.AccessPolicyAssignment` (an Entra identity granted a Redis access policy) */

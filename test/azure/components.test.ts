@@ -82,19 +82,23 @@ for (const stack of STACKS) {
                 assert.strictEqual(inputs(provider).location, config.azureLocation);
                 const custom = run.resources.filter((r) => r.custom && r.type.startsWith("azure-native:"));
                 assert.ok(custom.every((r) => r.provider?.startsWith(provider.urn)));
-                const grouped = custom.filter((r) => inputs(r).resourceGroupName !== undefined);
+                // The VNet flow log is a child of the region's Network Watcher, which lives in NetworkWatcherRG.
+                const grouped = custom.filter(
+                    (r) => inputs(r).resourceGroupName !== undefined && r.type !== "azure-native:network:FlowLog",
+                );
                 assert.ok(grouped.length > 20);
                 assert.ok(grouped.every((r) => inputs(r).resourceGroupName === group.resourceGroupName));
             });
         });
 
         describe("network", () => {
-            it("has a VNet with public, node, delegated data and endpoint subnets, none with default outbound access", () => {
+            it("has a VNet with public, node, delegated data and endpoint subnets and an API server subnet, none with default outbound access", () => {
                 assert.deepStrictEqual(inputs(one(run, T.vnet)).addressSpace.addressPrefixes, [
                     config.network.cidrBlock ?? "10.0.0.0/16",
                 ]);
                 const subnets = ofType(run, T.subnet).map(inputs);
                 assert.deepStrictEqual(subnets.map((s) => s.subnetName).sort(), [
+                    "apiserver",
                     "data",
                     "endpoints",
                     "nodes",
@@ -280,6 +284,8 @@ for (const stack of STACKS) {
             });
             it(`limits the API server to ${config.apiAllowedCidrs.join(", ")}`, () => {
                 assert.deepStrictEqual(inputs(aks).apiServerAccessProfile, {
+                    enableVnetIntegration: true,
+                    subnetId: idOf(named(run, "azure-native:network:Subnet", "apiserver")),
                     enablePrivateCluster: false,
                     authorizedIPRanges: config.apiAllowedCidrs,
                 });

@@ -104,6 +104,18 @@ for (const stack of STACKS) {
             }
         });
 
+        // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html ("Prevent the confused deputy").
+        it("lets the VPC flow logs service assume the flow log role only for this account's flow logs in this region", () => {
+            const role = ofType(run, "aws:iam/role:Role").find((r) => r.name.endsWith("-flow-logs-role"));
+            assert.ok(role);
+            const [statement] = JSON.parse(inputs(role).assumeRolePolicy).Statement;
+            assert.strictEqual(statement.Principal.Service, "vpc-flow-logs.amazonaws.com");
+            assert.deepStrictEqual(statement.Condition, {
+                StringEquals: { "aws:SourceAccount": ACCOUNT_ID },
+                ArnLike: { "aws:SourceArn": `arn:aws:ec2:${region}:${ACCOUNT_ID}:vpc-flow-log/*` },
+            });
+        });
+
         it("keeps Database Insights under the database's own key", () => {
             const instance = inputs(ofType(run, T.instance)[0]);
             assert.strictEqual(instance.performanceInsightsEnabled, true);

@@ -128,9 +128,31 @@ export const aks = (): FixtureResource[] => [
             enableRBAC: true,
             disableLocalAccounts: true,
             aadProfile: { managed: true, enableAzureRBAC: true },
-            securityProfile: { azureKeyVaultKms: { enabled: true }, workloadIdentity: { enabled: true } },
+            securityProfile: {
+                azureKeyVaultKms: { enabled: true, keyVaultNetworkAccess: "Private" },
+                workloadIdentity: { enabled: true },
+            },
+            agentPoolProfiles: [{ name: "system", enableEncryptionAtHost: true }],
         },
     },
+];
+
+export const registry = (): FixtureResource[] => [
+    {
+        type: TYPES.containerRegistry,
+        name: "acr",
+        props: {
+            sku: { name: "Premium" },
+            encryption: {
+                status: "enabled",
+                keyVaultProperties: { keyIdentifier: "https://kv.vault.azure.net/keys/acr", identity: "client-id" },
+            },
+        },
+    },
+];
+
+export const agentPool = (): FixtureResource[] => [
+    { type: TYPES.aksAgentPool, name: "pool", props: { enableEncryptionAtHost: true } },
 ];
 
 const set = (name: string, path: string, value: unknown) => (graph: FixtureResource[]) =>
@@ -494,6 +516,31 @@ export const AZURE_CASES: PolicyCases[] = [
             remove: set("aks", "securityProfile", undefined),
             verdict: "fail",
             because: "AKS does not envelope-encrypt secrets with your key by default",
+        },
+    },
+    {
+        policy: encryption.acrCmk,
+        compliant: registry,
+        nonCompliant: { what: "encryption is disabled", change: set("acr", "encryption.status", "disabled") },
+        undefinedProperty: {
+            what: "encryption",
+            remove: set("acr", "encryption", undefined),
+            verdict: "fail",
+            because: "a registry created without a key stays on Microsoft's key",
+        },
+    },
+    {
+        policy: encryption.aksEncryptionAtHost,
+        compliant: aks,
+        nonCompliant: {
+            what: "the system pool has encryption at host off",
+            change: set("aks", "agentPoolProfiles.0.enableEncryptionAtHost", false),
+        },
+        undefinedProperty: {
+            what: "enableEncryptionAtHost on the system pool",
+            remove: set("aks", "agentPoolProfiles.0.enableEncryptionAtHost", undefined),
+            verdict: "fail",
+            because: "AKS leaves encryption at host off unless asked, and cannot turn it on later",
         },
     },
     {

@@ -6,12 +6,31 @@ import * as assert from "assert";
 import * as backups from "../../policies/azure/backups";
 import * as encryption from "../../policies/azure/encryption";
 import { TYPES } from "../../policies/lib/shapes";
-import { AZURE_CASES, SUBNET, redis, server, storage } from "./azure.cases";
+import { AZURE_CASES, SUBNET, agentPool, aks, redis, server, storage } from "./azure.cases";
 import { describePolicies, evaluate, named } from "./fixtures";
 
 describePolicies("Azure policies", AZURE_CASES);
 
 describe("Azure policy settings and edge cases", () => {
+    it("fails AKS KMS through a public key vault (keyVaultNetworkAccess Public or unset)", async () => {
+        for (const access of ["Public", undefined]) {
+            const graph = aks();
+            named(graph, "aks").props.securityProfile = {
+                azureKeyVaultKms: { enabled: true, keyVaultNetworkAccess: access },
+            };
+            assert.strictEqual((await evaluate(encryption.aksEtcdKms, graph)).verdict, "fail", String(access));
+        }
+    });
+
+    it("checks encryption at host on node pools added as their own resources", async () => {
+        assert.strictEqual((await evaluate(encryption.aksEncryptionAtHost, agentPool())).verdict, "pass");
+        for (const value of [false, undefined]) {
+            const graph = agentPool();
+            named(graph, "pool").props.enableEncryptionAtHost = value;
+            assert.strictEqual((await evaluate(encryption.aksEncryptionAtHost, graph)).verdict, "fail", String(value));
+        }
+    });
+
     it("treats a VNet-integrated PostgreSQL server without publicNetworkAccess as private", async () => {
         const graph = server();
         named(graph, "db-server").props.network = { delegatedSubnetResourceId: SUBNET };

@@ -391,6 +391,26 @@ export const AZURE_MUTATIONS: Mutation[] = [
         mutate: set(AKS, "disableLocalAccounts", false),
     },
     {
+        what: "AKS secrets without KMS",
+        policy: "azure-aks-etcd-kms",
+        mutate: set(AKS, "securityProfile.azureKeyVaultKms", undefined),
+    },
+    {
+        what: "AKS KMS through a public key vault",
+        policy: "azure-aks-etcd-kms",
+        mutate: set(AKS, "securityProfile.azureKeyVaultKms.keyVaultNetworkAccess", "Public"),
+    },
+    {
+        what: "registry on Microsoft's key",
+        policy: "azure-acr-cmk",
+        mutate: set("azure-native:containerregistry:Registry", "encryption", undefined),
+    },
+    {
+        what: "AKS nodes without encryption at host",
+        policy: "azure-aks-encryption-at-host",
+        mutate: set(AKS, "agentPoolProfiles.0.enableEncryptionAtHost", false),
+    },
+    {
         what: "AKS without Azure RBAC",
         policy: "azure-aks-azure-rbac",
         mutate: set(AKS, "aadProfile.enableAzureRBAC", false),
