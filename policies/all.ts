@@ -5,10 +5,12 @@
 import type { Policies } from "@pulumi/policy";
 import { tagsOf } from "./catalog";
 import { awsBackupPolicies } from "./aws/backups";
+import { awsBackupPlanPolicies } from "./aws/backup-plans";
 import { awsEncryptionPolicies } from "./aws/encryption";
 import { awsExposurePolicies } from "./aws/exposure";
 import { awsIdentityPolicies } from "./aws/identity";
 import { azureBackupPolicies } from "./azure/backups";
+import { azureBackupVaultPolicies } from "./azure/backup-vaults";
 import { azureEncryptionPolicies } from "./azure/encryption";
 import { azureExposurePolicies } from "./azure/exposure";
 import { azureIdentityPolicies } from "./azure/identity";
@@ -25,10 +27,12 @@ export const PACK_DESCRIPTION =
 const policies: Policies = [
     ...awsEncryptionPolicies,
     ...awsBackupPolicies,
+    ...awsBackupPlanPolicies,
     ...awsExposurePolicies,
     ...awsIdentityPolicies,
     ...azureEncryptionPolicies,
     ...azureBackupPolicies,
+    ...azureBackupVaultPolicies,
     ...azureExposurePolicies,
     ...azureIdentityPolicies,
     ...kubernetesPolicies,

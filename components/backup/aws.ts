@@ -7,7 +7,14 @@ import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { assumeRolePolicyFor } from "../shared/aws";
 import { awsPlacement, statefulOptions } from "../shared/context";
 import { fitName, iamRoleName } from "../shared/names";
-import { BackupArgs, BackupOutputs, BackupSettings, COMPLIANCE_GRACE_DAYS, backupSettings, lockRetentionBounds } from ".";
+import {
+    BackupArgs,
+    BackupOutputs,
+    BackupSettings,
+    COMPLIANCE_GRACE_DAYS,
+    backupSettings,
+    lockRetentionBounds,
+} from ".";
 
 /**
  * The AWS managed policies of the role AWS Backup assumes: snapshots and restores of RDS (the service-role
@@ -49,11 +56,19 @@ export function createAwsBackup(name: string, args: BackupArgs, parent: pulumi.R
     const settings = backupSettings(args);
     const stateful = { parent, ...statefulOptions(args.context) };
     const role = backupRole(name, parent);
-    const vault = backupVault(name, { role: role.role, settings, forceDestroy: !args.context.protect, region }, stateful);
+    const vault = backupVault(
+        name,
+        { role: role.role, settings, forceDestroy: !args.context.protect, region },
+        stateful,
+    );
     const copy = settings.copy ? copyVault(name, args, role.role, settings, stateful) : undefined;
     const plan = new backup.Plan(
         `${name}-plan`,
-        { name: fitName(`${name}-plan`, 50), rules: planRules(vault.name, settings, copy?.vault.arn), tags: args.context.tags },
+        {
+            name: fitName(`${name}-plan`, 50),
+            rules: planRules(vault.name, settings, copy?.vault.arn),
+            tags: args.context.tags,
+        },
         { parent },
     );
     const resources = [args.targets.databaseId, args.targets.storageId];
@@ -198,7 +213,9 @@ function copyVault(
 ): { vault: backup.Vault; region: string } {
     const region = args.backupRegion;
     if (region === undefined) {
-        throw new Error(`${name}: copies to a second region need args.backupRegion (platform:backup.aws.backupRegion).`);
+        throw new Error(
+            `${name}: copies to a second region need args.backupRegion (platform:backup.aws.backupRegion).`,
+        );
     }
     const provider = new Provider(
         `${name}-backup-region`,

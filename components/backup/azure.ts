@@ -100,9 +100,7 @@ function backupVault(
             location,
             identity: { type: "SystemAssigned" },
             properties: {
-                storageSettings: [
-                    { datastoreType: "VaultStore", type: s.copy ? "GeoRedundant" : "LocallyRedundant" },
-                ],
+                storageSettings: [{ datastoreType: "VaultStore", type: s.copy ? "GeoRedundant" : "LocallyRedundant" }],
                 featureSettings: s.copy ? { crossRegionRestoreSettings: { state: "Enabled" } } : undefined,
                 securitySettings: {
                     immutabilitySettings: { state: immutability },
@@ -162,7 +160,9 @@ export function policy(datasourceType: string, s: BackupSettings): inputs.datapr
         objectType: "AzureRetentionRule" as const,
         name: ruleName,
         isDefault,
-        lifecycles: [{ deleteAfter: { objectType: "AbsoluteDeleteOption" as const, duration }, sourceDataStore: store }],
+        lifecycles: [
+            { deleteAfter: { objectType: "AbsoluteDeleteOption" as const, duration }, sourceDataStore: store },
+        ],
     });
     return {
         objectType: "BackupPolicy",
@@ -182,7 +182,9 @@ export function policy(datasourceType: string, s: BackupSettings): inputs.datapr
                             isDefault: false,
                             taggingPriority: t.priority,
                             tagInfo: { tagName: t.tagName },
-                            criteria: [{ objectType: "ScheduleBasedBackupCriteria" as const, absoluteCriteria: [t.absolute] }],
+                            criteria: [
+                                { objectType: "ScheduleBasedBackupCriteria" as const, absoluteCriteria: [t.absolute] },
+                            ],
                         })),
                     ],
                 },

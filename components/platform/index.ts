@@ -181,7 +181,9 @@ function buildStorage(config: PlatformConfig, base: Base, network: Network): Sto
  * stack region's pair. Unused on Azure, whose copies go to the paired region.
  */
 export function backupRegionOf(config: PlatformConfig): string | undefined {
-    return config.backup.aws?.backupRegion ?? config.database.aws?.backupRegion ?? awsBackupRegionPairs[config.awsRegion];
+    return (
+        config.backup.aws?.backupRegion ?? config.database.aws?.backupRegion ?? awsBackupRegionPairs[config.awsRegion]
+    );
 }
 
 /**

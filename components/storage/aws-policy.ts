@@ -31,9 +31,11 @@ export function bucketPolicy(
         `${name}-policy`,
         {
             bucket: bucket.id,
-            policy: pulumi.all([bucket.arn, pulumi.output(extra ?? [])]).apply(([arn, statements]) =>
-                JSON.stringify({ Version: "2012-10-17", Statement: [denyInsecureTransport(arn), ...statements] }),
-            ),
+            policy: pulumi
+                .all([bucket.arn, pulumi.output(extra ?? [])])
+                .apply(([arn, statements]) =>
+                    JSON.stringify({ Version: "2012-10-17", Statement: [denyInsecureTransport(arn), ...statements] }),
+                ),
         },
         opts,
     );

@@ -48,7 +48,11 @@ export function replicateBucket(
         { parent: stateful.parent },
     );
     const inReplicaRegion = { ...stateful, provider };
-    const replicaKey = customerManagedKey(`${name}-replica`, `Encrypts the replica of ${name} in ${replicaRegion}`, inReplicaRegion);
+    const replicaKey = customerManagedKey(
+        `${name}-replica`,
+        `Encrypts the replica of ${name} in ${replicaRegion}`,
+        inReplicaRegion,
+    );
     const replica = new s3.Bucket(`${name}-replica`, { forceDestroy: !context.protect }, inReplicaRegion);
     const replicaOpts = { parent: stateful.parent, provider };
     const replicaVersioning = new s3.BucketVersioning(
@@ -60,13 +64,24 @@ export function replicateBucket(
         `${name}-replica-encryption`,
         {
             bucket: replica.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: replicaKey.arn }, bucketKeyEnabled: true }],
+            rules: [
+                {
+                    applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: replicaKey.arn },
+                    bucketKeyEnabled: true,
+                },
+            ],
         },
         replicaOpts,
     );
     const publicAccessBlock = new s3.BucketPublicAccessBlock(
         `${name}-replica-public-access-block`,
-        { bucket: replica.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        {
+            bucket: replica.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        },
         replicaOpts,
     );
     new s3.BucketOwnershipControls(

@@ -36,7 +36,12 @@ export function createAwsStorage(name: string, args: StorageArgs, parent: pulumi
     lifecycleRules(name, bucket, settings.noncurrentVersionRetentionDays, opts);
     const replicaRegion = settings.crossRegionReplication ? requireReplicaRegion(name, args, region) : undefined;
     if (replicaRegion !== undefined) {
-        const source = { bucket, key: (aws.kmsEncryption ?? true) ? key : undefined, versioning: bucketVersioning, region };
+        const source = {
+            bucket,
+            key: (aws.kmsEncryption ?? true) ? key : undefined,
+            versioning: bucketVersioning,
+            region,
+        };
         replicateBucket(name, { context: args.context, source, replicaRegion }, stateful);
     }
 

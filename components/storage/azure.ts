@@ -54,7 +54,9 @@ export function createAzureStorage(name: string, args: StorageArgs, parent: pulu
         region: pulumi.output(location),
         resourceId: account.id,
         securityOptOuts: pulumi.output(securityOptOuts("azure", azure, ["infrastructureEncryption", "versioning"])),
-        replicaRegions: pulumi.output(/^(RA)?G/.test(accountReplication(args)) ? [pairedRegion(location) ?? "paired"] : []),
+        replicaRegions: pulumi.output(
+            /^(RA)?G/.test(accountReplication(args)) ? [pairedRegion(location) ?? "paired"] : [],
+        ),
     };
 }
 

@@ -27,7 +27,7 @@ const named = (run: ProgramRun, type: string, suffix: string): ResourceRecord =>
     return found[0];
 };
 const rulesOf = (run: ProgramRun) =>
-    (inputs(one(run, PLAN)).rules as { ruleName: string; lifecycle: { deleteAfter: number }; copyActions?: unknown[] }[]);
+    inputs(one(run, PLAN)).rules as { ruleName: string; lifecycle: { deleteAfter: number }; copyActions?: unknown[] }[];
 
 describe("backup on AWS (AWS Backup)", () => {
     it("keeps 7 daily, 4 weekly and 3 monthly backups in prod, as the seeds ask", async () => {
@@ -126,7 +126,9 @@ describe("backup on AWS (AWS Backup)", () => {
 
     it("keeps the backup off the data stores' creation path: nothing in the database or the bucket depends on it", async () => {
         const run = await runStack("prod", "aws");
-        const backupUrns = new Set(run.resources.filter((r) => r.urn.includes("platform:backup:Backup")).map((r) => r.urn));
+        const backupUrns = new Set(
+            run.resources.filter((r) => r.urn.includes("platform:backup:Backup")).map((r) => r.urn),
+        );
         for (const r of run.resources.filter((x) => /platform:(database|storage):/.test(x.urn))) {
             assert.ok(!r.dependencies.some((d) => backupUrns.has(d)), `${r.name} waits for a backup resource`);
         }
@@ -136,12 +138,13 @@ describe("backup on AWS (AWS Backup)", () => {
         const run = await runStack("prod", "aws");
         const policy = JSON.parse(inputs(named(run, KEY, "backup-copy-vault-kms")).policy);
         const use = policy.Statement.find((s: { Sid: string }) => s.Sid === "BackupRoleThroughAwsBackup");
-        assert.deepStrictEqual(use.Condition, { StringEquals: { "kms:ViaService": "backup.eu-central-1.amazonaws.com" } });
+        assert.deepStrictEqual(use.Condition, {
+            StringEquals: { "kms:ViaService": "backup.eu-central-1.amazonaws.com" },
+        });
         const primary = JSON.parse(inputs(named(run, KEY, "prod-backup-vault-kms")).policy);
         assert.strictEqual(
-            primary.Statement.find((s: { Sid: string }) => s.Sid === "BackupRoleThroughAwsBackup").Condition.StringEquals[
-                "kms:ViaService"
-            ],
+            primary.Statement.find((s: { Sid: string }) => s.Sid === "BackupRoleThroughAwsBackup").Condition
+                .StringEquals["kms:ViaService"],
             "backup.eu-west-1.amazonaws.com",
         );
     });
@@ -185,8 +188,9 @@ describe("backup on Azure (Backup vault)", () => {
     });
 
     it("locks the vault irreversibly (Locked, soft delete AlwaysOn) for a compliance lock", async () => {
-        const props = inputs(one(await runStack("prod", "azure", ['platform:backup={"vaultLock":"compliance"}']), AZ_VAULT))
-            .properties;
+        const props = inputs(
+            one(await runStack("prod", "azure", ['platform:backup={"vaultLock":"compliance"}']), AZ_VAULT),
+        ).properties;
         assert.strictEqual(props.securitySettings.immutabilitySettings.state, "Locked");
         assert.strictEqual(props.securitySettings.softDeleteSettings.state, "AlwaysOn");
     });
@@ -206,7 +210,9 @@ describe("backup on Azure (Backup vault)", () => {
                 ["Weekly", "P4W"],
                 ["Monthly", "P3M"],
             ]);
-            const tags = rules[0].trigger.taggingCriteria.map((t: { tagInfo: { tagName: string } }) => t.tagInfo.tagName);
+            const tags = rules[0].trigger.taggingCriteria.map(
+                (t: { tagInfo: { tagName: string } }) => t.tagInfo.tagName,
+            );
             assert.deepStrictEqual(tags, ["Default", "Weekly", "Monthly"]);
         }
         assert.deepStrictEqual(inputs(named(run, AZ_POLICY, "postgres-policy")).properties.datasourceTypes, [
@@ -215,9 +221,12 @@ describe("backup on Azure (Backup vault)", () => {
     });
 
     it("keeps only 3 days of daily backups in dev", async () => {
-        const rules = inputs(named(await runStack("dev", "azure"), AZ_POLICY, "postgres-policy")).properties.policyRules;
+        const rules = inputs(named(await runStack("dev", "azure"), AZ_POLICY, "postgres-policy")).properties
+            .policyRules;
         assert.deepStrictEqual(
-            rules.filter((r: { objectType: string }) => r.objectType === "AzureRetentionRule").map((r: { name: string }) => r.name),
+            rules
+                .filter((r: { objectType: string }) => r.objectType === "AzureRetentionRule")
+                .map((r: { name: string }) => r.name),
             ["Default"],
         );
         assert.strictEqual(rules[1].lifecycles[0].deleteAfter.duration, "P3D");
@@ -233,10 +242,13 @@ describe("backup on Azure (Backup vault)", () => {
         // PostgreSQL Flexible Server Long Term Retention Backup Role, Reader, Storage Account Backup Contributor.
         assert.deepStrictEqual(byRole["c088a766-074b-43ba-90d4-1fb21feae531"].propertyDependencies.scope, [server.urn]);
         assert.match(inputs(byRole["acdd72a7-3385-48ef-bd42-f606fba81ae7"]).scope, /\/resourceGroups\/[^/]+$/);
-        assert.deepStrictEqual(byRole["e5e2a7ff-d759-4cd2-bb51-3152d37e2eb1"].propertyDependencies.scope, [account.urn]);
+        assert.deepStrictEqual(byRole["e5e2a7ff-d759-4cd2-bb51-3152d37e2eb1"].propertyDependencies.scope, [
+            account.urn,
+        ]);
         for (const g of grants) assert.deepStrictEqual(g.propertyDependencies.principalId, [vault.urn]);
         for (const instance of ofType(run, AZ_INSTANCE)) {
-            for (const g of grants) assert.ok(instance.dependencies.includes(g.urn), `${instance.name} waits for ${g.name}`);
+            for (const g of grants)
+                assert.ok(instance.dependencies.includes(g.urn), `${instance.name} waits for ${g.name}`);
         }
     });
 

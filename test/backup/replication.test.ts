@@ -44,13 +44,23 @@ describe("object storage replication", () => {
         const versioning = named(run, "aws:s3/bucketVersioning:BucketVersioning", "storage-replica-versioning");
         assert.strictEqual(inputs(versioning).versioningConfiguration.status, "Enabled");
         assert.deepStrictEqual(versioning.propertyDependencies.bucket, [replica.urn]);
-        const block = named(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "replica-public-access-block");
+        const block = named(
+            run,
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            "replica-public-access-block",
+        );
         assert.strictEqual(inputs(block).restrictPublicBuckets, true);
-        const policy = JSON.parse(inputs(named(run, "aws:s3/bucketPolicy:BucketPolicy", "storage-replica-policy")).policy);
+        const policy = JSON.parse(
+            inputs(named(run, "aws:s3/bucketPolicy:BucketPolicy", "storage-replica-policy")).policy,
+        );
         assert.strictEqual(policy.Statement[0].Sid, "DenyInsecureTransport");
         const config = one(run, REPLICATION);
         assert.ok(config.dependencies.includes(versioning.urn));
-        assert.ok(config.dependencies.includes(named(run, "aws:s3/bucketVersioning:BucketVersioning", "storage-versioning").urn));
+        assert.ok(
+            config.dependencies.includes(
+                named(run, "aws:s3/bucketVersioning:BucketVersioning", "storage-versioning").urn,
+            ),
+        );
         assert.strictEqual(inputs(replica).forceDestroy, false, "the prod replica is not emptied on delete");
     });
 
@@ -72,8 +82,14 @@ describe("object storage replication", () => {
             "s3:ReplicateTags",
         ]);
         const byId = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
-        assert.strictEqual(byId.EncryptWithReplicaKey.Condition.StringLike["kms:ViaService"], "s3.eu-central-1.amazonaws.com");
-        assert.strictEqual(byId.DecryptWithSourceKey.Condition.StringLike["kms:ViaService"], "s3.eu-west-1.amazonaws.com");
+        assert.strictEqual(
+            byId.EncryptWithReplicaKey.Condition.StringLike["kms:ViaService"],
+            "s3.eu-central-1.amazonaws.com",
+        );
+        assert.strictEqual(
+            byId.DecryptWithSourceKey.Condition.StringLike["kms:ViaService"],
+            "s3.eu-west-1.amazonaws.com",
+        );
         assert.ok(!JSON.stringify(policy).includes('"*"'), "no wildcard resource");
     });
 
