@@ -53,8 +53,45 @@ export function replicateBucket(
         `Encrypts the replica of ${name} in ${replicaRegion}`,
         inReplicaRegion,
     );
+    const { replica, replicaVersioning } = replicaBucket(name, { context, replicaKey }, inReplicaRegion);
+    const role = replicationRole(name, { source, replica, replicaKey, replicaRegion }, stateful.parent!);
+    new s3.BucketReplicationConfig(
+        `${name}-replication`,
+        {
+            bucket: source.bucket.id,
+            role: role.role.arn,
+            rules: [
+                {
+                    id: "replicate-everything",
+                    status: "Enabled",
+                    priority: 1,
+                    filter: {},
+                    deleteMarkerReplication: { status: "Disabled" },
+                    sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+                    destination: {
+                        bucket: replica.arn,
+                        storageClass: "STANDARD",
+                        encryptionConfiguration: { replicaKmsKeyId: replicaKey.arn },
+                    },
+                },
+            ],
+        },
+        // S3 refuses a replication configuration until both buckets' versioning is on, and the role's policy
+        // must exist for the first replication.
+        { parent: stateful.parent, dependsOn: [source.versioning, replicaVersioning, role.policy] },
+    );
+    return { replica, replicaKey };
+}
+
+/** The replica bucket: versioned, encrypted with the replica key, private, TLS only. */
+function replicaBucket(
+    name: string,
+    { context, replicaKey }: { context: PlatformContext; replicaKey: kms.Key },
+    inReplicaRegion: pulumi.CustomResourceOptions,
+): { replica: s3.Bucket; replicaVersioning: s3.BucketVersioning } {
+    const provider = inReplicaRegion.provider;
     const replica = new s3.Bucket(`${name}-replica`, { forceDestroy: !context.protect }, inReplicaRegion);
-    const replicaOpts = { parent: stateful.parent, provider };
+    const replicaOpts = { parent: inReplicaRegion.parent, provider };
     const replicaVersioning = new s3.BucketVersioning(
         `${name}-replica-versioning`,
         { bucket: replica.id, versioningConfiguration: { status: "Enabled" } },
@@ -90,33 +127,7 @@ export function replicateBucket(
         replicaOpts,
     );
     bucketPolicy(`${name}-replica`, replica, undefined, { ...replicaOpts, dependsOn: [publicAccessBlock] });
-    const role = replicationRole(name, { source, replica, replicaKey, replicaRegion }, stateful.parent!);
-    new s3.BucketReplicationConfig(
-        `${name}-replication`,
-        {
-            bucket: source.bucket.id,
-            role: role.role.arn,
-            rules: [
-                {
-                    id: "replicate-everything",
-                    status: "Enabled",
-                    priority: 1,
-                    filter: {},
-                    deleteMarkerReplication: { status: "Disabled" },
-                    sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
-                    destination: {
-                        bucket: replica.arn,
-                        storageClass: "STANDARD",
-                        encryptionConfiguration: { replicaKmsKeyId: replicaKey.arn },
-                    },
-                },
-            ],
-        },
-        // S3 refuses a replication configuration until both buckets' versioning is on, and the role's policy
-        // must exist for the first replication.
-        { parent: stateful.parent, dependsOn: [source.versioning, replicaVersioning, role.policy] },
-    );
-    return { replica, replicaKey };
+    return { replica, replicaVersioning };
 }
 
 /** The least-privilege policy of the replication role (see {@link replicateBucket} for the sources). */
