@@ -6,11 +6,13 @@ import type { Policies } from "@pulumi/policy";
 import { tagsOf } from "./catalog";
 import { awsBackupPolicies } from "./aws/backups";
 import { awsDataPolicies } from "./aws/data";
+import { awsBackupPlanPolicies } from "./aws/backup-plans";
 import { awsEncryptionPolicies } from "./aws/encryption";
 import { awsExposurePolicies } from "./aws/exposure";
 import { awsIdentityPolicies } from "./aws/identity";
 import { azureBackupPolicies } from "./azure/backups";
 import { azureDataPolicies } from "./azure/data";
+import { azureBackupVaultPolicies } from "./azure/backup-vaults";
 import { azureEncryptionPolicies } from "./azure/encryption";
 import { azureExposurePolicies } from "./azure/exposure";
 import { azureIdentityPolicies } from "./azure/identity";
@@ -27,11 +29,13 @@ export const PACK_DESCRIPTION =
 const policies: Policies = [
     ...awsEncryptionPolicies,
     ...awsBackupPolicies,
+    ...awsBackupPlanPolicies,
     ...awsExposurePolicies,
     ...awsIdentityPolicies,
     ...awsDataPolicies,
     ...azureEncryptionPolicies,
     ...azureBackupPolicies,
+    ...azureBackupVaultPolicies,
     ...azureExposurePolicies,
     ...azureIdentityPolicies,
     ...azureDataPolicies,

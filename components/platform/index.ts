@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Backup } from "../backup";
 import { Cache } from "../cache";
 import { Cluster } from "../cluster";
 import { Database } from "../database";
@@ -9,6 +10,7 @@ import { Storage } from "../storage";
 import { Workloads } from "../workloads";
 import { PlatformConfig } from "../shared/config";
 import { PlatformContext, implementationFor } from "../shared/context";
+import { awsBackupRegionPairs } from "../shared/catalog";
 
 /** What a cloud's foundation provides: the context every component needs and the providers they use. */
 export interface Foundation {
@@ -28,6 +30,7 @@ export interface Platform {
     readonly storage: Storage;
     readonly monitoring: Monitoring;
     readonly workloads: Workloads;
+    readonly backup: Backup;
 }
 
 /** Tags on every resource: the user's, plus where the resource comes from. */
@@ -56,7 +59,8 @@ export function buildPlatform(config: PlatformConfig): Platform {
     const monitoring = buildMonitoring(config, base, { database, cache, cluster, storage });
     const built = { network, database, cache, cluster, storage, monitoring };
     const workloads = buildWorkloads(config, base, built, foundation.providers);
-    return { context: base.context, ...built, workloads };
+    const backup = buildBackup(config, base, { database, storage });
+    return { context: base.context, ...built, workloads, backup };
 }
 
 /** The cloud's foundation (provider, and on Azure the resource group, workspace and key vaults). */
@@ -162,7 +166,49 @@ function buildCluster(config: PlatformConfig, base: Base, network: Network): Clu
 function buildStorage(config: PlatformConfig, base: Base, network: Network): Storage {
     return new Storage(
         `${base.prefix}-storage`,
-        { context: base.context, network, highAvailability: config.highAvailability, ...config.storage },
+        {
+            context: base.context,
+            network,
+            highAvailability: config.highAvailability,
+            replicaRegion: backupRegionOf(config),
+            ...config.storage,
+        },
+        base.stateful,
+    );
+}
+
+/**
+ * The AWS region backups are copied and the bucket replicated to: platform:backup.aws.backupRegion, else the
+ * database's backupRegion (so RDS's replicated automated backups and the vault copies share a region), else the
+ * stack region's pair. Unused on Azure, whose copies go to the paired region.
+ */
+export function backupRegionOf(config: PlatformConfig): string | undefined {
+    return (
+        config.backup.aws?.backupRegion ?? config.database.aws?.backupRegion ?? awsBackupRegionPairs[config.awsRegion]
+    );
+}
+
+/**
+ * Scheduled backups of the database and the storage. They depend on the data stores (the selection names
+ * them), never the other way round, so they stay off the data stores' creation path.
+ */
+function buildBackup(config: PlatformConfig, base: Base, targets: Pick<Platform, "database" | "storage">): Backup {
+    return new Backup(
+        `${base.prefix}-backup`,
+        {
+            context: base.context,
+            targets: {
+                databaseId: targets.database.resourceId,
+                storageId: targets.storage.resourceId,
+                storageContainer: targets.storage.bucketName,
+            },
+            backupRegion: config.cloud === "aws" ? backupRegionOf(config) : undefined,
+            dailyRetentionDays: config.backup.dailyRetentionDays,
+            weeklyRetentionWeeks: config.backup.weeklyRetentionWeeks,
+            monthlyRetentionMonths: config.backup.monthlyRetentionMonths,
+            copyToBackupRegion: config.backup.copyToBackupRegion,
+            vaultLock: config.backup.vaultLock,
+        },
         base.stateful,
     );
 }
@@ -195,7 +241,7 @@ function buildMonitoring(
 function buildWorkloads(
     config: PlatformConfig,
     base: Base,
-    built: Omit<Platform, "context" | "workloads">,
+    built: Omit<Platform, "context" | "workloads" | "backup">,
     providers: pulumi.ProviderResource[],
 ): Workloads {
     const { cluster } = built;
@@ -268,6 +314,11 @@ export function platformOutputs(p: Platform) {
         workloads: {
             serviceUrls: p.workloads.serviceUrls,
             grafanaUrl: p.workloads.grafanaUrl,
+        },
+        backup: {
+            vaultId: p.backup.vaultId,
+            vaultName: p.backup.vaultName,
+            copyRegions: p.backup.copyRegions,
         },
     };
 }

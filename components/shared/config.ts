@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { BACKUP_CONFIG } from "../backup/config";
 import { CACHE_CONFIG } from "../cache/config";
 import { CLUSTER_CONFIG, reviewClusterVersion as reviewVersion } from "../cluster/config";
 import { DATABASE_CONFIG } from "../database/config";
@@ -47,6 +48,7 @@ const CAPABILITIES = {
     storage: STORAGE_CONFIG,
     monitoring: MONITORING_CONFIG,
     services: SERVICES_CONFIG,
+    backup: BACKUP_CONFIG,
 };
 type Capabilities = typeof CAPABILITIES;
 

@@ -5,6 +5,8 @@ import { customerManagedKey } from "../shared/aws";
 import { awsPlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
 import { StorageArgs, StorageOutputs, storageSettings } from ".";
+import { bucketPolicy } from "./aws-policy";
+import { replicateBucket } from "./aws-replication";
 
 /**
  * S3 bucket: SSE-KMS with a customer-managed key (bucket keys on), versioning, all four public-access
@@ -21,16 +23,27 @@ export function createAwsStorage(name: string, args: StorageArgs, parent: pulumi
     const key = customerManagedKey(name, `Encrypts the ${name} bucket`, stateful);
     const bucket = new s3.Bucket(`${name}-bucket`, { forceDestroy: !args.context.protect }, stateful);
     bucketEncryption(name, bucket, (aws.kmsEncryption ?? true) ? key : undefined, opts);
-    new s3.BucketVersioning(
+    const bucketVersioning = new s3.BucketVersioning(
         `${name}-versioning`,
         { bucket: bucket.id, versioningConfiguration: { status: versioning ? "Enabled" : "Suspended" } },
         opts,
     );
     const publicAccessBlock = privateBucket(name, bucket, opts);
     if (aws.denyInsecureTransport ?? true) {
-        tlsOnlyPolicy(name, bucket, publicAccessBlock, parent);
+        bucketPolicy(name, bucket, args.awsBucketPolicyStatements, { parent, dependsOn: [publicAccessBlock] });
     }
-    lifecycleRules(name, bucket, storageSettings(args).noncurrentVersionRetentionDays, opts);
+    const settings = storageSettings(args);
+    lifecycleRules(name, bucket, settings.noncurrentVersionRetentionDays, opts);
+    const replicaRegion = settings.crossRegionReplication ? requireReplicaRegion(name, args, region) : undefined;
+    if (replicaRegion !== undefined) {
+        const source = {
+            bucket,
+            key: (aws.kmsEncryption ?? true) ? key : undefined,
+            versioning: bucketVersioning,
+            region,
+        };
+        replicateBucket(name, { context: args.context, source, replicaRegion }, stateful);
+    }
 
     return {
         bucketName: bucket.bucket,
@@ -40,7 +53,20 @@ export function createAwsStorage(name: string, args: StorageArgs, parent: pulumi
         securityOptOuts: pulumi.output(
             securityOptOuts("aws", aws, ["kmsEncryption", "denyInsecureTransport", "versioning"]),
         ),
+        replicaRegions: pulumi.output(replicaRegion !== undefined ? [replicaRegion] : []),
     };
+}
+
+/** The replica's region: given, and not the bucket's own (a same-region copy survives no region outage). */
+function requireReplicaRegion(name: string, args: StorageArgs, region: string): string {
+    const replicaRegion = args.replicaRegion;
+    if (replicaRegion === undefined || replicaRegion === region) {
+        throw new Error(
+            `${name}: cross-region replication needs a replicaRegion other than ${region} (got ${replicaRegion ?? "none"}); ` +
+                "set platform:backup.aws.backupRegion.",
+        );
+    }
+    return replicaRegion;
 }
 
 /** Default encryption: SSE-KMS with the bucket's key and bucket keys on, or SSE-S3 when KMS is opted out of. */
@@ -86,38 +112,6 @@ function privateBucket(name: string, bucket: s3.Bucket, opts: pulumi.CustomResou
         opts,
     );
     return publicAccessBlock;
-}
-
-/** The bucket policy that denies every request made without TLS. */
-function tlsOnlyPolicy(
-    name: string,
-    bucket: s3.Bucket,
-    publicAccessBlock: s3.BucketPublicAccessBlock,
-    parent: pulumi.Resource,
-) {
-    new s3.BucketPolicy(
-        `${name}-policy`,
-        {
-            bucket: bucket.id,
-            policy: bucket.arn.apply((arn) =>
-                JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "DenyInsecureTransport",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:*",
-                            Resource: [arn, `${arn}/*`],
-                            Condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
-                    ],
-                }),
-            ),
-        },
-        // A bucket policy is refused while public-access blocks are being applied; order them.
-        { parent, dependsOn: [publicAccessBlock] },
-    );
 }
 
 /** Lifecycle: noncurrent versions expire after the retention window; stale multipart uploads are aborted. */

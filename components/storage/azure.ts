@@ -4,6 +4,8 @@ import { compactGlobalName, privateEndpoint } from "../shared/azure";
 import { DataStoreKey, dataStoreKey } from "../shared/azure-keys";
 import { azurePlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
+import { AZURE_LOCATIONS } from "../shared/facts/regions";
+import { pairedRegion } from "../shared/facts/azure-regions";
 import { StorageArgs, StorageOutputs, storageSettings } from ".";
 
 /**
@@ -52,6 +54,9 @@ export function createAzureStorage(name: string, args: StorageArgs, parent: pulu
         region: pulumi.output(location),
         resourceId: account.id,
         securityOptOuts: pulumi.output(securityOptOuts("azure", azure, ["infrastructureEncryption", "versioning"])),
+        replicaRegions: pulumi.output(
+            /^(RA)?G/.test(accountReplication(args)) ? [pairedRegion(location) ?? "paired"] : [],
+        ),
     };
 }
 
@@ -68,7 +73,7 @@ function storageAccount(
 ): storage.StorageAccount {
     const { context } = args;
     const { resourceGroupName, location } = azurePlacement(context);
-    const replication = args.azure?.replication ?? (storageSettings(args).highAvailability ? "ZRS" : "LRS");
+    const replication = accountReplication(args);
     return new storage.StorageAccount(
         `${name}-account`,
         {
@@ -99,6 +104,23 @@ function storageAccount(
         },
         { ...stateful, dependsOn: cmk.ready },
     );
+}
+
+/**
+ * The account's replication: the override, else geo-redundant when replicating across regions (GZRS, zones
+ * plus the paired region, where the location has zones; GRS where it has none: GZRS needs zones,
+ * https://learn.microsoft.com/azure/storage/common/storage-redundancy#geo-zone-redundant-storage and the zone
+ * facts in shared/facts/regions.ts), else ZRS when highly available, else LRS. Chosen over object replication,
+ * which needs a second account, change feed and versioning on both, and replicates asynchronously per policy;
+ * GZRS is one setting, covers every container, and a ZRS account converts to GZRS in place.
+ */
+export function accountReplication(args: StorageArgs): "LRS" | "ZRS" | "GRS" | "GZRS" | "RAGZRS" {
+    const settings = storageSettings(args);
+    if (args.azure?.replication) return args.azure.replication;
+    if (settings.crossRegionReplication) {
+        return AZURE_LOCATIONS[azurePlacement(args.context).location]?.zones === false ? "GRS" : "GZRS";
+    }
+    return settings.highAvailability ? "ZRS" : "LRS";
 }
 
 /**

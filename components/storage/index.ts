@@ -59,6 +59,23 @@ export interface StorageArgs {
      * @default false
      */
     readonly highAvailability?: boolean;
+    /**
+     * Keep a copy of every object in a second region (AWS: S3 replication to a bucket in `replicaRegion` with
+     * a key of that region; Azure: geo-zone-redundant GZRS, or GRS where the location has no zones).
+     * @default true in prod, otherwise false
+     */
+    readonly crossRegionReplication?: boolean;
+    /**
+     * AWS: the region objects are replicated to (the platform passes the stack's backup region).
+     * @default required on AWS when crossRegionReplication is on
+     */
+    readonly replicaRegion?: string;
+    /**
+     * AWS: statements added to the bucket's policy beside its TLS deny (S3 keeps one policy per bucket, so a
+     * capability that needs one, such as a CloudFront origin access control, adds it here). Ignored on Azure.
+     * @default none
+     */
+    readonly awsBucketPolicyStatements?: pulumi.Input<Record<string, unknown>[]>;
     /** AWS-only tuning. */
     readonly aws?: AwsStorageOptions;
     /** Azure-only tuning. */
@@ -77,6 +94,8 @@ export interface StorageOutputs {
     readonly resourceId: pulumi.Output<string>;
     /** Security and backup controls turned off through the override bag. */
     readonly securityOptOuts: pulumi.Output<string[]>;
+    /** Regions holding a replica of every object besides the stack's own (empty when not replicated). */
+    readonly replicaRegions: pulumi.Output<string[]>;
 }
 
 /** The neutral settings with their defaults applied, in one place for every cloud. */
@@ -84,6 +103,7 @@ export function storageSettings(args: StorageArgs) {
     return {
         noncurrentVersionRetentionDays: args.noncurrentVersionRetentionDays ?? 30,
         highAvailability: args.highAvailability ?? false,
+        crossRegionReplication: args.crossRegionReplication ?? args.context.environment === "prod",
     };
 }
 
@@ -96,6 +116,7 @@ export class Storage extends CapabilityComponent<StorageArgs, StorageOutputs> im
     declare public readonly region: pulumi.Output<string>;
     declare public readonly resourceId: pulumi.Output<string>;
     declare public readonly securityOptOuts: pulumi.Output<string[]>;
+    declare public readonly replicaRegions: pulumi.Output<string[]>;
 
     constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super(

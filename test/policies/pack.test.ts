@@ -25,6 +25,7 @@ import { EXPOSURE_CASES } from "./exposure.cases";
 import { AWS_IDENTITY_CASES, AZURE_IDENTITY_CASES } from "./identity.cases";
 import { KUBERNETES_CASES } from "./kubernetes.cases";
 import { PLATFORM_CASES } from "./platform.cases";
+import { AWS_BACKUP_PLAN_CASES, AZURE_BACKUP_VAULT_CASES } from "./backup-plans.cases";
 
 const policies = allPolicies as (Policy & { configSchema?: PolicyConfigSchema })[];
 
@@ -79,6 +80,8 @@ describe("policy pack", () => {
             ...KUBERNETES_CASES,
             ...PLATFORM_CASES,
             ...DATA_CASES,
+            ...AWS_BACKUP_PLAN_CASES,
+            ...AZURE_BACKUP_VAULT_CASES,
         ]
             .map((c) => c.policy.name)
             .sort();
