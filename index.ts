@@ -16,3 +16,4 @@ export const cluster = outputs.cluster;
 export const storage = outputs.storage;
 export const monitoring = outputs.monitoring;
 export const workloads = outputs.workloads;
+export const edge = outputs.edge;

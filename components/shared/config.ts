@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CACHE_CONFIG } from "../cache/config";
+import { CDN_CONFIG, checkEdgeNeedsZone } from "../cdn/config";
 import { CLUSTER_CONFIG, reviewClusterVersion as reviewVersion } from "../cluster/config";
 import { DATABASE_CONFIG } from "../database/config";
+import { DNS_CONFIG } from "../dns/config";
 import { MONITORING_CONFIG } from "../monitoring/config";
 import { NETWORK_CONFIG } from "../network/config";
 import { STORAGE_CONFIG } from "../storage/config";
@@ -45,6 +47,8 @@ const CAPABILITIES = {
     storage: STORAGE_CONFIG,
     monitoring: MONITORING_CONFIG,
     services: SERVICES_CONFIG,
+    dns: DNS_CONFIG,
+    cdn: CDN_CONFIG,
 };
 type Capabilities = typeof CAPABILITIES;
 
@@ -163,6 +167,8 @@ function crossCheck(c: PlatformConfig, ctx: CheckContext): void {
         // Each capability's checks take its own section; the union of sections is checked per name here.
         for (const check of CAPABILITIES[name].checks as readonly ConfigCheck<unknown>[]) check(c[name], ctx);
     }
+    // The one check that reads two capabilities' keys: the edge needs the zone its certificates are validated in.
+    checkEdgeNeedsZone(c, ctx);
 }
 
 /**
