@@ -5,10 +5,12 @@
 import type { Policies } from "@pulumi/policy";
 import { tagsOf } from "./catalog";
 import { awsBackupPolicies } from "./aws/backups";
+import { awsEdgePolicies } from "./aws/edge";
 import { awsEncryptionPolicies } from "./aws/encryption";
 import { awsExposurePolicies } from "./aws/exposure";
 import { awsIdentityPolicies } from "./aws/identity";
 import { azureBackupPolicies } from "./azure/backups";
+import { azureEdgePolicies } from "./azure/edge";
 import { azureEncryptionPolicies } from "./azure/encryption";
 import { azureExposurePolicies } from "./azure/exposure";
 import { azureIdentityPolicies } from "./azure/identity";
@@ -27,10 +29,12 @@ const policies: Policies = [
     ...awsBackupPolicies,
     ...awsExposurePolicies,
     ...awsIdentityPolicies,
+    ...awsEdgePolicies,
     ...azureEncryptionPolicies,
     ...azureBackupPolicies,
     ...azureExposurePolicies,
     ...azureIdentityPolicies,
+    ...azureEdgePolicies,
     ...kubernetesPolicies,
     ...platformPolicies,
 ];

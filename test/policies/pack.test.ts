@@ -20,6 +20,7 @@ import { STACKS } from "../harness";
 import { ADVISORY_UNTIL_MET, allPolicies, frameworkConfig } from "../../policies/all";
 import { AWS_CASES } from "./aws.cases";
 import { AZURE_CASES } from "./azure.cases";
+import { EDGE_CASES } from "./edge.cases";
 import { EXPOSURE_CASES } from "./exposure.cases";
 import { AWS_IDENTITY_CASES, AZURE_IDENTITY_CASES } from "./identity.cases";
 import { KUBERNETES_CASES } from "./kubernetes.cases";
@@ -77,6 +78,7 @@ describe("policy pack", () => {
             ...AZURE_IDENTITY_CASES,
             ...KUBERNETES_CASES,
             ...PLATFORM_CASES,
+            ...EDGE_CASES,
         ]
             .map((c) => c.policy.name)
             .sort();
