@@ -223,7 +223,7 @@ describe("edge on AWS: CloudFront and WAF", () => {
 
     it("keeps CloudFront off the data stores' path: the CDN depends on the Gateway, the zone and the bucket only", async () => {
         const run = await runEdge("prod", "aws");
-        const cdnChildren = run.resources.filter((r) => r.urn.includes("platform:cdn:Cdn$"));
+        const cdnChildren = run.resources.filter((r) => /platform:cdn:Cdn(\$|::)/.test(r.urn));
         const dataStores = run.resources.filter((r) => /platform:(database|cache):/.test(r.urn)).map((r) => r.urn);
         for (const r of cdnChildren) {
             for (const dep of r.dependencies) assert.ok(!dataStores.includes(dep), `${r.name} waits for ${dep}`);
