@@ -71,23 +71,10 @@ export const createExternalDnsAzureIdentity: ExternalDnsIdentityImplementation =
         },
         opts,
     );
-    const config = new Secret(
-        `${name}-azure-config`,
-        {
-            metadata: { name: AZURE_CONFIG_SECRET, namespace },
-            stringData: {
-                "azure.json": pulumi
-                    .all([tenantId, subscriptionId, args.zone.resourceGroupName])
-                    .apply(([tenant, subscription, group]) =>
-                        JSON.stringify({
-                            tenantId: tenant,
-                            subscriptionId: subscription,
-                            resourceGroup: group,
-                            useWorkloadIdentityExtension: true,
-                        }),
-                    ),
-            },
-        },
+    const config = azureConfig(
+        name,
+        { tenantId, subscriptionId, resourceGroupName: args.zone.resourceGroupName },
+        namespace,
         opts,
     );
     return {
@@ -105,3 +92,35 @@ export const createExternalDnsAzureIdentity: ExternalDnsIdentityImplementation =
         principalId: identity.clientId,
     };
 };
+
+/** azure.json as a Secret in external-dns's namespace: the zone's subscription, tenant and resource group. */
+function azureConfig(
+    name: string,
+    ids: {
+        readonly tenantId: pulumi.Input<string>;
+        readonly subscriptionId: pulumi.Input<string>;
+        readonly resourceGroupName: pulumi.Input<string>;
+    },
+    namespace: pulumi.Output<string>,
+    opts: pulumi.CustomResourceOptions,
+): Secret {
+    return new Secret(
+        `${name}-azure-config`,
+        {
+            metadata: { name: AZURE_CONFIG_SECRET, namespace },
+            stringData: {
+                "azure.json": pulumi
+                    .all([ids.tenantId, ids.subscriptionId, ids.resourceGroupName])
+                    .apply(([tenant, subscription, group]) =>
+                        JSON.stringify({
+                            tenantId: tenant,
+                            subscriptionId: subscription,
+                            resourceGroup: group,
+                            useWorkloadIdentityExtension: true,
+                        }),
+                    ),
+            },
+        },
+        opts,
+    );
+}
