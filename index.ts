@@ -17,3 +17,4 @@ export const storage = outputs.storage;
 export const monitoring = outputs.monitoring;
 export const workloads = outputs.workloads;
 export const backup = outputs.backup;
+export const edge = outputs.edge;

@@ -114,6 +114,18 @@ export const WEIGHTS: readonly WeightRule[] = [
         source: "estimate (interface endpoints provision ENIs in every subnet)",
     },
     { type: "aws:ec2/vpcEndpoint:VpcEndpoint", variant: "gateway", minutes: m(0.1, 0.3, 1), source: "estimate" },
+    // The edge (components/cdn): slow to create, and kept off the data stores' path (test/edge/aws.test.ts).
+    {
+        type: "aws:cloudfront/distribution:Distribution",
+        minutes: m(3, 8, 25),
+        source: "estimate (distribution status Deployed)",
+    },
+    {
+        type: "aws:acm/certificateValidation:CertificateValidation",
+        minutes: m(1, 3, 30),
+        source: "estimate (ACM DNS validation once the CNAMEs resolve)",
+    },
+    { type: "aws:route53/zone:Zone", minutes: m(0.5, 1, 2), source: "estimate (change status INSYNC)" },
     {
         type: /^aws:(lb|alb)\/loadBalancer:/,
         minutes: m(2, 3, 5),
@@ -183,6 +195,14 @@ export const WEIGHTS: readonly WeightRule[] = [
     { type: "azure-native:keyvault:Vault", minutes: m(0.5, 1, 2), source: "estimate" },
     { type: "azure-native:containerregistry:Registry", minutes: m(0.3, 0.5, 1), source: "estimate" },
     { type: "azure-native:storage:StorageAccount", minutes: m(0.3, 0.5, 1), source: "estimate" },
+    { type: "azure-native:cdn:Profile", minutes: m(1, 2, 5), source: "estimate (Front Door Premium profile)" },
+    {
+        type: "azure-native:cdn:AFDCustomDomain",
+        minutes: m(5, 15, 60),
+        source: "estimate (domain validation and managed certificate issuance)",
+    },
+    { type: "azure-native:cdn:Route", minutes: m(1, 5, 20), source: "estimate (configuration propagates to the edge)" },
+    { type: "azure-native:cdn:SecurityPolicy", minutes: m(1, 3, 10), source: "estimate" },
     { type: "azure-native:operationalinsights:Workspace", minutes: m(0.3, 0.5, 1), source: "estimate" },
     { type: "azure-native:dashboard:Grafana", minutes: m(2, 3, 5), source: "estimate (Azure Managed Grafana)" },
     { type: "azure-native:monitor:AzureMonitorWorkspace", minutes: m(0.5, 1, 2), source: "estimate" },

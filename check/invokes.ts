@@ -37,6 +37,38 @@ export const invokeAnswers: Record<string, Answer> = {
         arn: `arn:aws:iam::${ACCOUNT_ID}:role/platform-deployer`,
         userId: "AROAEXAMPLEDEPLOYER:platform",
     }),
+    // An existing public hosted zone of that name (components/dns, create: false).
+    "aws:route53/getZone:getZone": (inputs) => {
+        const zoneId = `Z${hashOf(`existing/${inputs.name}`, 20).toUpperCase()}`;
+        return {
+            id: zoneId,
+            zoneId,
+            name: inputs.name,
+            arn: `arn:aws:route53:::hostedzone/${zoneId}`,
+            privateZone: false,
+            nameServers: ["ns-11.awsdns-11.org", "ns-12.awsdns-12.co.uk", "ns-13.awsdns-13.com", "ns-14.awsdns-14.net"],
+        };
+    },
+    // CloudFront's origin-facing prefix list (components/cdn): one id per region, the same name everywhere.
+    "aws:ec2/getManagedPrefixList:getManagedPrefixList": (inputs, { region }) => ({
+        id: `pl-${hashOf(`${region}/${inputs.name}`, 8)}`,
+        name: inputs.name,
+        addressFamily: "IPv4",
+        maxEntries: 55,
+        ownerId: "AWS",
+    }),
+    "azure-native:dns:getZone": (inputs) => ({
+        id: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.Network/dnszones/${inputs.zoneName}`,
+        name: inputs.zoneName,
+        location: "global",
+        zoneType: "Public",
+        nameServers: [
+            "ns1-05.azure-dns.com.",
+            "ns2-05.azure-dns.net.",
+            "ns3-05.azure-dns.org.",
+            "ns4-05.azure-dns.info.",
+        ],
+    }),
     "azure-native:authorization:getClientConfig": () => ({
         clientId: "00000000-0000-4000-8000-000000000003",
         objectId: "00000000-0000-4000-8000-000000000004",

@@ -7,12 +7,14 @@ import { tagsOf } from "./catalog";
 import { awsBackupPolicies } from "./aws/backups";
 import { awsDataPolicies } from "./aws/data";
 import { awsBackupPlanPolicies } from "./aws/backup-plans";
+import { awsEdgePolicies } from "./aws/edge";
 import { awsEncryptionPolicies } from "./aws/encryption";
 import { awsExposurePolicies } from "./aws/exposure";
 import { awsIdentityPolicies } from "./aws/identity";
 import { azureBackupPolicies } from "./azure/backups";
 import { azureDataPolicies } from "./azure/data";
 import { azureBackupVaultPolicies } from "./azure/backup-vaults";
+import { azureEdgePolicies } from "./azure/edge";
 import { azureEncryptionPolicies } from "./azure/encryption";
 import { azureExposurePolicies } from "./azure/exposure";
 import { azureIdentityPolicies } from "./azure/identity";
@@ -33,12 +35,14 @@ const policies: Policies = [
     ...awsExposurePolicies,
     ...awsIdentityPolicies,
     ...awsDataPolicies,
+    ...awsEdgePolicies,
     ...azureEncryptionPolicies,
     ...azureBackupPolicies,
     ...azureBackupVaultPolicies,
     ...azureExposurePolicies,
     ...azureIdentityPolicies,
     ...azureDataPolicies,
+    ...azureEdgePolicies,
     ...kubernetesPolicies,
     ...platformPolicies,
 ];

@@ -107,6 +107,10 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     "aws-auto-minor-version-upgrade": { domain: "supply-chain", checkov: ["CKV_AWS_226"] },
     "aws-ecr-immutable-tags": { domain: "supply-chain", checkov: ["CKV_AWS_51"], trivy: ["AVD-AWS-0031"] },
     "aws-ecr-scan-on-push": { domain: "supply-chain", checkov: ["CKV_AWS_163"], trivy: ["AVD-AWS-0030"] },
+    "aws-cloudfront-waf-attached": { domain: "exposure", checkov: ["CKV_AWS_68"], trivy: ["AVD-AWS-0011"] },
+    "aws-cloudfront-viewer-tls-minimum": { domain: "encryption", checkov: ["CKV_AWS_174"], trivy: ["AVD-AWS-0013"] },
+    "aws-cloudfront-origin-https-only": { domain: "encryption", checkov: ["~CKV_AWS_34"] },
+    "aws-cloudfront-storage-origin-private": { domain: "exposure", checkov: ["~CKV2_AWS_46"] },
 
     "azure-postgres-secure-transport": {
         domain: "encryption",
@@ -174,6 +178,11 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     "azure-aks-control-plane-logs": { domain: "logging", checkov: ["~CKV_AZURE_4"], trivy: ["~AVD-AZU-0040"] },
     "azure-postgres-logs": { domain: "logging" },
     "azure-vnet-flow-logs": { domain: "logging" },
+    "azure-frontdoor-waf-attached": { domain: "exposure", checkov: ["~CKV_AZURE_121"] },
+    "azure-frontdoor-waf-prevention": { domain: "exposure", checkov: ["~CKV_AZURE_123"] },
+    "azure-frontdoor-minimum-tls": { domain: "encryption", psrule: ["Azure.FrontDoor.MinTLS"] },
+    "azure-frontdoor-origin-https-only": { domain: "encryption" },
+    "azure-frontdoor-storage-origin-private": { domain: "exposure" },
 
     "k8s-pod-non-root": { domain: "kubernetes", checkov: ["CKV_K8S_23"], trivy: ["KSV012"] },
     "k8s-no-privilege-escalation": { domain: "kubernetes", checkov: ["CKV_K8S_20"], trivy: ["KSV001"] },

@@ -7,6 +7,39 @@ export const awsArn = (service: string, resource: string, at: Placement) =>
 /** Provider-computed outputs of AWS resources, on top of their inputs. */
 export const awsState: Record<string, StateFn> = {
     "aws:ec2/vpc:Vpc": (_, at, id) => ({ arn: awsArn("ec2", `vpc/${id}`, at) }),
+    // The edge (components/dns, components/cdn). Route 53 and CloudFront are global: their ARNs have no region.
+    "aws:route53/zone:Zone": (r) => {
+        const zoneId = `Z${hash(`zone/${r.name}`, 20).toUpperCase()}`;
+        return {
+            zoneId,
+            arn: `arn:aws:route53:::hostedzone/${zoneId}`,
+            nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net"],
+        };
+    },
+    "aws:route53/record:Record": (r) => ({ fqdn: String(r.inputs.name ?? r.name) }),
+    // ACM asks for one CNAME per distinct name (https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html).
+    "aws:acm/certificate:Certificate": (r, at) => {
+        const names = [r.inputs.domainName, ...((r.inputs.subjectAlternativeNames as unknown[]) ?? [])].map(String);
+        return {
+            arn: awsArn("acm", `certificate/${hash(`acm/${r.name}`, 8)}-${hash(`acm/${r.name}`, 4)}`, at),
+            domainValidationOptions: [...new Set(names)].map((domainName) => ({
+                domainName,
+                resourceRecordName: `_${hash(`name/${domainName}`, 32)}.${domainName}.`,
+                resourceRecordType: "CNAME",
+                resourceRecordValue: `_${hash(`value/${domainName}`, 32)}.jkddzztszm.acm-validations.aws.`,
+            })),
+        };
+    },
+    "aws:acm/certificateValidation:CertificateValidation": (r) => ({ certificateArn: r.inputs.certificateArn }),
+    "aws:wafv2/webAcl:WebAcl": (r, at, id) => ({
+        arn: awsArn("wafv2", `global/webacl/${r.name}/${id}`, at),
+    }),
+    "aws:cloudfront/distribution:Distribution": (r, _at, id) => ({
+        arn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${id}`,
+        domainName: `d${hash(`cf/${r.name}`, 13)}.cloudfront.net`,
+        // CloudFront's alias-target hosted zone (https://docs.aws.amazon.com/general/latest/gr/cf_region.html).
+        hostedZoneId: "Z2FDTNDATAQYW2",
+    }),
     "aws:rds/instance:Instance": (r, at) => {
         const identifier = String(r.inputs.identifier ?? r.name);
         return {

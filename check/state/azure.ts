@@ -167,6 +167,25 @@ const types: Record<string, AzureType> = {
         nameInput: "resourceName",
         path: (_, n) => `Microsoft.Insights/workbooks/${n}`,
     },
+    // The edge (components/dns, components/cdn).
+    "azure-native:dns:Zone": { nameInput: "zoneName", path: (_, n) => `Microsoft.Network/dnszones/${n}` },
+    "azure-native:cdn:Profile": { nameInput: "profileName", path: (_, n) => `Microsoft.Cdn/profiles/${n}` },
+    "azure-native:cdn:AFDEndpoint": {
+        nameInput: "endpointName",
+        path: (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${n}`,
+    },
+    "azure-native:cdn:AFDOriginGroup": {
+        nameInput: "originGroupName",
+        path: (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/originGroups/${n}`,
+    },
+    "azure-native:cdn:AFDCustomDomain": {
+        nameInput: "customDomainName",
+        path: (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/customDomains/${n}`,
+    },
+    "azure-native:frontdoor:Policy": {
+        nameInput: "policyName",
+        path: (_, n) => `Microsoft.Network/frontdoorWebApplicationFirewallPolicies/${n}`,
+    },
 };
 
 /** The physical name: the explicit name input, or what auto-naming would give (a GUID where Azure wants one). */
@@ -203,6 +222,20 @@ const withName: StateFn = (r) => ({ name: physicalName(r) });
 /** Provider-computed outputs of Azure resources, on top of their inputs. */
 export const azureState: Record<string, StateFn> = {
     ...Object.fromEntries(Object.keys(types).map((t) => [t, withName])),
+    // Azure DNS hands a new zone four name servers of one of its sets (https://learn.microsoft.com/en-us/azure/dns/dns-delegate-domain-azure-dns).
+    "azure-native:dns:Zone": (r) => ({
+        name: physicalName(r),
+        nameServers: [1, 2, 3, 4].map((n) => `ns${n}-0${n}.azure-dns.${["com", "net", "org", "info"][n - 1]}.`),
+    }),
+    "azure-native:cdn:Profile": (r) => ({ name: physicalName(r), frontDoorId: guid(`frontdoor/${r.name}`) }),
+    "azure-native:cdn:AFDEndpoint": (r) => {
+        const name = physicalName(r);
+        return { name, hostName: `${name}-${hash(r.name, 10)}.z01.azurefd.net` };
+    },
+    "azure-native:cdn:AFDCustomDomain": (r) => ({
+        name: physicalName(r),
+        validationProperties: { validationToken: `_${hash(`token/${r.name}`, 32)}`, expirationDate: "2026-12-08" },
+    }),
     "azure-native:operationalinsights:Workspace": (r) => ({
         name: physicalName(r),
         customerId: guid(`workspace/${r.name}`),

@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Backup } from "../backup";
 import { Cache } from "../cache";
+import { Cdn } from "../cdn";
+import { edgeEnabled } from "../cdn/config";
+import { Dns } from "../dns";
 import { Cluster } from "../cluster";
 import { Database } from "../database";
 import { clientRolesFor } from "../database/roles";
@@ -8,6 +11,7 @@ import { Monitoring } from "../monitoring";
 import { Network } from "../network";
 import { Storage } from "../storage";
 import { Workloads } from "../workloads";
+import { ExternalDns } from "../workloads/dns";
 import { PlatformConfig } from "../shared/config";
 import { PlatformContext, implementationFor } from "../shared/context";
 import { awsBackupRegionPairs } from "../shared/catalog";
@@ -31,6 +35,12 @@ export interface Platform {
     readonly monitoring: Monitoring;
     readonly workloads: Workloads;
     readonly backup: Backup;
+    /** The stack's DNS zone, when `platform:dns` names one. */
+    readonly dns?: Dns;
+    /** external-dns, when there is a zone and a Gateway whose routes it publishes. */
+    readonly externalDns?: ExternalDns;
+    /** The CDN and WAF, when on (`platform:cdn`, prod by default) and the Gateway has an address. */
+    readonly cdn?: Cdn;
 }
 
 /** Tags on every resource: the user's, plus where the resource comes from. */
@@ -60,7 +70,10 @@ export function buildPlatform(config: PlatformConfig): Platform {
     const built = { network, database, cache, cluster, storage, monitoring };
     const workloads = buildWorkloads(config, base, built, foundation.providers);
     const backup = buildBackup(config, base, { database, storage });
-    return { context: base.context, ...built, workloads, backup };
+    const dns = buildDns(config, base);
+    const cdn = buildCdn(config, base, { ...built, workloads, dns });
+    const externalDns = buildExternalDns(config, base, { cluster, workloads, dns, cdn }, foundation.providers);
+    return { context: base.context, ...built, workloads, backup, dns, cdn, externalDns };
 }
 
 /** The cloud's foundation (provider, and on Azure the resource group, workspace and key vaults). */
@@ -265,6 +278,98 @@ function buildWorkloads(
     );
 }
 
+/** The stack's public DNS zone (created or looked up), when `platform:dns` names one. */
+function buildDns(config: PlatformConfig, base: Base): Dns | undefined {
+    const { zone, create, azure } = config.dns;
+    if (zone === undefined) return undefined;
+    return new Dns(`${base.prefix}-dns`, { context: base.context, zone, create, azure }, base.opts);
+}
+
+/**
+ * What the edge needs from the workloads: the Gateway's public address and namespace. The Gateway API edge
+ * (components/workloads/edge) publishes them as `loadBalancerAddress` and `gatewayNamespace`; without them
+ * (ingress-nginx) there is no origin for the CDN and no route for external-dns, and neither is built.
+ */
+export function gatewayOf(
+    workloads: Workloads,
+): { address: pulumi.Output<string>; namespace: pulumi.Input<string> } | undefined {
+    const edge = workloads as Partial<{
+        loadBalancerAddress: pulumi.Output<string>;
+        gatewayNamespace: pulumi.Input<string>;
+    }>;
+    return edge.loadBalancerAddress && edge.gatewayNamespace
+        ? { address: edge.loadBalancerAddress, namespace: edge.gatewayNamespace }
+        : undefined;
+}
+
+/** The hosts the CDN serves: `platform:cdn.hosts`, else every exposed service's host in the zone. */
+function edgeHosts(config: PlatformConfig, zone: string): string[] {
+    const inZone = (h: string) => h === zone || h.endsWith(`.${zone}`);
+    const exposed = config.services.map((s) => s.expose?.host).filter((h): h is string => h !== undefined && inZone(h));
+    return config.cdn.hosts ?? [...new Set(exposed)];
+}
+
+/**
+ * The CDN and WAF in front of the Gateway. It depends on the Gateway's address, the zone and the storage
+ * only, never on the data stores, so the long CloudFront / Front Door creation stays off their path.
+ */
+function buildCdn(
+    config: PlatformConfig,
+    base: Base,
+    built: Pick<Platform, "network" | "storage" | "workloads" | "dns">,
+): Cdn | undefined {
+    const gateway = gatewayOf(built.workloads);
+    const zone = config.dns.zone;
+    if (!edgeEnabled(config.cdn, config.environment) || !gateway || !built.dns || zone === undefined) return undefined;
+    const hosts = edgeHosts(config, zone);
+    if (hosts.length === 0) return undefined;
+    const { staticPathPattern, rateLimitPer5Minutes, wafMode } = config.cdn;
+    return new Cdn(
+        `${base.prefix}-cdn`,
+        {
+            context: base.context,
+            originAddress: gateway.address,
+            hosts,
+            zone: { zoneId: built.dns.zoneId, zoneName: zone, resourceGroupName: built.dns.resourceGroupName },
+            network: built.network,
+            storage: built.storage,
+            directAllowedCidrs: config.apiAllowedCidrs,
+            staticPathPattern,
+            rateLimitPer5Minutes,
+            wafMode,
+        },
+        base.opts,
+    );
+}
+
+/** external-dns, publishing the Gateway's routes into the zone (except the CDN's hosts, which point at the CDN). */
+function buildExternalDns(
+    config: PlatformConfig,
+    base: Base,
+    built: Pick<Platform, "cluster" | "workloads" | "dns" | "cdn">,
+    providers: pulumi.ProviderResource[],
+): ExternalDns | undefined {
+    const gateway = gatewayOf(built.workloads);
+    const zone = config.dns.zone;
+    if (!gateway || !built.dns || zone === undefined) return undefined;
+    return new ExternalDns(
+        `${base.prefix}-external-dns`,
+        {
+            context: base.context,
+            cluster: built.cluster,
+            zone: { ...pick(built.dns), zoneName: zone },
+            excludeHosts: built.cdn ? edgeHosts(config, zone) : [],
+            gatewayNamespace: gateway.namespace,
+        },
+        // The Gateway API CRDs its gateway-httproute source watches come with the workloads.
+        { providers: [...providers, built.cluster.provider], dependsOn: [built.workloads] },
+    );
+}
+
+function pick(dns: Dns) {
+    return { zoneId: dns.zoneId, zoneResourceId: dns.zoneResourceId, resourceGroupName: dns.resourceGroupName };
+}
+
 /** The stack outputs: every capability's normalized outputs, the same keys on every cloud. */
 export function platformOutputs(p: Platform) {
     return {
@@ -320,5 +425,38 @@ export function platformOutputs(p: Platform) {
             vaultName: p.backup.vaultName,
             copyRegions: p.backup.copyRegions,
         },
+        edge: edgeOutputs(p),
+    };
+}
+
+/**
+ * The edge's outputs: the zone and its name servers, the Gateway's load balancer address, the CDN's host name
+ * and every public URL (the CDN's hosts, the services' and Grafana's). The same keys on every cloud; empty
+ * strings and lists where a part is off.
+ */
+function edgeOutputs(p: Platform) {
+    const gateway = gatewayOf(p.workloads);
+    return {
+        zoneName: p.dns?.zoneName ?? pulumi.output(""),
+        zoneId: p.dns?.zoneId ?? pulumi.output(""),
+        nameServers: p.dns?.nameServers ?? pulumi.output<string[]>([]),
+        loadBalancerAddress: gateway?.address ?? pulumi.output(""),
+        cdnHostName: p.cdn?.endpointHostName ?? pulumi.output(""),
+        wafId: p.cdn?.wafId ?? pulumi.output(""),
+        // For the Gateway (components/workloads/edge): the header it must require and the load balancer's annotations.
+        originHeader: p.cdn?.originHeader ?? pulumi.secret({ name: "", value: "" }),
+        originLoadBalancerAnnotations:
+            p.cdn?.originLoadBalancerAnnotations ?? pulumi.output<Record<string, string>>({}),
+        publicUrls: pulumi
+            .all([p.cdn?.urls ?? [], p.workloads.serviceUrls, p.workloads.grafanaUrl])
+            .apply(([cdn, services, grafana]) =>
+                [
+                    ...new Set([
+                        ...cdn,
+                        ...Object.values(services),
+                        ...(grafana.startsWith("https://") ? [grafana] : []),
+                    ]),
+                ].sort(),
+            ),
     };
 }

@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_CONFIG } from "../backup/config";
 import { CACHE_CONFIG } from "../cache/config";
+import { CDN_CONFIG, checkEdgeNeedsZone } from "../cdn/config";
 import { CLUSTER_CONFIG, reviewClusterVersion as reviewVersion } from "../cluster/config";
 import { DATABASE_CONFIG } from "../database/config";
+import { DNS_CONFIG } from "../dns/config";
 import { MONITORING_CONFIG } from "../monitoring/config";
 import { NETWORK_CONFIG } from "../network/config";
 import { STORAGE_CONFIG } from "../storage/config";
@@ -49,6 +51,8 @@ const CAPABILITIES = {
     monitoring: MONITORING_CONFIG,
     services: SERVICES_CONFIG,
     backup: BACKUP_CONFIG,
+    dns: DNS_CONFIG,
+    cdn: CDN_CONFIG,
 };
 type Capabilities = typeof CAPABILITIES;
 
@@ -175,6 +179,8 @@ function crossCheck(c: PlatformConfig, ctx: CheckContext): void {
         // Each capability's checks take its own section; the union of sections is checked per name here.
         for (const check of CAPABILITIES[name].checks as readonly ConfigCheck<unknown>[]) check(c[name], ctx);
     }
+    // The one check that reads two capabilities' keys: the edge needs the zone its certificates are validated in.
+    checkEdgeNeedsZone(c, ctx);
 }
 
 /**

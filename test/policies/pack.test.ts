@@ -21,6 +21,7 @@ import { ADVISORY_UNTIL_MET, allPolicies, frameworkConfig } from "../../policies
 import { AWS_CASES } from "./aws.cases";
 import { AZURE_CASES } from "./azure.cases";
 import { DATA_CASES } from "./data.cases";
+import { EDGE_CASES } from "./edge.cases";
 import { EXPOSURE_CASES } from "./exposure.cases";
 import { AWS_IDENTITY_CASES, AZURE_IDENTITY_CASES } from "./identity.cases";
 import { KUBERNETES_CASES } from "./kubernetes.cases";
@@ -82,6 +83,7 @@ describe("policy pack", () => {
             ...DATA_CASES,
             ...AWS_BACKUP_PLAN_CASES,
             ...AZURE_BACKUP_VAULT_CASES,
+            ...EDGE_CASES,
         ]
             .map((c) => c.policy.name)
             .sort();

@@ -1,0 +1,148 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as cdn from "@pulumi/azure-native/cdn";
+import { azurePlacement } from "../shared/context";
+import { CdnArgs, CdnOutputs, cdnSettings } from ".";
+import { customDomains } from "./azure-domains";
+import { wafPolicy, wafPolicyName } from "./azure-waf";
+
+/** The header Front Door adds to every origin request: the profile's Front Door id (a GUID). */
+export const FRONT_DOOR_ID_HEADER = "X-Azure-FDID";
+
+/**
+ * Azure Front Door Premium in front of the Gateway's load balancer: a profile, an endpoint, one origin group
+ * with the Gateway's address (HTTPS only, certificate name checked), a route for the hosts' custom domains
+ * (managed certificates, TLS 1.2 minimum, HTTP redirected to HTTPS), and a security policy attaching the WAF
+ * policy to every domain. Lock-down: the Gateway's Service admits only the `AzureFrontDoor.Backend` service
+ * tag, and the Gateway must refuse requests whose `X-Azure-FDID` is not this profile's id (both published as
+ * outputs; https://learn.microsoft.com/en-us/azure/frontdoor/origin-security#public-ip-address-based-origins).
+ */
+export function createAzureCdn(name: string, args: CdnArgs, parent: pulumi.Resource): CdnOutputs {
+    const settings = cdnSettings(args);
+    const { resourceGroupName } = azurePlacement(args.context);
+    const opts = { parent };
+    const profile = new cdn.Profile(
+        `${name}-profile`,
+        {
+            resourceGroupName,
+            location: "Global",
+            sku: { name: "Premium_AzureFrontDoor" },
+            originResponseTimeoutSeconds: 60,
+            tags: args.context.tags,
+        },
+        opts,
+    );
+    const scope = { resourceGroupName, profileName: profile.name };
+    const endpoint = new cdn.AFDEndpoint(
+        `${name}-endpoint`,
+        { ...scope, location: "Global", enabledState: "Enabled", tags: args.context.tags },
+        opts,
+    );
+    const waf = wafPolicy(
+        name,
+        { policyName: wafPolicyName(args.context.namePrefix), resourceGroupName, tags: args.context.tags, ...settings },
+        opts,
+    );
+    const domains = customDomains(
+        name,
+        {
+            hosts: args.hosts,
+            ...scope,
+            zone: {
+                zoneId: args.zone.zoneId,
+                zoneName: args.zone.zoneName,
+                resourceGroupName: args.zone.resourceGroupName,
+            },
+            endpoint,
+        },
+        opts,
+    );
+    gatewayRoute(name, { scope, endpoint, domains, originAddress: args.originAddress }, opts);
+    new cdn.SecurityPolicy(
+        `${name}-security-policy`,
+        {
+            ...scope,
+            parameters: {
+                type: "WebApplicationFirewall",
+                wafPolicy: { id: waf.id },
+                associations: [{ domains: domains.map((d) => ({ id: d.id })), patternsToMatch: ["/*"] }],
+            },
+        },
+        opts,
+    );
+    return {
+        endpointHostName: endpoint.hostName,
+        urls: pulumi.output(args.hosts.map((h) => `https://${h}/`)),
+        wafId: waf.id,
+        originHeader: pulumi.secret(profile.frontDoorId.apply((value) => ({ name: FRONT_DOOR_ID_HEADER, value }))),
+        originLoadBalancerAnnotations: pulumi.output(originAnnotations(settings.directAllowedCidrs)),
+        storagePolicyStatements: pulumi.output([]),
+        storageKeyPolicyStatements: pulumi.output([]),
+    };
+}
+
+/**
+ * The Gateway as the only origin of the default route: HTTPS to it, the viewer's Host header passed on (no
+ * `originHostHeader`), so the Gateway routes by host and Front Door checks its certificate against it. No
+ * health probe: with one origin in the group Front Door recommends none
+ * (https://learn.microsoft.com/en-us/azure/frontdoor/health-probes#health-probe-considerations).
+ */
+function gatewayRoute(
+    name: string,
+    args: {
+        readonly scope: { resourceGroupName: pulumi.Input<string>; profileName: pulumi.Input<string> };
+        readonly endpoint: cdn.AFDEndpoint;
+        readonly domains: cdn.AFDCustomDomain[];
+        readonly originAddress: pulumi.Input<string>;
+    },
+    opts: pulumi.CustomResourceOptions,
+): cdn.Route {
+    const group = new cdn.AFDOriginGroup(
+        `${name}-gateway-group`,
+        { ...args.scope, loadBalancingSettings: { sampleSize: 4, successfulSamplesRequired: 3 } },
+        opts,
+    );
+    const origin = new cdn.AFDOrigin(
+        `${name}-gateway-origin`,
+        {
+            ...args.scope,
+            originGroupName: group.name,
+            hostName: args.originAddress,
+            httpPort: 80,
+            httpsPort: 443,
+            enforceCertificateNameCheck: true,
+            enabledState: "Enabled",
+        },
+        opts,
+    );
+    return new cdn.Route(
+        `${name}-gateway-route`,
+        {
+            ...args.scope,
+            endpointName: args.endpoint.name,
+            originGroup: { id: group.id },
+            customDomains: args.domains.map((d) => ({ id: d.id })),
+            supportedProtocols: ["Http", "Https"],
+            httpsRedirect: "Enabled",
+            forwardingProtocol: "HttpsOnly",
+            linkToDefaultDomain: "Disabled",
+            patternsToMatch: ["/*"],
+            enabledState: "Enabled",
+        },
+        // A route needs an origin in its group.
+        { ...opts, dependsOn: [origin] },
+    );
+}
+
+/**
+ * The annotations that let only Front Door's backend addresses (and the admin ranges) reach the Gateway's
+ * Azure load balancer: cloud-provider-azure's `azure-allowed-service-tags` and `azure-allowed-ip-ranges`
+ * (https://cloud-provider-azure.sigs.k8s.io/topics/loadbalancer/#loadbalancer-annotations).
+ */
+function originAnnotations(directAllowedCidrs: string[]): Record<string, string> {
+    return {
+        "service.beta.kubernetes.io/azure-allowed-service-tags": "AzureFrontDoor.Backend",
+        ...(directAllowedCidrs.length > 0
+            ? { "service.beta.kubernetes.io/azure-allowed-ip-ranges": directAllowedCidrs.join(",") }
+            : {}),
+    };
+}
