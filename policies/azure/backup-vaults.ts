@@ -41,7 +41,12 @@ export const backupCoversPostgres = stackPolicy({
     validate: ({ resources, config, args, report }) => {
         if (!config.required) args.notApplicable("vaulted backups are not required in this environment");
         const instances = ofTypes(resources, [AZURE_BACKUP_TYPES.instance]);
-        for (const server of ofTypes(resources, [TYPES.postgresServer])) {
+        // A read replica (createMode "Replica") has no backups of its own: the primary's vaulted backups cover
+        // its data (https://learn.microsoft.com/azure/postgresql/read-replica/concepts-read-replicas).
+        const primaries = ofTypes(resources, [TYPES.postgresServer]).filter(
+            (server) => (server.props as { createMode?: string }).createMode !== "Replica",
+        );
+        for (const server of primaries) {
             if (!instances.some((i) => protects(i, server))) {
                 report(
                     server,
