@@ -172,7 +172,7 @@ for (const stack of STACKS) {
         }
 
         it("encrypts the storage account with its Key Vault key through its user-assigned identity", () => {
-            const account = inputs(ofType(run, T.account)[0]);
+            const account = inputs(ofType(run, T.account).find((a) => a.name.endsWith("-storage-account"))!);
             const { key, identityId } = keyWiring(run, `${config.project}-${stack}-storage`, location);
             assert.strictEqual(account.encryption.keySource, "Microsoft.Keyvault");
             assert.strictEqual(account.encryption.keyVaultProperties.keyName, inputs(key).keyName);
