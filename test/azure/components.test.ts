@@ -331,7 +331,8 @@ for (const stack of STACKS) {
         describe("storage (StorageV2 account)", () => {
             let account: ResourceRecord;
             before(() => {
-                account = one(run, T.account);
+                // The stack's data account (the network's flow log account is tested in flow-logs.test.ts).
+                account = named(run, T.account, "storage-account");
             });
             it("is HTTPS-only with TLS 1.2, infrastructure encryption, and no public or shared-key access", () => {
                 const i = inputs(account);
@@ -394,7 +395,7 @@ for (const stack of STACKS) {
                         idOf(cache),
                         `${idOf(cache)}/databases/default`,
                         idOf(one(run, T.aks)),
-                        `${idOf(one(run, T.account))}/blobServices/default`,
+                        `${idOf(named(run, T.account, "storage-account"))}/blobServices/default`,
                         ...ofType(run, "azure-native:keyvault:Vault").map(idOf),
                     ].sort(),
                 );
@@ -445,10 +446,10 @@ for (const stack of STACKS) {
             const stateful = [T.group, T.server, T.redis, T.redisDatabase, T.account, T.container];
             for (const type of stateful) {
                 it(`${config.deletionProtection ? "protects and retains" : "neither protects nor retains"} ${type}`, () => {
-                    // Every one of them, read replicas included.
-                    const all = ofType(run, type);
-                    assert.ok(all.length > 0, type);
-                    for (const r of all) {
+                    // Every one of them: read replicas, and the flow log account, which is stateful like the data account.
+                    const found = ofType(run, type);
+                    assert.ok(found.length > 0, `no ${type}`);
+                    for (const r of found) {
                         assert.deepStrictEqual(
                             [r.protect, r.retainOnDelete],
                             [config.deletionProtection, config.deletionProtection],

@@ -365,6 +365,8 @@ const UNNAMED = new Set([
     "azure-native:monitor:DataCollectionRuleAssociation",
     "azure-native:monitor:MetricAlert",
     "azure-native:network:PrivateDnsZoneGroup",
+    // `<stack prefix>-vnet` under the region's Network Watcher (flow log names allow 80 characters).
+    "azure-native:network:FlowLog",
     "azure-native:network:Subnet",
     "azure-native:privatedns:VirtualNetworkLink",
     "azure-native:redisenterprise:Database",

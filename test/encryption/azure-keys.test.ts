@@ -50,7 +50,8 @@ for (const stack of STACKS) {
         before(async () => {
             run = await runStack(stack, "azure");
             // The stack's vaults; the cluster's KMS vault (AKS links it privately itself) is in aks-kms.test.ts.
-            vaults = ofType(run, T.vault).filter((v) => !v.name.endsWith("-kms-vault"));
+            // The registry's vault (prod) is in acr-cmk.test.ts.
+            vaults = ofType(run, T.vault).filter((v) => !/-(kms|acr)-vault$/.test(v.name));
         });
 
         it("keeps keys in an RBAC vault with purge protection, 90-day soft delete and no public network access", () => {
@@ -129,7 +130,8 @@ for (const stack of STACKS) {
                 [T.account, "storage"],
                 [T.redis, "cache"],
             ] as const) {
-                const resource = ofType(run, type)[0];
+                // The data store itself (the network's flow log account has its own key and wait).
+                const resource = ofType(run, type).find((r) => !r.name.endsWith("-flow-logs")) ?? ofType(run, type)[0];
                 const waits = run.resources.filter((r) => r.name.endsWith(`-${store}-key-access-wait`));
                 assert.strictEqual(waits.length, 1, `one wait for ${store}`);
                 assert.strictEqual(inputs(waits[0]).seconds, KEY_VAULT_RBAC_PROPAGATION_SECONDS);
@@ -170,7 +172,7 @@ for (const stack of STACKS) {
         }
 
         it("encrypts the storage account with its Key Vault key through its user-assigned identity", () => {
-            const account = inputs(ofType(run, T.account)[0]);
+            const account = inputs(ofType(run, T.account).find((a) => a.name.endsWith("-storage-account"))!);
             const { key, identityId } = keyWiring(run, `${config.project}-${stack}-storage`, location);
             assert.strictEqual(account.encryption.keySource, "Microsoft.Keyvault");
             assert.strictEqual(account.encryption.keyVaultProperties.keyName, inputs(key).keyName);
