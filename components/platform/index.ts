@@ -392,6 +392,9 @@ export function platformOutputs(p: Platform) {
             connectionString: p.database.connectionString,
             tlsCaBundleUrl: p.database.tlsCaBundleUrl,
             engineVersion: p.database.engineVersion,
+            // What `npm run drill` restores from: the RDS instance identifier / the flexible server's ARM id.
+            resourceId: p.database.resourceId,
+            resourceName: p.database.resourceName,
         },
         cache: {
             host: p.cache.host,

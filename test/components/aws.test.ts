@@ -586,10 +586,15 @@ for (const stack of STACKS) {
                     "host",
                     "password",
                     "port",
+                    "resourceId",
+                    "resourceName",
                     "tlsCaBundleUrl",
                     "username",
                 ]);
                 assert.strictEqual(out.database.port, 5432);
+                // npm run drill restores from the instance this names (scripts/lib/drill/automation.ts).
+                const db = ofType(run, "aws:rds/instance:Instance").find((r) => !inputs(r).replicateSourceDb)!;
+                assert.strictEqual(out.database.resourceName, inputs(db).identifier);
                 assert.match(
                     out.database.connectionString,
                     /^postgresql:\/\/platform_admin:.+@.+:5432\/app\?sslmode=verify-full$/,
