@@ -6,7 +6,7 @@
  *                                            "reason": "single-AZ until the load test, ticket OPS-12",
  *                                            "expires": "2027-01-31" }] }
  *
- * `resource` is the resource's URN or its logical name; `reason` is mandatory (the schema requires it, so
+ * `resource` is the resource's URN or its logical name, or a logical-name pattern with `*` (see `matches`); `reason` is mandatory (the schema requires it, so
  * the Pulumi CLI and `npm run check` both refuse a config without one); `expires` (YYYY-MM-DD, last day the
  * exemption holds) is optional. An exemption is never silent: an exempted finding is reported to the
  * engine as "not applicable" with a reason that starts with `exempted` (the engine records it with the
@@ -50,6 +50,23 @@ export const EXEMPTIONS_SCHEMA: PolicyConfigJSONSchema = {
     },
 };
 
+/**
+ * Whether an exemption's `resource` names this resource: its URN or logical name exactly, or a logical-name
+ * pattern where `*` stands for any run of characters within a name (`platform-*-network-flow-logs`), so one
+ * environment's config (policies/config/<environment>.json) exempts the same component in every stack of that
+ * environment, whatever the stack is called. A pattern never spans URN parts (`*` matches no `:` or `$`).
+ */
+export function matches(pattern: unknown, resource: { urn: string; name: string }): boolean {
+    if (typeof pattern !== "string" || pattern === "") return false;
+    if (pattern === resource.urn || pattern === resource.name) return true;
+    if (!pattern.includes("*")) return false;
+    const body = pattern
+        .split("*")
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join("[^:$]*");
+    return new RegExp(`^${body}$`).test(resource.name);
+}
+
 /** What the policy config says about one resource. */
 export type ExemptionState =
     | { readonly kind: "none" }
@@ -69,7 +86,7 @@ export function exemptionOf(
     on = today(),
 ): ExemptionState {
     const list = Array.isArray(config.exemptions) ? (config.exemptions as Partial<Exemption>[]) : [];
-    const matching = list.filter((e) => e && (e.resource === resource.urn || e.resource === resource.name));
+    const matching = list.filter((e) => e && matches(e.resource, resource));
     const valid = matching.filter((e) => typeof e.reason === "string" && e.reason.trim() !== "") as Exemption[];
     const active = valid.find((e) => e.expires === undefined || e.expires >= on);
     if (active) return { kind: "active", exemption: active };
