@@ -210,7 +210,8 @@ function buildWorkloads(
             alertEmail: config.alertEmail,
             alertDestinationId: built.monitoring.alertDestinationId,
             highAvailability: config.highAvailability,
-            adminAllowedCidrs: config.apiAllowedCidrs,
+            grafanaAllowedCidrs: config.edge.grafanaAllowedCidrs,
+            letsEncrypt: config.edge.letsEncrypt,
         },
         { providers: [...providers, cluster.provider] },
     );

@@ -6,6 +6,7 @@ import { MONITORING_CONFIG } from "../monitoring/config";
 import { NETWORK_CONFIG } from "../network/config";
 import { STORAGE_CONFIG } from "../storage/config";
 import { SERVICES_CONFIG } from "../workloads/config";
+import { EDGE_CONFIG } from "../workloads/edge/config";
 import { evaluationDay } from "./facts";
 import {
     ConfigKind,
@@ -45,6 +46,7 @@ const CAPABILITIES = {
     storage: STORAGE_CONFIG,
     monitoring: MONITORING_CONFIG,
     services: SERVICES_CONFIG,
+    edge: EDGE_CONFIG,
 };
 type Capabilities = typeof CAPABILITIES;
 
