@@ -387,8 +387,10 @@ function showAll(sources: string, s: Source): string[] {
     return names.map((n) => show(sources, { ...s, path: n }));
 }
 
+// A value assigned to a template variable (`$user := .Values.config.envoyGateway`, then merged and passed to
+// toYaml: envoyproxy/gateway@v1.9.0:charts/gateway-helm/templates/envoy-gateway-config.yaml) is passed on whole too.
 const VALUE_REF =
-    /(toYaml|range[^}]*?|tpl|with)?\s*(?:\(\s*)?(?:\.Values((?:\.[A-Za-z_]\w*)+)|index \.Values "([^"]+)")/g;
+    /(toYaml|range[^}]*?|tpl|with|:=)?\s*(?:\(\s*)?(?:\.Values((?:\.[A-Za-z_]\w*)+)|index \.Values "([^"]+)")/g;
 
 /**
  * The values a chart's templates read (`.Values.controller.minAvailable`, `index .Values "grafana.ini"`) are

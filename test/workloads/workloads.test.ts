@@ -116,7 +116,7 @@ for (const { stack, cloud } of MATRIX) {
                 });
 
                 // Endpoint removal runs concurrently with termination; the pause keeps the pod serving until
-                // ingress-nginx and kube-proxy have stopped sending to it (AWS Prescriptive Guidance,
+                // the Gateway's Envoy pods and kube-proxy have stopped sending to it (AWS Prescriptive Guidance,
                 // https://docs.aws.amazon.com/prescriptive-guidance/latest/ha-resiliency-amazon-eks-apps/lifecycle-hooks.html).
                 it("keeps serving for a while after termination starts, so that rolling updates drop no requests", () => {
                     const pod = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec.template.spec;
