@@ -152,7 +152,7 @@ function sdkDir(pkg: string, root = ROOT): string | undefined {
 
 /**
  * Whether the installed SDK of the token's package declares the token. Looks first in the directories the
- * module maps to (`aws:s3/bucket:Bucket` → s3/, `kubernetes:networking.k8s.io/v1:Ingress` → networking/v1/),
+ * module maps to (`aws:s3/bucket:Bucket` → s3/, `kubernetes:networking.k8s.io/v1:NetworkPolicy` → networking/v1/),
  * then in the whole package.
  */
 export function isKnownType(token: string, root = ROOT): boolean {
@@ -206,6 +206,7 @@ const CLUSTER_SCOPED = new Set([
     "CustomResourceDefinition",
     "PriorityClass",
     "IngressClass",
+    "GatewayClass",
     "PersistentVolume",
     "ValidatingWebhookConfiguration",
     "MutatingWebhookConfiguration",

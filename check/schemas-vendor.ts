@@ -22,7 +22,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, parseDocument } from "yaml";
 import { KARPENTER, DEFAULT_KUBERNETES_VERSION } from "../components/shared/facts/kubernetes";
-import { CHARTS } from "../components/workloads/edge/controller";
+import { CHART_PINS as CHARTS } from "../components/workloads/charts";
 import { ROOT } from "./stack";
 import type { ChartEntry, CrdEntry, SchemaManifest } from "./schemas";
 
@@ -77,6 +77,28 @@ function crdSources(): (Source & { group: string; kind: string; chart: string; c
             kind: "EC2NodeClass",
             path: "pkg/apis/crds/karpenter.k8s.aws_ec2nodeclasses.yaml",
         },
+        ...edgeCrdSources(),
+    ];
+}
+
+/** The Gateway API (standard channel) and Envoy Gateway CRDs of the edge, at the CRD chart's release. */
+function edgeCrdSources(): (Source & { group: string; kind: string; chart: string; chartVersion: string })[] {
+    const pin = CHARTS.envoyGatewayCrds;
+    const chart = { chart: pin.chart, chartVersion: pin.version };
+    // Envoy Gateway 1.9 bundles Gateway API v1.6.1 (site/content/en/news/releases/matrix.md).
+    const gwapi = { ...chart, repo: "kubernetes-sigs/gateway-api", tag: "v1.6.1", group: "gateway.networking.k8s.io" };
+    const gwPath = (plural: string) => `config/crd/standard/gateway.networking.k8s.io_${plural}.yaml`;
+    const eg = { ...chart, repo: "envoyproxy/gateway", tag: pin.version, group: "gateway.envoyproxy.io" };
+    const egPath = (plural: string) =>
+        `charts/gateway-crds-helm/templates/generated/gateway.envoyproxy.io_${plural}.yaml`;
+    return [
+        { ...gwapi, kind: "GatewayClass", path: gwPath("gatewayclasses") },
+        { ...gwapi, kind: "Gateway", path: gwPath("gateways") },
+        { ...gwapi, kind: "HTTPRoute", path: gwPath("httproutes") },
+        { ...eg, kind: "EnvoyProxy", path: egPath("envoyproxies") },
+        { ...eg, kind: "ClientTrafficPolicy", path: egPath("clienttrafficpolicies") },
+        { ...eg, kind: "BackendTrafficPolicy", path: egPath("backendtrafficpolicies") },
+        { ...eg, kind: "SecurityPolicy", path: egPath("securitypolicies") },
     ];
 }
 
@@ -88,7 +110,13 @@ function chartSources(): {
     values: Source;
     subcharts?: Record<string, Source & { version: string }>;
 }[] {
-    const { certManager, kubePrometheusStack: kps, prometheusOperatorCrds: crds, ingressNginx } = CHARTS;
+    const {
+        certManager,
+        kubePrometheusStack: kps,
+        prometheusOperatorCrds: crds,
+        envoyGateway,
+        awsLoadBalancerController: lbc,
+    } = CHARTS;
     const promTag = (chart: string, version: string) => ({
         repo: "prometheus-community/helm-charts",
         tag: `${chart}-${version}`,
@@ -134,12 +162,23 @@ function chartSources(): {
             values: { ...promTag(crds.chart, crds.version), path: "charts/prometheus-operator-crds/values.yaml" },
         },
         {
-            chart: ingressNginx.chart,
-            version: ingressNginx.version,
+            chart: envoyGateway.chart,
+            version: envoyGateway.version,
+            // The chart's values.yaml is generated from this template at release (image tags filled in).
             values: {
-                repo: "kubernetes/ingress-nginx",
-                tag: `helm-chart-${ingressNginx.version}`,
-                path: "charts/ingress-nginx/values.yaml",
+                repo: "envoyproxy/gateway",
+                tag: envoyGateway.version,
+                path: "charts/gateway-helm/values.tmpl.yaml",
+            },
+        },
+        {
+            chart: lbc.chart,
+            version: lbc.version,
+            // eks-charts has no per-chart tags: the commit that published 3.5.0 (charts.ts).
+            values: {
+                repo: "aws/eks-charts",
+                tag: "5239609242f3430be50fb0b714a24d3ef2b47983",
+                path: "stable/aws-load-balancer-controller/values.yaml",
             },
         },
         {
@@ -348,8 +387,10 @@ function showAll(sources: string, s: Source): string[] {
     return names.map((n) => show(sources, { ...s, path: n }));
 }
 
+// A value assigned to a template variable (`$user := .Values.config.envoyGateway`, then merged and passed to
+// toYaml: envoyproxy/gateway@v1.9.0:charts/gateway-helm/templates/envoy-gateway-config.yaml) is passed on whole too.
 const VALUE_REF =
-    /(toYaml|range[^}]*?|tpl|with)?\s*(?:\(\s*)?(?:\.Values((?:\.[A-Za-z_]\w*)+)|index \.Values "([^"]+)")/g;
+    /(toYaml|range[^}]*?|tpl|with|:=)?\s*(?:\(\s*)?(?:\.Values((?:\.[A-Za-z_]\w*)+)|index \.Values "([^"]+)")/g;
 
 /**
  * The values a chart's templates read (`.Values.controller.minAvailable`, `index .Values "grafana.ini"`) are

@@ -68,7 +68,7 @@ export interface SchemaFinding {
     readonly received: unknown;
     /** What the schema allows there. */
     readonly allowed: string;
-    /** Which schema said so (`Kubernetes 1.36`, `cert-manager v1.21.1 CRD`, `ingress-nginx 4.14.1 values.yaml keys`). */
+    /** Which schema said so (`Kubernetes 1.36`, `cert-manager v1.21.1 CRD`, `gateway-helm v1.9.0 values.yaml keys`). */
     readonly schema: string;
 }
 

@@ -209,7 +209,8 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     "k8s-service-account-token-not-automounted": { domain: "kubernetes", checkov: ["CKV_K8S_38"], trivy: ["KSV036"] },
     "k8s-default-deny-network-policy": { domain: "kubernetes", trivy: ["KSV038"] },
     "k8s-namespace-pod-security-restricted": { domain: "kubernetes" },
-    "k8s-ingress-tls": { domain: "kubernetes" },
+    "k8s-route-https-only": { domain: "kubernetes" },
+    "k8s-gateway-tls-minimum": { domain: "kubernetes" },
     "k8s-no-load-balancer-services": { domain: "kubernetes" },
 
     "platform-database-backups": { domain: "platform" },

@@ -1,10 +1,11 @@
 /**
  * Kubernetes rules over the objects the program registers (`kubernetes:apps/v1:Deployment` …): pod
- * security, pinned images, resources, probes, token automount, default-deny network policies, TLS-only
- * ingresses, the namespaces' Pod Security level and no LoadBalancer Services outside the gateway.
+ * security, pinned images, resources, probes, token automount, default-deny network policies, HTTPS-only
+ * routes and the Gateways' TLS minimum, the namespaces' Pod Security level and no LoadBalancer Services
+ * outside the gateway.
  *
  * Helm releases (`kubernetes:helm.sh/v3:Release`) render their objects inside the provider: the pack never
- * sees them, so charts (ingress-nginx, cert-manager, monitoring) are judged by their values and the
+ * sees them, so charts (Envoy Gateway, cert-manager, monitoring) are judged by their values and the
  * namespace's Pod Security admission, not here. Ids: Checkov CKV_K8S_* (checkov/kubernetes/checks) and
  * Trivy KSV* (https://avd.aquasec.com/misconfig/kubernetes/).
  */
@@ -341,52 +342,126 @@ export const namespacePodSecurityRestricted = stackPolicy({
     },
 });
 
-interface IngressSpec {
-    rules?: { host?: string }[];
-    tls?: { hosts?: string[] }[];
+const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
+const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+const CLIENT_TRAFFIC_POLICY = "kubernetes:gateway.envoyproxy.io/v1alpha1:ClientTrafficPolicy";
+
+interface Listener {
+    name?: string;
+    protocol?: string;
+}
+interface GatewayObject extends NamedObject {
+    spec?: { listeners?: Listener[] };
+}
+interface ParentRef {
+    kind?: string;
+    name?: string;
+    namespace?: string;
+    sectionName?: string;
+}
+interface HttpRouteObject extends NamedObject {
+    spec?: {
+        parentRefs?: ParentRef[];
+        rules?: { filters?: { type?: string; requestRedirect?: { scheme?: string } }[] }[];
+    };
 }
 
-const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
-
-interface IngressObject extends NamedObject {
-    metadata?: NamedObject["metadata"] & { annotations?: Record<string, string> };
-    spec?: IngressSpec;
+/** A route whose every rule only redirects to https (the HTTP listener's one legitimate route). */
+function redirectsToHttps(route: HttpRouteObject): boolean {
+    const rules = route.spec?.rules ?? [];
+    return (
+        rules.length > 0 &&
+        rules.every((r) =>
+            (r.filters ?? []).some((f) => f.type === "RequestRedirect" && f.requestRedirect?.scheme === "https"),
+        )
+    );
 }
 
-function tlsHosts(ingress: IngressObject): Set<string> {
-    return new Set((ingress.spec?.tls ?? []).flatMap((t) => t.hosts ?? []));
+/** The listeners a parentRef attaches to (all of the Gateway's without a sectionName), or undefined if unknown. */
+function attachedListeners(gateways: GatewayObject[], ref: ParentRef, routeNamespace: string): Listener[] | undefined {
+    if ((ref.kind ?? "Gateway") !== "Gateway") return undefined;
+    const gateway = gateways.find(
+        (g) =>
+            g.metadata?.name === ref.name && (g.metadata?.namespace ?? "default") === (ref.namespace ?? routeNamespace),
+    );
+    if (!gateway) return undefined;
+    const listeners = gateway.spec?.listeners ?? [];
+    return ref.sectionName === undefined ? listeners : listeners.filter((l) => l.name === ref.sectionName);
 }
 
-function isCanary(ingress: IngressObject): boolean {
-    return ingress.metadata?.annotations?.["nginx.ingress.kubernetes.io/canary"] === "true";
-}
-
-export const ingressTls = stackPolicy({
-    name: "k8s-ingress-tls",
-    description: "Ingresses serve every host over TLS (an ingress-nginx canary through its main Ingress's TLS).",
+/**
+ * HTTPRoutes attach only to HTTPS listeners (a parentRef without sectionName attaches to every listener of the
+ * Gateway: kubernetes-sigs/gateway-api@v1.6.1:apis/v1/shared_types.go, ParentReference.SectionName), except a
+ * route whose every rule redirects to https.
+ */
+export const routeHttpsOnly = stackPolicy({
+    name: "k8s-route-https-only",
+    description: "HTTPRoutes attach only to HTTPS listeners; plain HTTP only redirects to HTTPS.",
     severity: "high",
     validate: ({ resources, report }) => {
-        const ingresses = ofTypes(resources, [INGRESS]);
-        // ingress-nginx merges a canary Ingress into the main Ingress of the same host and ignores its other
-        // settings ("all the other non-canary annotations will be ignored (inherited from the corresponding main
-        // ingress)", https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#canary),
-        // so a canary host is served over TLS when a non-canary Ingress of the stack lists it in spec.tls.
-        const mainTls = new Set(
-            ingresses
-                .map((i) => i.props as IngressObject)
-                .filter((i) => !isCanary(i))
-                .flatMap((i) => [...tlsHosts(i)]),
+        const gateways = ofTypes(resources, [GATEWAY]).map((g) => g.props as GatewayObject);
+        for (const resource of ofTypes(resources, [HTTP_ROUTE])) {
+            const route = resource.props as HttpRouteObject;
+            if (redirectsToHttps(route)) continue;
+            const namespace = route.metadata?.namespace ?? "default";
+            for (const ref of route.spec?.parentRefs ?? []) {
+                const listeners = attachedListeners(gateways, ref, namespace);
+                const plain = listeners?.filter((l) => l.protocol !== "HTTPS").map((l) => l.name ?? "?");
+                if (listeners === undefined || listeners.length === 0 || (plain ?? []).length > 0) {
+                    report(
+                        resource,
+                        `${label(resource)}: parent ${ref.namespace ?? namespace}/${ref.name ?? "?"}` +
+                            `${ref.sectionName ? ` (${ref.sectionName})` : ""} is ` +
+                            (listeners === undefined || listeners.length === 0
+                                ? "not an HTTPS listener of a Gateway of this stack"
+                                : `reached over plain HTTP (listener ${plain!.join(", ")})`) +
+                            ", so the route may serve without TLS. Fix: set parentRefs[].sectionName to the Gateway's " +
+                            "HTTPS listener; only a RequestRedirect to https belongs on the HTTP listener.",
+                    );
+                }
+            }
+        }
+    },
+});
+
+/** TLS versions Envoy Gateway accepts as a minimum that the pack allows. */
+const TLS_MINIMUMS = ["1.2", "1.3"];
+
+/**
+ * Every Gateway with an HTTPS listener is the target of a ClientTrafficPolicy whose tls.minVersion is 1.2 or
+ * 1.3 (envoyproxy/gateway@v1.9.0:api/v1alpha1/tls_types.go). An unset minVersion fails: the floor would then
+ * be the implementation's default, which no resource of the stack states.
+ */
+export const gatewayTlsMinimum = stackPolicy({
+    name: "k8s-gateway-tls-minimum",
+    description: "Gateways with HTTPS listeners set a TLS minimum of 1.2 or 1.3 (ClientTrafficPolicy.tls.minVersion).",
+    severity: "high",
+    validate: ({ resources, report }) => {
+        const policies = ofTypes(resources, [CLIENT_TRAFFIC_POLICY]).map(
+            (p) =>
+                p.props as NamedObject & {
+                    spec?: { targetRefs?: { kind?: string; name?: string }[]; tls?: { minVersion?: string } };
+                },
         );
-        for (const resource of ingresses) {
-            const ingress = resource.props as IngressObject;
-            const secured = isCanary(ingress) ? mainTls : tlsHosts(ingress);
-            const open = (ingress.spec?.rules ?? []).map((r) => r.host ?? "*").filter((h) => !secured.has(h));
-            if (open.length > 0) {
+        for (const resource of ofTypes(resources, [GATEWAY])) {
+            const gateway = resource.props as GatewayObject;
+            if (!(gateway.spec?.listeners ?? []).some((l) => l.protocol === "HTTPS")) continue;
+            const namespace = gateway.metadata?.namespace ?? "default";
+            const minimums = policies
+                .filter(
+                    (p) =>
+                        (p.metadata?.namespace ?? "default") === namespace &&
+                        (p.spec?.targetRefs ?? []).some(
+                            (t) => t.kind === "Gateway" && t.name === gateway.metadata?.name,
+                        ),
+                )
+                .map((p) => p.spec?.tls?.minVersion);
+            if (!minimums.some((v) => v !== undefined && TLS_MINIMUMS.includes(v))) {
                 report(
                     resource,
-                    `${label(resource)}: hosts ${open.join(", ")} have no TLS entry${isCanary(ingress) ? " on a main Ingress" : ""}, ` +
-                        "so they are served over plain HTTP. Fix: list each host in spec.tls with a certificate secret " +
-                        "(cert-manager.io/cluster-issuer annotation).",
+                    `${label(resource)}: no ClientTrafficPolicy sets tls.minVersion 1.2 or 1.3 for it (got ` +
+                        `${minimums.length === 0 ? "none" : minimums.map(String).join(", ")}), so clients may negotiate an ` +
+                        'older TLS. Fix: target the Gateway with a ClientTrafficPolicy with tls: { minVersion: "1.2" }.',
                 );
             }
         }
@@ -399,14 +474,14 @@ export const noLoadBalancerServices = resourcePolicy({
     severity: "high",
     types: ["kubernetes:core/v1:Service"],
     settings: {
-        allowedNamespaces: setting.strings(["ingress-nginx"], "Namespaces of the ingress controller / gateway."),
+        allowedNamespaces: setting.strings(["envoy-gateway-system"], "Namespaces of the gateway's data plane."),
     },
     validate: (service: NamedObject & { spec?: { type?: string } }, { config, report }) => {
         const namespace = service.metadata?.namespace ?? "default";
         if (service.spec?.type === "LoadBalancer" && !config.allowedNamespaces.includes(namespace)) {
             report(
                 `The Service in "${namespace}" is a LoadBalancer, which exposes it outside the cluster past the ` +
-                    "ingress (TLS, allow-lists, rate limits). Fix: make it ClusterIP and route to it through an Ingress.",
+                    "Gateway (TLS, allow-lists, rate limits). Fix: make it ClusterIP and route to it through an HTTPRoute.",
             );
         }
     },
@@ -426,6 +501,7 @@ export const kubernetesPolicies = [
     tokenNotAutomounted,
     defaultDenyNetworkPolicy,
     namespacePodSecurityRestricted,
-    ingressTls,
+    routeHttpsOnly,
+    gatewayTlsMinimum,
     noLoadBalancerServices,
 ];

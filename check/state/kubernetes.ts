@@ -10,7 +10,7 @@ const uid = (text: string) =>
     `${hash(text, 8)}-${hash(text + 1, 4)}-4${hash(text + 2, 3)}-8${hash(text + 3, 3)}-${hash(text + 4, 12)}`;
 
 /** Cluster-scoped kinds: their objects have no namespace. */
-const CLUSTER_SCOPED = new Set(["Namespace", "ClusterIssuer", "ClusterRole", "ClusterRoleBinding"]);
+const CLUSTER_SCOPED = new Set(["Namespace", "ClusterIssuer", "ClusterRole", "ClusterRoleBinding", "GatewayClass"]);
 
 /**
  * Object metadata as the API server returns it: the explicit name, or the logical name plus a random
@@ -69,10 +69,11 @@ export const kubernetesState: Record<string, StateFn> = {
     "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": objectMeta,
     "kubernetes:policy/v1:PodDisruptionBudget": objectMeta,
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": objectMeta,
-    "kubernetes:networking.k8s.io/v1:Ingress": (r, at, id) => ({
+    // The Gateway reports its load balancer's address (an NLB's DNS name stands in for both clouds' here).
+    "kubernetes:gateway.networking.k8s.io/v1:Gateway": (r, at, id) => ({
         ...objectMeta(r, at, id),
         status: {
-            loadBalancer: { ingress: [{ hostname: `a${hash("ingress-nginx", 31)}.elb.${at.region}.amazonaws.com` }] },
+            addresses: [{ type: "Hostname", value: `k8s-${hash(r.name, 24)}.elb.${at.region}.amazonaws.com` }],
         },
     }),
     "kubernetes:cert-manager.io/v1:ClusterIssuer": objectMeta,

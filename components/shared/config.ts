@@ -11,6 +11,7 @@ import { STORAGE_CONFIG } from "../storage/config";
 import { SERVICES_CONFIG } from "../workloads/config";
 import { readSecretValues } from "../workloads/secrets/config";
 import type { SecretValues } from "../workloads/secrets";
+import { EDGE_CONFIG } from "../workloads/edge/config";
 import { evaluationDay } from "./facts";
 import {
     ConfigKind,
@@ -53,6 +54,7 @@ const CAPABILITIES = {
     backup: BACKUP_CONFIG,
     dns: DNS_CONFIG,
     cdn: CDN_CONFIG,
+    edge: EDGE_CONFIG,
 };
 type Capabilities = typeof CAPABILITIES;
 

@@ -29,6 +29,47 @@ export interface ChartPin {
 
 /** The dated pins, one per chart. */
 export const CHART_PINS = {
+    envoyGatewayCrds: {
+        // The Gateway API CRDs (standard channel, the v1.6.1 bundle Envoy Gateway 1.9 is compiled against) and
+        // Envoy Gateway's own CRDs, as templates so that bumping the pin upgrades them (Helm never upgrades a
+        // chart's crds/ directory). Rendered client-side (kubernetes helm/v4 Chart, like upstream's `helm
+        // template | kubectl apply --server-side`): a Helm release of these CRDs exceeds the release Secret's size
+        // limit (envoyproxy/gateway@v1.9.0:charts/gateway-crds-helm/README.md).
+        chart: "gateway-crds-helm",
+        version: "v1.9.0",
+        repo: "oci://docker.io/envoyproxy",
+        appVersion: "v1.9.0",
+        released: "2026-08-15",
+        checked: "2026-12-01",
+        source: "github:envoyproxy/gateway@v1.9.0:charts/gateway-crds-helm ; site/content/en/news/releases/matrix.md",
+        support: "follows envoyGateway (same release)",
+    },
+    envoyGateway: {
+        chart: "gateway-helm",
+        version: "v1.9.0",
+        repo: "oci://docker.io/envoyproxy",
+        appVersion: "v1.9.0",
+        released: "2026-08-15",
+        checked: "2026-12-01",
+        // Tag v1.9.0 (2026-08-15) is the newest in github:envoyproxy/gateway; the compatibility matrix gives
+        // v1.9 End of Life 2027/02/14 (each minor "is supported for 6 months following the release date",
+        // site/content/en/news/releases/_index.md) with Gateway API v1.6.1 and Kubernetes 1.33-1.36.
+        source: "github:envoyproxy/gateway@v1.9.0:site/content/en/news/releases/matrix.md",
+        support: "until 2027-02-14 (six months after release)",
+    },
+    awsLoadBalancerController: {
+        chart: "aws-load-balancer-controller",
+        version: "3.5.0",
+        repo: "https://aws.github.io/eks-charts",
+        appVersion: "v3.5.0",
+        released: "2026-08-03",
+        checked: "2026-12-01",
+        // github:aws/eks-charts@5239609 (2026-08-03, "aws-load-balancer-controller: v3.5.0"):
+        // stable/aws-load-balancer-controller/Chart.yaml; v3.5.0 is the newest tag of
+        // github:kubernetes-sigs/aws-load-balancer-controller. Its IAM policy: aws-load-balancer-controller/iam-policy.ts.
+        source: "github:aws/eks-charts@5239609242f3430be50fb0b714a24d3ef2b47983:stable/aws-load-balancer-controller",
+        support: "latest release; AWS fixes only the newest controller release",
+    },
     certManager: {
         chart: "cert-manager",
         version: "v1.21.1",

@@ -16,6 +16,7 @@ import {
 } from "./service-kinds";
 import { ResolvedTrigger, ServiceScalingConfig, resolveScaling } from "./scaling";
 import { ResolvedSecret, SecretValues, ServiceSecretConfig, resolveSecrets } from "./secrets";
+import type { AcmeDirectory, Dns01Solver } from "./edge/certificates";
 
 /*
  * The Workloads capability: the application on the cluster, one folder per concern, each with its contract
@@ -23,7 +24,8 @@ import { ResolvedSecret, SecretValues, ServiceSecretConfig, resolveSecrets } fro
  *
  * - services/       the application services of `platform:services`: one builder per Kubernetes object
  *                   kind, composed per workload kind (web.ts today; a worker or a Job is a new file there)
- * - edge/           how requests reach them: ingress-nginx, cert-manager and its ClusterIssuer, the routes
+ * - edge/           how requests reach them: the Gateway API through Envoy Gateway, the cloud's load balancer,
+ *                   cert-manager and its ClusterIssuer, the HTTPRoutes and their policies
  * - observability/  kube-prometheus-stack, the services' dashboard and alerts, and the Alertmanager route to
  *                   the platform's alert destination (per cloud)
  * - identity/       a service's cloud identity federated with its ServiceAccount (per cloud)
@@ -153,7 +155,7 @@ export interface ServiceCanaryConfig {
     weight?: number;
 }
 
-/** Public exposure through the ingress controller, with TLS from Let's Encrypt. */
+/** Public exposure through the Gateway (an HTTPRoute on its HTTPS listener), with TLS from Let's Encrypt. */
 export interface ServiceExposeConfig {
     /** Public DNS name, e.g. "api.example.com". Required when `expose` is set. */
     host?: string;
@@ -238,7 +240,7 @@ export interface ServiceConfig {
      */
     env?: Record<string, string>;
     /**
-     * Public exposure through the ingress.
+     * Public exposure through the Gateway.
      * @default not exposed (reachable only inside the namespace, by services that list it in `calls`)
      */
     expose?: ServiceExposeConfig;
@@ -480,13 +482,13 @@ export interface WorkloadsArgs {
     readonly context: PlatformContext;
     /**
      * The application services (validated `platform:services`).
-     * @default [] (only the registry, ingress and monitoring are installed)
+     * @default [] (only the registry, the edge and monitoring are installed)
      */
     readonly services?: ServiceConfig[];
     /** The cluster the services run on. */
     readonly cluster: Pick<ClusterOutputs, "clusterName" | "oidcIssuerUrl" | "nodeIdentityId">;
     /** The network: its address range bounds egress to the data stores. */
-    readonly network: Pick<NetworkOutputs, "cidrBlock" | "endpointSubnetIds">;
+    readonly network: Pick<NetworkOutputs, "cidrBlock" | "endpointSubnetIds" | "networkId">;
     /** The database whose details `bind: ["database"]` hands out. */
     readonly database: WorkloadsDatabase;
     /** The cache whose details `bind: ["cache"]` hands out. */
@@ -498,20 +500,31 @@ export interface WorkloadsArgs {
     /** The Monitoring component's alert destination, where Alertmanager routes alerts. */
     readonly alertDestinationId: pulumi.Input<string>;
     /**
-     * Spread pods across zones (topology spread constraints) and run the ingress controller and
-     * Alertmanager with three replicas.
+     * Spread pods across zones (topology spread constraints) and run the Envoy fleet and Alertmanager with
+     * three replicas.
      * @default false
      */
     readonly highAvailability?: boolean;
     /**
-     * CIDR ranges allowed to reach Grafana's ingress.
-     * @default [] (Grafana is reachable from anywhere, behind its login)
+     * CIDR ranges allowed to reach Grafana's route (`platform:edge.grafanaAllowedCidrs`, separate from the
+     * Kubernetes API's allow-list).
+     * @default [] (Grafana is not published; reach it with kubectl port-forward)
      */
-    readonly adminAllowedCidrs?: string[];
+    readonly grafanaAllowedCidrs?: string[];
+    /**
+     * Let's Encrypt's directory.
+     * @default "production" in prod, "staging" in dev and staging
+     */
+    readonly letsEncrypt?: AcmeDirectory;
+    /**
+     * DNS-01 through the stack's DNS zone (filled from components/dns when `platform:dns` is set).
+     * @default HTTP-01 through the Gateway
+     */
+    readonly dns01?: Dns01Solver;
     /**
      * Public host name of Grafana.
      * @default "grafana." + the first exposed service's host without its first label
-     * (api.example.com -> grafana.example.com); with no exposed service Grafana gets no ingress.
+     * (api.example.com -> grafana.example.com); with no exposed service Grafana gets no route.
      */
     readonly grafanaHost?: string;
     /**
@@ -536,11 +549,15 @@ export interface WorkloadsOutputs {
     readonly grafanaUrl: pulumi.Output<string>;
     /** Registry host images are pushed to. */
     readonly registryServer: pulumi.Output<string>;
+    /** The Gateway's public address (the NLB's DNS name on AWS, the load balancer's IP on Azure). */
+    readonly loadBalancerAddress: pulumi.Output<string>;
+    /** Namespace of the Gateway and its Envoy pods. */
+    readonly gatewayNamespace: pulumi.Output<string>;
 }
 
 /**
  * The application on the cluster: a namespace with default-deny network policy, one ServiceWorkload per
- * service, the stack's registry, ingress-nginx + cert-manager, and kube-prometheus-stack with the services'
+ * service, the stack's registry, the edge (Envoy Gateway + cert-manager), and kube-prometheus-stack with the services'
  * dashboard and alerts.
  */
 export class Workloads extends pulumi.ComponentResource implements WorkloadsOutputs {
@@ -548,6 +565,8 @@ export class Workloads extends pulumi.ComponentResource implements WorkloadsOutp
     public readonly serviceUrls: pulumi.Output<Record<string, string>>;
     public readonly grafanaUrl: pulumi.Output<string>;
     public readonly registryServer: pulumi.Output<string>;
+    public readonly loadBalancerAddress: pulumi.Output<string>;
+    public readonly gatewayNamespace: pulumi.Output<string>;
 
     constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:workloads:Workloads", name, {}, opts);
@@ -558,6 +577,8 @@ export class Workloads extends pulumi.ComponentResource implements WorkloadsOutp
         this.serviceUrls = outputs.serviceUrls;
         this.grafanaUrl = outputs.grafanaUrl;
         this.registryServer = outputs.registryServer;
+        this.loadBalancerAddress = outputs.loadBalancerAddress;
+        this.gatewayNamespace = outputs.gatewayNamespace;
         this.registerOutputs({ ...outputs });
     }
 }

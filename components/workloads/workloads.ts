@@ -1,10 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedService, WorkloadsArgs, WorkloadsOutputs, resolveServices } from ".";
-import { EdgeRouting, IngressController } from "./edge";
-import { createAcmeSolverPolicy } from "./edge/certificates";
-import { LOAD_BALANCER_ANNOTATIONS } from "./edge/load-balancer";
+import { EdgeGateway, EdgeRouting } from "./edge";
 import { grafanaHostFor } from "./edge/routes";
-import { ClusterMonitoring } from "./observability";
+import { ClusterMonitoring, MONITORING_NAMESPACE } from "./observability";
 import { createMonitoringCrds } from "./observability/monitoring";
 import { Registry } from "./registry";
 import { ServiceWorkload } from "./services";
@@ -25,7 +23,6 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
     const opts = { parent };
 
     const ns = createAppNamespace(name, { context, namespace: namespaceName }, parent);
-    createAcmeSolverPolicy(name, ns, parent);
     const registry = new Registry(
         `${name}-registry`,
         { context, repositories: services.map((s) => s.name), nodeIdentityId: args.cluster.nodeIdentityId },
@@ -34,18 +31,31 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
 
     // The Prometheus operator's CRDs come first: cert-manager's chart and the monitoring stack create monitors.
     const monitoringCrds = createMonitoringCrds(`${name}-monitoring`, parent);
-    const ingress = new IngressController(
-        `${name}-ingress`,
+    const grafanaHost = publishedGrafanaHost(args, services);
+    const edge = new EdgeGateway(
+        `${name}-edge`,
         {
             context,
             alertEmail: args.alertEmail,
             highAvailability,
-            loadBalancerAnnotations: LOAD_BALANCER_ANNOTATIONS[context.cloud](highAvailability),
+            hosts: [
+                ...services.flatMap((s) => (s.expose ? [s.expose.host] : [])),
+                ...(grafanaHost ? [grafanaHost] : []),
+            ],
+            routeNamespaces: [namespaceName, MONITORING_NAMESPACE.name],
+            cluster: args.cluster,
+            network: args.network,
             monitoringCrds: [monitoringCrds],
+            acmeDirectory: args.letsEncrypt,
+            dns01: args.dns01,
         },
         opts,
     );
-    const routing: EdgeRouting = { className: ingress.className, clusterIssuer: ingress.clusterIssuer };
+    const routing: EdgeRouting = {
+        gateway: edge.gateway,
+        httpsListener: edge.httpsListener,
+        clusterIssuer: edge.clusterIssuer,
+    };
     const monitoring = new ClusterMonitoring(
         `${name}-monitoring`,
         {
@@ -56,10 +66,10 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
             alertEmail: args.alertEmail,
             alertDestinationId: args.alertDestinationId,
             highAvailability,
-            grafanaHost: publishedGrafanaHost(args, services),
-            adminAllowedCidrs: args.adminAllowedCidrs ?? [],
-            ingress: routing,
-            ingressDependsOn: ingress.ready,
+            grafanaHost,
+            grafanaAllowedCidrs: args.grafanaAllowedCidrs ?? [],
+            edge: routing,
+            edgeDependsOn: edge.ready,
             crds: [monitoringCrds],
         },
         opts,
@@ -81,11 +91,18 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
         registry,
         highAvailability,
         routing,
-        ingressDependsOn: ingress.ready,
+        ingressDependsOn: edge.ready,
         monitoringDependsOn: monitoring.ready,
         parent,
     });
-    return { namespace: ns, serviceUrls, grafanaUrl: monitoring.grafanaUrl, registryServer: registry.server };
+    return {
+        namespace: ns,
+        serviceUrls,
+        grafanaUrl: monitoring.grafanaUrl,
+        registryServer: registry.server,
+        loadBalancerAddress: edge.loadBalancerAddress,
+        gatewayNamespace: pulumi.output(edge.namespace),
+    };
 }
 
 /** One ServiceWorkload per service, wired to the namespace, registry, edge and monitoring; their public URLs. */
@@ -137,12 +154,12 @@ function createServiceWorkloads(
 }
 
 /**
- * Grafana is published only where its Ingress can be restricted to the admin CIDRs; with a private cluster
- * API (no CIDRs) it stays in-cluster (kubectl port-forward). Its host is `grafanaHost`, or derived from the
- * first exposed service's host.
+ * Grafana is published only where its route can be restricted to its own allow-list
+ * (`platform:edge.grafanaAllowedCidrs`); without one it stays in-cluster (kubectl port-forward). Its host is
+ * `grafanaHost`, or derived from the first exposed service's host.
  */
 function publishedGrafanaHost(args: WorkloadsArgs, services: ResolvedService[]): string | undefined {
-    if ((args.adminAllowedCidrs ?? []).length === 0) {
+    if ((args.grafanaAllowedCidrs ?? []).length === 0) {
         return undefined;
     }
     const firstHost = services.find((s) => s.expose)?.expose?.host;

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_KUBERNETES_VERSION, KARPENTER } from "../../components/shared/facts/kubernetes";
-import { CHARTS } from "../../components/workloads/edge/controller";
+import { CHART_PINS as CHARTS } from "../../components/workloads/charts";
 import { runCheck } from "../../check";
 import { EngineRefusalError } from "../../check/engine";
 import type { ProgramRun, ResourceRecord } from "../../check/runtime";
@@ -203,19 +203,19 @@ describe("Kubernetes objects and Helm values against their schemas (check/schema
                 [["values.replicaCountt", "replicaCountt"]],
             );
         });
-        it("warns on a key neither values.yaml nor the templates know (ingress-nginx)", () => {
+        it("warns on a key neither values.yaml nor the templates know (Envoy Gateway)", () => {
             const report = validateSchemas(
                 mutated(
                     run,
                     "kubernetes:helm.sh/v3:Release",
-                    (i) => (i.values.controller.replicaCout = 3),
-                    /ingress-nginx/,
+                    (i) => (i.values.deployment.replicaz = 3),
+                    /envoy-gateway/,
                 ),
                 { bundle: BUNDLE },
             );
             assert.deepStrictEqual(refused(report), []);
             assert.ok(
-                report.findings.some((f) => f.path === "values.controller.replicaCout" && !isRefused(f)),
+                report.findings.some((f) => f.path === "values.deployment.replicaz" && !isRefused(f)),
                 JSON.stringify(report.findings),
             );
         });
@@ -276,7 +276,8 @@ describe("the vendored schemas are those of the pinned versions", () => {
             [CHARTS.certManager.chart]: CHARTS.certManager.version,
             [CHARTS.kubePrometheusStack.chart]: CHARTS.kubePrometheusStack.version,
             [CHARTS.prometheusOperatorCrds.chart]: CHARTS.prometheusOperatorCrds.version,
-            [CHARTS.ingressNginx.chart]: CHARTS.ingressNginx.version,
+            [CHARTS.envoyGateway.chart]: CHARTS.envoyGateway.version,
+            [CHARTS.awsLoadBalancerController.chart]: CHARTS.awsLoadBalancerController.version,
             karpenter: KARPENTER.version,
             "karpenter-crd": KARPENTER.version,
         });
@@ -285,6 +286,7 @@ describe("the vendored schemas are those of the pinned versions", () => {
             [...crdCharts].sort(),
             [
                 `${CHARTS.certManager.chart}@${CHARTS.certManager.version}`,
+                `${CHARTS.envoyGatewayCrds.chart}@${CHARTS.envoyGatewayCrds.version}`,
                 `karpenter-crd@${KARPENTER.version}`,
                 `${CHARTS.prometheusOperatorCrds.chart}@${CHARTS.prometheusOperatorCrds.version}`,
             ].sort(),

@@ -85,9 +85,11 @@ describe("config: each capability owns its configuration (issue 12)", () => {
             "azureLocation",
         ];
         const owned = Object.keys(CONFIG_KEYS).filter((k) => !stackWide.includes(k));
-        // platform:services belongs to components/workloads; every other section is named for its folder.
+        // platform:services and platform:edge (components/workloads/edge/config.ts) belong to components/workloads;
+        // every other section is named for its folder.
+        const IN_WORKLOADS = ["services", "edge"];
         assert.deepStrictEqual(
-            owned.map((k) => (k === "services" ? "workloads" : k)).filter((k) => !capabilities.includes(k)),
+            owned.map((k) => (IN_WORKLOADS.includes(k) ? "workloads" : k)).filter((k) => !capabilities.includes(k)),
             [],
         );
     });

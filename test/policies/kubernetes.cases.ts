@@ -1,6 +1,7 @@
 /**
  * Fixtures and cases of the Kubernetes rules: an application namespace with one hardened Deployment, its
- * Service, a TLS Ingress and a default-deny NetworkPolicy, as the program registers them.
+ * Service, its HTTPRoute on the Gateway's HTTPS listener (the Gateway with its TLS policy and the HTTP
+ * listener's redirect) and a default-deny NetworkPolicy, as the program registers them.
  */
 import * as k8s from "../../policies/kubernetes";
 import { FixtureResource, PolicyCases, named, setPath } from "./fixtures";
@@ -67,14 +68,65 @@ export function app(): FixtureResource[] {
             name: "api-service",
             props: { metadata: { name: "api", namespace: "app" }, spec: { type: "ClusterIP" } },
         },
+        ...gateway(),
         {
-            type: "kubernetes:networking.k8s.io/v1:Ingress",
-            name: "api-ingress",
+            type: ROUTE,
+            name: "api-route",
             props: {
                 metadata: { name: "api", namespace: "app" },
                 spec: {
-                    rules: [{ host: "api.example.com" }],
-                    tls: [{ hosts: ["api.example.com"], secretName: "api-tls" }],
+                    parentRefs: [{ kind: "Gateway", name: "platform", namespace: "edge", sectionName: "https" }],
+                    hostnames: ["api.example.com"],
+                    rules: [{ backendRefs: [{ name: "api", port: 3000 }] }],
+                },
+            },
+        },
+    ];
+}
+
+const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+
+/** The Gateway (HTTP and HTTPS listeners), its ClientTrafficPolicy and the HTTP listener's redirect. */
+function gateway(): FixtureResource[] {
+    return [
+        {
+            type: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+            name: "gateway",
+            props: {
+                metadata: { name: "platform", namespace: "edge" },
+                spec: {
+                    listeners: [
+                        { name: "http", port: 80, protocol: "HTTP" },
+                        { name: "https", port: 443, protocol: "HTTPS" },
+                    ],
+                },
+            },
+        },
+        {
+            type: "kubernetes:gateway.envoyproxy.io/v1alpha1:ClientTrafficPolicy",
+            name: "client-traffic-policy",
+            props: {
+                metadata: { name: "platform", namespace: "edge" },
+                spec: {
+                    targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "platform" }],
+                    tls: { minVersion: "1.2", maxVersion: "1.3" },
+                },
+            },
+        },
+        {
+            type: ROUTE,
+            name: "https-redirect",
+            props: {
+                metadata: { name: "https-redirect", namespace: "edge" },
+                spec: {
+                    parentRefs: [{ kind: "Gateway", name: "platform", sectionName: "http" }],
+                    rules: [
+                        {
+                            filters: [
+                                { type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } },
+                            ],
+                        },
+                    ],
                 },
             },
         },
@@ -255,17 +307,31 @@ export const KUBERNETES_CASES: PolicyCases[] = [
         },
     },
     {
-        policy: k8s.ingressTls,
+        policy: k8s.routeHttpsOnly,
         compliant: app,
         nonCompliant: {
-            what: "the TLS entry names another host",
-            change: set("api-ingress", "spec.tls", [{ hosts: ["other.example.com"] }]),
+            what: "the route attaches to the HTTP listener",
+            change: set("api-route", "spec.parentRefs.0.sectionName", "http"),
         },
         undefinedProperty: {
-            what: "spec.tls",
-            remove: set("api-ingress", "spec.tls", undefined),
+            what: "the parentRef's sectionName",
+            remove: set("api-route", "spec.parentRefs.0.sectionName", undefined),
             verdict: "fail",
-            because: "the host is then served over plain HTTP",
+            because: "without a sectionName the route attaches to every listener, the plain-HTTP one included",
+        },
+    },
+    {
+        policy: k8s.gatewayTlsMinimum,
+        compliant: app,
+        nonCompliant: {
+            what: "the Gateway accepts TLS 1.0",
+            change: set("client-traffic-policy", "spec.tls.minVersion", "1.0"),
+        },
+        undefinedProperty: {
+            what: "tls.minVersion",
+            remove: set("client-traffic-policy", "spec.tls.minVersion", undefined),
+            verdict: "fail",
+            because: "the floor is then the implementation's default, which no resource of the stack states",
         },
     },
     {

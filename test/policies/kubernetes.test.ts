@@ -10,23 +10,18 @@ import { describePolicies, evaluate, named, setPath } from "./fixtures";
 describePolicies("Kubernetes policies", KUBERNETES_CASES);
 
 describe("Kubernetes policy edge cases", () => {
-    it("accepts an ingress-nginx canary without its own TLS when the main Ingress of its host has it, so that canaries keep HTTPS", async () => {
+    it("accepts the HTTP listener's redirect-only route and refuses it once it also forwards, so that HTTP never serves content", async () => {
         const graph = app();
-        graph.push({
-            type: "kubernetes:networking.k8s.io/v1:Ingress",
-            name: "api-canary",
-            props: {
-                metadata: {
-                    name: "api-canary",
-                    namespace: "app",
-                    annotations: { "nginx.ingress.kubernetes.io/canary": "true" },
-                },
-                spec: { rules: [{ host: "api.example.com" }] },
-            },
-        });
-        assert.strictEqual((await evaluate(k8s.ingressTls, graph)).verdict, "pass");
-        setPath(named(graph, "api-ingress").props, "spec.tls", []);
-        assert.strictEqual((await evaluate(k8s.ingressTls, graph)).verdict, "fail");
+        assert.strictEqual((await evaluate(k8s.routeHttpsOnly, graph)).verdict, "pass");
+        setPath(named(graph, "https-redirect").props, "spec.rules.0.backendRefs", [{ name: "api", port: 3000 }]);
+        setPath(named(graph, "https-redirect").props, "spec.rules.0.filters", []);
+        assert.strictEqual((await evaluate(k8s.routeHttpsOnly, graph)).verdict, "fail");
+    });
+
+    it("refuses a route whose parent Gateway is not in the stack, since its listener cannot be shown to be HTTPS", async () => {
+        const graph = app();
+        setPath(named(graph, "api-route").props, "spec.parentRefs.0.name", "elsewhere");
+        assert.strictEqual((await evaluate(k8s.routeHttpsOnly, graph)).verdict, "fail");
     });
 
     it("accepts a digest-pinned image and rejects an untagged one", () => {
@@ -60,7 +55,7 @@ describe("Kubernetes policy edge cases", () => {
     it("allows a LoadBalancer Service in the gateway's namespace only", async () => {
         const graph = app();
         setPath(named(graph, "api-service").props, "spec.type", "LoadBalancer");
-        setPath(named(graph, "api-service").props, "metadata.namespace", "ingress-nginx");
+        setPath(named(graph, "api-service").props, "metadata.namespace", "envoy-gateway-system");
         assert.strictEqual((await evaluate(k8s.noLoadBalancerServices, graph)).verdict, "pass");
     });
 });

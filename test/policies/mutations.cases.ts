@@ -502,9 +502,19 @@ export const KUBERNETES_MUTATIONS: Mutation[] = [
         ),
     },
     {
-        what: "ingress without TLS",
-        policy: "k8s-ingress-tls",
-        mutate: set("kubernetes:networking.k8s.io/v1:Ingress", "spec.tls", undefined, "api-ingress"),
+        what: "route on the HTTP listener",
+        policy: "k8s-route-https-only",
+        mutate: set(
+            "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+            "spec.parentRefs.0.sectionName",
+            "http",
+            "api-route",
+        ),
+    },
+    {
+        what: "TLS 1.0 allowed on the Gateway",
+        policy: "k8s-gateway-tls-minimum",
+        mutate: set("kubernetes:gateway.envoyproxy.io/v1alpha1:ClientTrafficPolicy", "spec.tls.minVersion", "1.0"),
     },
     {
         what: "LoadBalancer Service",
@@ -704,7 +714,7 @@ export const NOT_CAUGHT: Record<Cloud, { what: string; why: string }[]> = {
             why: "only the default deny is judged, not each allow",
         },
         {
-            what: "a chart's values weakened (e.g. ingress-nginx controller)",
+            what: "a chart's values weakened (e.g. the Envoy Gateway controller)",
             why: "Helm releases render objects the pack cannot see",
         },
     ],
@@ -724,7 +734,7 @@ export const NOT_CAUGHT: Record<Cloud, { what: string; why: string }[]> = {
             why: "only the default deny is judged, not each allow",
         },
         {
-            what: "a chart's values weakened (e.g. ingress-nginx controller)",
+            what: "a chart's values weakened (e.g. the Envoy Gateway controller)",
             why: "Helm releases render objects the pack cannot see",
         },
     ],

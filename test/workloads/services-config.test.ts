@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ServiceConfig, serviceUrlProblem } from "../../components/workloads";
 import { ROOT } from "../../check/stack";
-import { CLOUDS, expectConfigError, ofType, runStack } from "../harness";
+import { CLOUDS, expectConfigError, inputs, ofType, runStack } from "../harness";
 
 /** The services of a stack file, as written. */
 function shipped(stack: string): ServiceConfig[] {
@@ -310,11 +310,15 @@ describe("platform:services validation", () => {
         assert.strictEqual(serviceUrlProblem("API_URL", "http://api:3000/v1", frontend, services), undefined);
     });
 
-    it("accepts no services at all: the registry, ingress and monitoring still install", async () => {
+    it("accepts no services at all: the registry, the edge and monitoring still install", async () => {
         const run = await runStack("dev", "aws", ["platform:services=[]"]);
-        assert.strictEqual(ofType(run, "kubernetes:apps/v1:Deployment").length, 0);
-        // ingress-nginx, cert-manager, the Prometheus operator CRDs, kube-prometheus-stack and KEDA (the
-        // Cluster component installs Karpenter's charts itself).
+        // No application Deployment (the edge's rate-limit store runs in its own namespace).
+        const appDeployments = ofType(run, "kubernetes:apps/v1:Deployment").filter(
+            (r) => inputs(r).metadata.namespace === "platform-dev",
+        );
+        assert.strictEqual(appDeployments.length, 0);
+        // Envoy Gateway, the AWS Load Balancer Controller (EKS), cert-manager, the Prometheus operator CRDs,
+        // kube-prometheus-stack and KEDA (EKS; the Cluster component installs Karpenter's charts itself).
         const workloadReleases = ofType(run, "kubernetes:helm.sh/v3:Release").filter(
             (r) => !r.urn.includes("::platform:cluster:Cluster$"),
         );

@@ -9,7 +9,7 @@ import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { PlatformConfig, parseConfig } from "../../components/shared/config";
 import { serviceRoles } from "../../components/database/roles";
 import { BINDING_VARIABLES, resolveServices } from "../../components/workloads";
-import { CHARTS } from "../../components/workloads/edge/controller";
+import { CHART_PINS } from "../../components/workloads/charts";
 import { KEDA_CHART_PIN } from "../../components/workloads/scaling/chart";
 import { grafanaHostFor } from "../../components/workloads/edge/routes";
 import { alertThresholds } from "../../components/workloads/observability/rules";
@@ -27,7 +27,7 @@ const K8S = {
     serviceAccount: "kubernetes:core/v1:ServiceAccount",
     secret: "kubernetes:core/v1:Secret",
     configMap: "kubernetes:core/v1:ConfigMap",
-    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+    httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
     serviceMonitor: "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
     release: "kubernetes:helm.sh/v3:Release",
 } as const;
@@ -118,7 +118,7 @@ for (const { stack, cloud } of MATRIX) {
                 });
 
                 // Endpoint removal runs concurrently with termination; the pause keeps the pod serving until
-                // ingress-nginx and kube-proxy have stopped sending to it (AWS Prescriptive Guidance,
+                // the Gateway's Envoy pods and kube-proxy have stopped sending to it (AWS Prescriptive Guidance,
                 // https://docs.aws.amazon.com/prescriptive-guidance/latest/ha-resiliency-amazon-eks-apps/lifecycle-hooks.html).
                 it("keeps serving for a while after termination starts, so that rolling updates drop no requests", () => {
                     const pod = inputs(k8sObject(run, K8S.deployment, s.name, namespace)).spec.template.spec;
@@ -229,9 +229,9 @@ for (const { stack, cloud } of MATRIX) {
                     assert.deepStrictEqual(policy.policyTypes, ["Ingress", "Egress"]);
                     const sources = policy.ingress.map((rule: { from: object[] }) => JSON.stringify(rule.from));
                     assert.strictEqual(
-                        sources.some((f: string) => f.includes('"ingress-nginx"')),
+                        sources.some((f: string) => f.includes('"envoy-gateway-system"') && f.includes('"proxy"')),
                         s.expose !== undefined,
-                        "ingress from the controller exactly when exposed",
+                        "ingress from the Gateway's Envoy pods exactly when exposed",
                     );
                     assert.ok(
                         sources.some((f: string) => f.includes('"prometheus"')),
@@ -383,21 +383,30 @@ for (const { stack, cloud } of MATRIX) {
 
                 if (s.expose) {
                     const expose = s.expose;
-                    it("is exposed through an Ingress with TLS, HTTPS redirect and rate limiting", () => {
-                        const ingress = inputs(k8sObject(run, K8S.ingress, s.name, namespace));
-                        const annotations = ingress.metadata.annotations;
-                        assert.deepStrictEqual(ingress.spec.tls, [
-                            { hosts: [expose.host], secretName: `${s.name}-tls` },
+                    it("is exposed through an HTTPRoute on the Gateway's HTTPS listener, for its host and path, rate limited per client", () => {
+                        const route = inputs(k8sObject(run, K8S.httpRoute, s.name, namespace));
+                        assert.deepStrictEqual(route.spec.parentRefs, [
+                            {
+                                group: "gateway.networking.k8s.io",
+                                kind: "Gateway",
+                                name: "platform",
+                                namespace: "envoy-gateway-system",
+                                sectionName: "https",
+                            },
                         ]);
-                        assert.strictEqual(ingress.spec.rules[0].host, expose.host);
-                        assert.strictEqual(ingress.spec.ingressClassName, "nginx");
-                        assert.strictEqual(annotations["cert-manager.io/cluster-issuer"], "letsencrypt");
-                        assert.strictEqual(annotations["nginx.ingress.kubernetes.io/ssl-redirect"], "true");
-                        assert.strictEqual(annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"], "true");
-                        assert.strictEqual(
-                            annotations["nginx.ingress.kubernetes.io/limit-rps"],
-                            String(expose.rateLimitRps),
-                        );
+                        assert.deepStrictEqual(route.spec.hostnames, [expose.host]);
+                        assert.deepStrictEqual(route.spec.rules[0].matches, [
+                            { path: { type: "PathPrefix", value: expose.path } },
+                        ]);
+                        const limit = inputs(
+                            k8sObject(
+                                run,
+                                "kubernetes:gateway.envoyproxy.io/v1alpha1:BackendTrafficPolicy",
+                                s.name,
+                                namespace,
+                            ),
+                        ).spec;
+                        assert.strictEqual(limit.rateLimit.global.rules[0].limit.requests, expose.rateLimitRps);
                         assert.strictEqual(
                             outputs(run).workloads.serviceUrls[s.name],
                             `https://${expose.host}${expose.path}`,
@@ -405,24 +414,18 @@ for (const { stack, cloud } of MATRIX) {
                     });
                 } else {
                     it("is not exposed", () => {
-                        assert.ok(!ofType(run, K8S.ingress).some((r) => inputs(r).metadata.name === s.name));
+                        assert.ok(!ofType(run, K8S.httpRoute).some((r) => inputs(r).metadata.name === s.name));
                         assert.strictEqual(outputs(run).workloads.serviceUrls[s.name], undefined);
                     });
                 }
                 if (s.expose?.canary) {
                     const canary = s.expose.canary;
-                    it(`sends ${canary.weight}% of requests to a canary`, () => {
-                        const ingress = inputs(k8sObject(run, K8S.ingress, `${s.name}-canary`, namespace));
-                        const annotations = ingress.metadata.annotations;
-                        assert.strictEqual(annotations["nginx.ingress.kubernetes.io/canary"], "true");
-                        assert.strictEqual(
-                            annotations["nginx.ingress.kubernetes.io/canary-weight"],
-                            String(canary.weight),
-                        );
-                        assert.strictEqual(
-                            ingress.spec.rules[0].http.paths[0].backend.service.name,
-                            `${s.name}-canary`,
-                        );
+                    it(`sends ${canary.weight}% of requests to a canary through the route's backend weights`, () => {
+                        const route = inputs(k8sObject(run, K8S.httpRoute, s.name, namespace));
+                        assert.deepStrictEqual(route.spec.rules[0].backendRefs, [
+                            { name: s.name, port: s.port, weight: 100 - canary.weight },
+                            { name: `${s.name}-canary`, port: s.port, weight: canary.weight },
+                        ]);
                         const deployment = inputs(k8sObject(run, K8S.deployment, `${s.name}-canary`, namespace));
                         assert.strictEqual(deployment.spec.template.spec.containers[0].image, canary.image);
                         assert.strictEqual(deployment.spec.template.metadata.labels.track, "canary");
@@ -431,30 +434,41 @@ for (const { stack, cloud } of MATRIX) {
             });
         }
 
-        it("installs ingress-nginx, cert-manager, the Prometheus operator CRDs, kube-prometheus-stack (and KEDA on EKS) from pinned chart versions", () => {
+        it("installs Envoy Gateway, cert-manager, the Prometheus operator CRDs and kube-prometheus-stack (and on EKS the AWS Load Balancer Controller and KEDA) from pinned chart versions", () => {
             // The workloads' own releases (the Cluster component installs Karpenter's charts itself).
             const releases = ofType(run, K8S.release)
                 .filter((r) => !r.urn.includes("::platform:cluster:Cluster$"))
                 .map(inputs);
-            assert.deepStrictEqual(releases.map((r) => r.chart).sort(), [
-                "cert-manager",
-                "ingress-nginx",
-                // KEDA's chart on EKS; AKS runs the managed add-on (components/workloads/scaling/chart.ts).
-                ...(cloud === "aws" ? ["keda"] : []),
-                "kube-prometheus-stack",
-                "prometheus-operator-crds",
-            ]);
+            assert.deepStrictEqual(
+                releases.map((r) => r.chart).sort(),
+                [
+                    ...(cloud === "aws" ? ["aws-load-balancer-controller"] : []),
+                    // KEDA's chart on EKS; AKS runs the managed add-on (components/workloads/scaling/chart.ts).
+                    ...(cloud === "aws" ? ["keda"] : []),
+                    "cert-manager",
+                    "kube-prometheus-stack",
+                    "oci://docker.io/envoyproxy/gateway-helm",
+                    "prometheus-operator-crds",
+                ].sort(),
+            );
             for (const release of releases) {
                 assert.match(release.version, /^v?\d+\.\d+\.\d+$/, `${release.chart} is pinned to an exact version`);
-                const pinned = [...Object.values(CHARTS), KEDA_CHART_PIN].find((c) => c.chart === release.chart)!;
+                const pinned = [...Object.values(CHART_PINS), KEDA_CHART_PIN].find(
+                    (c) => c.chart === release.chart || `${c.repo}/${c.chart}` === release.chart,
+                )!;
                 assert.strictEqual(release.version, pinned.version);
-                assert.strictEqual(release.repositoryOpts.repo, pinned.repo);
+                if (!release.chart.startsWith("oci://")) assert.strictEqual(release.repositoryOpts.repo, pinned.repo);
             }
         });
 
-        it("issues certificates from Let's Encrypt, with the alert e-mail as the ACME account", () => {
+        it(`issues certificates from Let's Encrypt's ${stack === "prod" ? "production" : "staging"} directory, with the alert e-mail as the ACME account`, () => {
             const issuer = inputs(one(run, "kubernetes:cert-manager.io/v1:ClusterIssuer"));
-            assert.strictEqual(issuer.spec.acme.server, "https://acme-v02.api.letsencrypt.org/directory");
+            assert.strictEqual(
+                issuer.spec.acme.server,
+                stack === "prod"
+                    ? "https://acme-v02.api.letsencrypt.org/directory"
+                    : "https://acme-staging-v02.api.letsencrypt.org/directory",
+            );
             assert.strictEqual(issuer.spec.acme.email, config.alertEmail);
         });
 
@@ -498,34 +512,34 @@ for (const { stack, cloud } of MATRIX) {
             assert.strictEqual(values.grafana.admin.existingSecret, "grafana-admin");
         });
 
-        it("lets the ingress controller reach cert-manager's HTTP-01 solver pods despite the default deny", () => {
-            const solver = ofType(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find(
-                (p) => inputs(p).metadata.name === "allow-acme-http01-solver",
-            )!;
-            assert.ok(solver, "a policy admits the solver");
-            const spec = inputs(solver).spec;
-            assert.deepStrictEqual(spec.podSelector.matchLabels, { "acme.cert-manager.io/http01-solver": "true" });
-            assert.deepStrictEqual(spec.ingress[0].ports, [{ protocol: "TCP", port: 8089 }]);
-            assert.strictEqual(
-                spec.ingress[0].from[0].podSelector.matchLabels["app.kubernetes.io/name"],
-                "ingress-nginx",
-            );
+        it("solves HTTP-01 challenges through the Gateway's HTTP listener (no DNS zone configured)", () => {
+            const issuer = inputs(one(run, "kubernetes:cert-manager.io/v1:ClusterIssuer"));
+            assert.deepStrictEqual(issuer.spec.acme.solvers, [
+                {
+                    http01: {
+                        gatewayHTTPRoute: {
+                            parentRefs: [
+                                {
+                                    group: "gateway.networking.k8s.io",
+                                    kind: "Gateway",
+                                    name: "platform",
+                                    namespace: "envoy-gateway-system",
+                                    sectionName: "http",
+                                },
+                            ],
+                        },
+                    },
+                },
+            ]);
         });
 
-        it("publishes Grafana over TLS without making the monitoring chart wait for the ingress controller", () => {
+        it("publishes Grafana through its own HTTPRoute without making the monitoring chart wait for the Gateway", () => {
             const stackRelease = ofType(run, K8S.release).find((r) => inputs(r).chart === "kube-prometheus-stack")!;
-            const controller = ofType(run, K8S.release).find((r) => inputs(r).chart === "ingress-nginx")!;
-            assert.ok(!stackRelease.dependencies.includes(controller.urn), "the chart does not wait for ingress-nginx");
-            const grafana = ofType(run, "kubernetes:networking.k8s.io/v1:Ingress").find(
-                (i) => inputs(i).metadata.name === "grafana",
-            )!;
-            assert.ok(grafana, "Grafana has its own Ingress");
-            assert.ok(grafana.dependencies.includes(controller.urn), "Grafana's Ingress waits for the controller");
-            assert.deepStrictEqual(inputs(grafana).spec.tls[0].hosts, [inputs(grafana).spec.rules[0].host]);
-            assert.strictEqual(
-                inputs(grafana).metadata.annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"],
-                "true",
-            );
+            const gateway = one(run, "kubernetes:gateway.networking.k8s.io/v1:Gateway");
+            assert.ok(!stackRelease.dependencies.includes(gateway.urn), "the chart does not wait for the Gateway");
+            const grafana = k8sObject(run, K8S.httpRoute, "grafana", "monitoring");
+            assert.ok(grafana.dependencies.includes(gateway.urn), "Grafana's route waits for the Gateway");
+            assert.strictEqual(inputs(grafana).spec.parentRefs[0].sectionName, "https");
         });
 
         it("exports the public URLs of exposed services and the Grafana URL", () => {
@@ -656,9 +670,9 @@ for (const { stack, cloud } of MATRIX) {
 }
 
 describe("Grafana exposure", () => {
-    it("keeps Grafana in-cluster when the cluster API is private (no allowed CIDRs to restrict it to)", async () => {
-        const run = await runStack("dev", "aws", ["platform:apiAllowedCidrs=[]"]);
-        const grafana = ofType(run, "kubernetes:networking.k8s.io/v1:Ingress").filter(
+    it("keeps Grafana in-cluster when it has no allow-list of its own, even with a public cluster API", async () => {
+        const run = await runStack("dev", "aws", ["platform:edge={}"]);
+        const grafana = ofType(run, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").filter(
             (i) => inputs(i).metadata.name === "grafana",
         );
         assert.deepStrictEqual(grafana, []);

@@ -2,121 +2,92 @@ import * as pulumi from "@pulumi/pulumi";
 import { Namespace } from "@pulumi/kubernetes/core/v1";
 import { Release } from "@pulumi/kubernetes/helm/v3";
 import { CHART_PINS } from "../charts";
-import { INGRESS_NAMESPACE, INGRESS_POD_SELECTOR, IngressControllerArgs, IngressControllerOutputs } from ".";
-import { CLUSTER_ISSUER, createCertManager } from "./certificates";
+import { GATEWAY_NAMESPACE, GATEWAY_POD_SELECTOR } from ".";
+import { ociChart } from "./crds";
+import { RATE_LIMIT_REDIS_URL } from "./rate-limit";
 
 /**
- * Pinned Helm charts. Bump deliberately (read the chart's changelog), never float: an unpinned chart makes
- * two deployments of the same commit differ.
+ * The gateway's namespace. Pod Security "restricted": Envoy Gateway's controller, its rate-limit service and the
+ * Envoy pods it creates run as non-root with RuntimeDefault seccomp and all capabilities dropped, listening on
+ * unprivileged ports (envoyproxy/gateway@v1.9.0:internal/infrastructure/kubernetes/proxy/testdata/deployments/
+ * default.yaml; charts/gateway-helm/values.tmpl.yaml).
  */
-export const CHARTS = {
-    ingressNginx: {
-        chart: "ingress-nginx",
-        version: "4.14.1",
-        repo: "https://kubernetes.github.io/ingress-nginx",
-    },
-    // cert-manager and the monitoring charts: dated pins with their sources (../charts.ts).
-    ...CHART_PINS,
-} as const;
-
-/** The ingress class of the controller (the cluster's default class). */
-export const INGRESS_CLASS = "nginx";
-
-/**
- * ingress-nginx behind the cloud's load balancer (HTTP redirected to HTTPS, HSTS, snippets disabled),
- * cert-manager with its CRDs, and a Let's Encrypt ClusterIssuer solving HTTP-01 through the controller.
- */
-export function createIngressController(
-    name: string,
-    args: IngressControllerArgs,
-    parent: pulumi.Resource,
-): IngressControllerOutputs {
-    const controller = createNginx(name, args, parent);
-    const issuer = createCertManager(
-        name,
-        { alertEmail: args.alertEmail, highAvailability: args.highAvailability, ingressClass: INGRESS_CLASS },
-        // The chart's ServiceMonitor needs the Prometheus operator's CRDs in place before it installs.
-        { parent, dependsOn: args.monitoringCrds },
+export function createGatewayNamespace(name: string, parent: pulumi.Resource): Namespace {
+    return new Namespace(
+        `${name}-gateway-namespace`,
+        {
+            metadata: {
+                name: GATEWAY_NAMESPACE.name,
+                labels: { "pod-security.kubernetes.io/enforce": "restricted" },
+            },
+        },
+        { parent },
     );
+}
+
+/**
+ * Envoy Gateway's chart values: its CRDs off (crds.ts installs the standard channel first), two controller
+ * replicas when highly available, and the global rate limit's Redis (per-client buckets, rate-limit.ts).
+ * Keys: envoyproxy/gateway@v1.9.0:charts/gateway-helm/values.tmpl.yaml (`crds.enabled`, `deployment.replicas`,
+ * `podDisruptionBudget`, `config.envoyGateway`); `config.envoyGateway.rateLimit`: api/v1alpha1/envoygateway_types.go.
+ */
+export function envoyGatewayValues(highAvailability: boolean): Record<string, unknown> {
     return {
-        className: INGRESS_CLASS,
-        clusterIssuer: CLUSTER_ISSUER,
-        namespace: INGRESS_NAMESPACE.name,
-        ready: [controller, issuer],
+        crds: { enabled: false },
+        deployment: { replicas: highAvailability ? 2 : 1 },
+        podDisruptionBudget: highAvailability ? { minAvailable: 1 } : { minAvailable: 0 },
+        config: {
+            envoyGateway: {
+                gateway: { controllerName: ENVOY_GATEWAY_CONTROLLER },
+                provider: { type: "Kubernetes" },
+                logging: { level: { default: "info" } },
+                rateLimit: { backend: { type: "Redis", redis: { url: RATE_LIMIT_REDIS_URL } } },
+            },
+        },
     };
 }
 
-/** ingress-nginx's namespace and release. */
-function createNginx(name: string, args: IngressControllerArgs, parent: pulumi.Resource): Release {
-    const ingressNamespace = new Namespace(
-        `${name}-nginx-namespace`,
-        {
-            metadata: {
-                name: INGRESS_NAMESPACE.name,
-                // The controller binds ports 80/443 with NET_BIND_SERVICE: "baseline", not "restricted".
-                labels: { "pod-security.kubernetes.io/enforce": "baseline" },
-            },
-        },
-        { parent },
-    );
+/** The controller name GatewayClasses of Envoy Gateway name. */
+export const ENVOY_GATEWAY_CONTROLLER = "gateway.envoyproxy.io/gatewayclass-controller";
+
+/** Envoy Gateway from its pinned OCI chart, after the CRDs. */
+export function createEnvoyGateway(
+    name: string,
+    args: { readonly namespace: Namespace; readonly highAvailability: boolean },
+    opts: pulumi.CustomResourceOptions,
+): Release {
+    const pin = CHART_PINS.envoyGateway;
     return new Release(
-        `${name}-nginx`,
+        `${name}-envoy-gateway`,
         {
-            name: "ingress-nginx",
-            chart: CHARTS.ingressNginx.chart,
-            version: CHARTS.ingressNginx.version,
-            repositoryOpts: { repo: CHARTS.ingressNginx.repo },
-            namespace: ingressNamespace.metadata.name,
+            name: "envoy-gateway",
+            chart: ociChart(pin),
+            version: pin.version,
+            namespace: args.namespace.metadata.name,
             atomic: true,
             cleanupOnFail: true,
-            values: nginxValues(args),
+            values: envoyGatewayValues(args.highAvailability),
         },
-        { parent },
+        opts,
     );
 }
 
-/**
- * The controller's chart values: replicas per environment (three when highly available, spread across
- * zones), HTTPS enforced with HSTS, snippet annotations off, client addresses from the load balancer only.
- */
-export function nginxValues(
-    args: Pick<IngressControllerArgs, "context" | "highAvailability" | "loadBalancerAnnotations">,
-): Record<string, unknown> {
-    const replicas = args.highAvailability ? 3 : args.context.environment === "dev" ? 1 : 2;
+/** The Envoy pods' deployment settings: replicas per environment, spread across zones when highly available. */
+export function envoyDeployment(highAvailability: boolean, dev: boolean): Record<string, unknown> {
     return {
-        controller: {
-            replicaCount: replicas,
-            ingressClassResource: { name: INGRESS_CLASS, default: true },
-            allowSnippetAnnotations: false,
-            config: {
-                "ssl-redirect": "true",
-                "force-ssl-redirect": "true",
-                hsts: "true",
-                "use-forwarded-headers": "false",
-                "server-tokens": "false",
-            },
-            service: {
-                type: "LoadBalancer",
-                externalTrafficPolicy: "Local",
-                annotations: args.loadBalancerAnnotations,
-            },
-            metrics: { enabled: true },
-            // The chart reads controller.maxUnavailable (and makes the PDB itself when more than one
-            // replica runs); it has no controller.podDisruptionBudget, which it silently ignored, leaving
-            // its default minAvailable: 1. Source: kubernetes/ingress-nginx@helm-chart-4.14.1
-            // charts/ingress-nginx/templates/controller-poddisruptionbudget.yaml. Found by npm run check.
-            maxUnavailable: 1,
-            topologySpreadConstraints: args.highAvailability
-                ? [
+        replicas: highAvailability ? 3 : dev ? 1 : 2,
+        pod: highAvailability
+            ? {
+                  topologySpreadConstraints: [
                       {
                           maxSkew: 1,
                           topologyKey: "topology.kubernetes.io/zone",
                           whenUnsatisfiable: "DoNotSchedule",
-                          labelSelector: { matchLabels: INGRESS_POD_SELECTOR.matchLabels },
+                          labelSelector: { matchLabels: GATEWAY_POD_SELECTOR.matchLabels },
                       },
-                  ]
-                : [],
-            resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-        },
+                  ],
+              }
+            : {},
+        container: { resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
     };
 }

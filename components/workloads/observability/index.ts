@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterOutputs } from "../../cluster";
 import { CapabilityComponent, PlatformContext } from "../../shared/context";
+import type { EdgeRouting } from "../edge";
 
 /*
  * Cluster observability: kube-prometheus-stack (pinned, with its CRDs as a release of their own) with
@@ -29,12 +30,13 @@ export interface ClusterMonitoringArgs {
     readonly alertEmail: string;
     readonly alertDestinationId: pulumi.Input<string>;
     readonly highAvailability: boolean;
-    /** Public Grafana host; no ingress when undefined. */
+    /** Public Grafana host; no route when undefined. */
     readonly grafanaHost?: string;
-    readonly adminAllowedCidrs: string[];
-    /** Ingress class and ClusterIssuer for Grafana's ingress. */
-    readonly ingress: { readonly className: string; readonly clusterIssuer: string };
-    readonly ingressDependsOn: pulumi.Resource[];
+    /** Client ranges Grafana's route admits (its own allow-list, not the Kubernetes API's). */
+    readonly grafanaAllowedCidrs: string[];
+    /** The Gateway Grafana's HTTPRoute attaches to. */
+    readonly edge: EdgeRouting;
+    readonly edgeDependsOn: pulumi.Resource[];
     /** The Prometheus operator's CRDs (installed before the stack, see `createMonitoringCrds`). */
     readonly crds: pulumi.Resource[];
 }

@@ -66,11 +66,11 @@ export function createClusterMonitoring(
             {
                 namespace: ns,
                 host: args.grafanaHost,
-                adminAllowedCidrs: args.adminAllowedCidrs,
-                ingress: args.ingress,
+                allowedCidrs: args.grafanaAllowedCidrs,
+                edge: args.edge,
             },
-            // Only the Ingress needs the controller (its admission webhook) and the ClusterIssuer.
-            { parent, dependsOn: args.ingressDependsOn },
+            // Only the route needs the Gateway and its CRDs; the chart does not wait for the edge.
+            { parent, dependsOn: args.edgeDependsOn },
         );
     }
     createDashboardAndRules(name, args, ns, ruleGroups, stack, parent);

@@ -225,8 +225,8 @@ export function grafanaValues(grafanaHost: string | undefined): Record<string, u
                 users: { allow_sign_up: false },
             },
             sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1" } },
-            // Grafana's Ingress is created outside the chart, so the chart need not wait for the ingress
-            // controller's admission webhook.
+            // Grafana's HTTPRoute is created outside the chart (edge/routes.ts), so the chart need not wait for
+            // the Gateway.
             ingress: { enabled: false },
         },
     };

@@ -1,4 +1,4 @@
-import { ServiceRoute, createCanaryRoute } from "../edge/routes";
+import type { RouteCanary } from "../edge/routes";
 import { createClusterService } from "./cluster-service";
 import { createDeployment } from "./deployment";
 import { trackSelector } from "./labels";
@@ -6,13 +6,13 @@ import type { ServiceRuntime } from "./runtime";
 
 /**
  * A canary release of an exposed service: one pod of the canary image with `track: canary`, behind its own
- * Service, taking `weight` percent of the route's requests through the controller's canary Ingress.
+ * Service; returns the backend that takes `weight` percent of the route's requests (a weighted backendRef of
+ * the service's HTTPRoute, edge/routes.ts).
  */
 export function createCanary(
     runtime: ServiceRuntime,
-    route: ServiceRoute,
     canary: { readonly image: string; readonly weight: number },
-): void {
+): RouteCanary {
     const { name, service: s, args } = runtime;
     const canaryName = `${s.name}-canary`;
     const canaryLabels = { ...runtime.labels, track: "canary" };
@@ -30,10 +30,5 @@ export function createCanary(
         s.port,
         { parent: runtime.parent },
     );
-    createCanaryRoute(
-        `${name}-canary-ingress`,
-        route,
-        { name: canaryName, labels: canaryLabels, weight: canary.weight },
-        { parent: runtime.parent, dependsOn: args.ingressDependsOn },
-    );
+    return { name: canaryName, weight: canary.weight };
 }

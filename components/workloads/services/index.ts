@@ -35,9 +35,9 @@ export interface ServiceWorkloadArgs {
     readonly storage: WorkloadsStorage;
     /** Spread pods across zones. */
     readonly highAvailability: boolean;
-    /** Ingress class and ClusterIssuer exposed services use. */
+    /** The Gateway exposed services' HTTPRoutes attach to. */
     readonly ingress: EdgeRouting;
-    /** Resources the Ingresses and ServiceMonitor wait for (the ingress controller, CRDs). */
+    /** Resources the HTTPRoutes wait for (the Gateway, the policies' CRDs, the ClusterIssuer). */
     readonly ingressDependsOn: pulumi.Input<pulumi.Resource>[];
     readonly monitoringDependsOn: pulumi.Input<pulumi.Resource>[];
     /**
@@ -62,7 +62,7 @@ export interface ServiceWorkloadOutputs {
 
 /**
  * One application service: ServiceAccount (bound to a cloud identity when it uses storage), connection
- * Secret, Deployment, Service, HPA, PDB, NetworkPolicy, ServiceMonitor, and Ingress (plus canary) when
+ * Secret, Deployment, Service, HPA, PDB, NetworkPolicy, ServiceMonitor, and HTTPRoute (plus canary) when
  * exposed.
  */
 export class ServiceWorkload extends pulumi.ComponentResource implements ServiceWorkloadOutputs {

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import type * as k8s from "@pulumi/kubernetes/types/input";
 import type { ResolvedService } from "..";
-import { INGRESS_NAMESPACE, INGRESS_POD_SELECTOR } from "../edge";
+import { GATEWAY_NAMESPACE, GATEWAY_POD_SELECTOR } from "../edge";
 import { CLOUD_API_EGRESS } from "../identity/egress";
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_SELECTOR } from "../observability";
 import type { ServiceWorkloadArgs } from ".";
@@ -10,7 +10,7 @@ import { allowListRules } from "./egress";
 import { nameSelector } from "./labels";
 import type { ServiceRuntime } from "./runtime";
 
-/** Who may call the service's port: Prometheus, the ingress controller when exposed, and its callers. */
+/** Who may call the service's port: Prometheus, the Gateway's Envoy pods when exposed, and its callers. */
 export function ingressRules(s: ResolvedService): k8s.networking.v1.NetworkPolicyIngressRule[] {
     // Only a web service listens: a worker's, singleton's or cronjob's pods admit nothing (service-kinds.ts).
     if (s.kind !== "web") return [];
@@ -23,7 +23,7 @@ export function ingressRules(s: ResolvedService): k8s.networking.v1.NetworkPolic
     ];
     if (s.expose) {
         rules.push({
-            from: [{ namespaceSelector: INGRESS_NAMESPACE.selector, podSelector: INGRESS_POD_SELECTOR }],
+            from: [{ namespaceSelector: GATEWAY_NAMESPACE.selector, podSelector: GATEWAY_POD_SELECTOR }],
             ports: podPort,
         });
     }

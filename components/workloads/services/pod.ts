@@ -15,7 +15,7 @@ export const probeTimings = {
 } as const;
 
 /**
- * Shutdown timings. Removing a terminating pod from the EndpointSlices (and so from ingress-nginx and
+ * Shutdown timings. Removing a terminating pod from the EndpointSlices (and so from the Gateway's Envoy and
  * kube-proxy on every node) happens concurrently with its termination, not before it: without a pause,
  * requests still routed to the pod fail while the app exits. The preStop sleep keeps it serving for a few
  * seconds first (AWS Prescriptive Guidance, https://docs.aws.amazon.com/prescriptive-guidance/latest/ha-resiliency-amazon-eks-apps/lifecycle-hooks.html).

@@ -1,4 +1,4 @@
-import { INGRESS_NAMESPACE } from "../edge";
+import { GATEWAY, GATEWAY_NAMESPACE } from "../edge";
 import { MONITORING_NAMESPACE } from "../observability";
 import { NAMESPACE_POLICY_NAMES } from "./namespace";
 
@@ -17,10 +17,24 @@ export const RESERVED_SERVICE_NAMES: Readonly<Record<string, string>> = {
     "kube-system": "a Kubernetes namespace (the cluster's add-ons, Karpenter, the Prometheus operator CRDs)",
     "kube-public": "a Kubernetes namespace",
     "kube-node-lease": "a Kubernetes namespace",
-    // The edge (edge/controller.ts, edge/certificates.ts).
-    [INGRESS_NAMESPACE.name]: "the ingress controller's namespace and Helm release",
-    "cert-manager": "cert-manager's namespace and Helm release",
+    // The edge (edge/controller.ts, edge/certificates.ts, edge/aws-load-balancer-controller, workloads/dns).
+    [GATEWAY_NAMESPACE.name]: "Envoy Gateway's namespace",
+    [GATEWAY.name]: "the edge's Gateway and GatewayClass",
     gateway: "the edge's gateway",
+    "gateway-helm": "Envoy Gateway's Helm release",
+    "gateway-crds-helm": "the Gateway API CRDs' Helm release",
+    "gateway-ratelimit": "the rate-limit store's namespace",
+    "https-redirect": "the HTTP-to-HTTPS redirect route",
+    "aws-load-balancer-controller": "the AWS Load Balancer Controller's Helm release",
+    "cert-manager": "cert-manager's namespace and Helm release",
+    "external-dns": "external-dns's Helm release",
+    // Secrets and scaling (workloads/secrets, workloads/scaling).
+    keda: "KEDA's namespace and Helm release",
+    reloader: "Reloader's namespace and Helm release",
+    "secrets-store-csi-driver-provider-aws": "the Secrets Store CSI driver's Helm release",
+    // The database roles (workloads/database).
+    "database-admin": "the role bootstrap's administrator Secret",
+    "db-bootstrap": "the database role bootstrap",
     // Observability (observability/monitoring.ts, values.ts).
     [MONITORING_NAMESPACE.name]: "the monitoring namespace",
     "kube-prometheus-stack": "the monitoring Helm release",
@@ -34,7 +48,6 @@ export const RESERVED_SERVICE_NAMES: Readonly<Record<string, string>> = {
     // NetworkPolicies of the application namespace (services/namespace.ts, edge/certificates.ts).
     [NAMESPACE_POLICY_NAMES.defaultDeny]: "the namespace's default-deny NetworkPolicy",
     [NAMESPACE_POLICY_NAMES.allowDns]: "the namespace's DNS NetworkPolicy",
-    "allow-acme-http01-solver": "the NetworkPolicy admitting cert-manager's HTTP-01 solver",
 };
 
 /** What a reserved name belongs to, or undefined when a service may take it ("kube-" is Kubernetes' prefix). */

@@ -51,15 +51,10 @@ function exposeWebWorkload(runtime: ServiceRuntime): pulumi.Output<string | unde
         labels,
         host: s.expose.host,
         path: s.expose.path,
+        port: s.port,
         rateLimitRps: s.expose.rateLimitRps,
-        ingress: args.ingress,
+        edge: args.ingress,
+        canary: s.expose.canary ? createCanary(runtime, s.expose.canary) : undefined,
     };
-    const url = createServiceRoute(`${name}-ingress`, route, {
-        parent: runtime.parent,
-        dependsOn: args.ingressDependsOn,
-    });
-    if (s.expose.canary) {
-        createCanary(runtime, route, s.expose.canary);
-    }
-    return url;
+    return createServiceRoute(`${name}-route`, route, { parent: runtime.parent, dependsOn: args.ingressDependsOn });
 }
