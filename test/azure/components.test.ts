@@ -360,8 +360,10 @@ for (const stack of STACKS) {
                 );
                 assert.match(i.accountName, /^[a-z0-9]{3,24}$/);
             });
-            it(`replicates ${ha ? "across zones (ZRS)" : "locally (LRS)"}`, () => {
-                assert.strictEqual(inputs(account).sku.name, ha ? "Standard_ZRS" : "Standard_LRS");
+            // Prod keeps a copy in the paired region too (platform:backup copyToBackupRegion, issue 15 item 2).
+            const replication = config.environment === "prod" ? "GZRS" : ha ? "ZRS" : "LRS";
+            it(`replicates as ${replication}`, () => {
+                assert.strictEqual(inputs(account).sku.name, `Standard_${replication}`);
             });
             it("versions blobs and soft-deletes blobs and containers", () => {
                 const days = config.storage.noncurrentVersionRetentionDays ?? 30;

@@ -50,7 +50,10 @@ describe("Azure overrides", () => {
             `platform:cluster={"azure":{"vmSize":"Standard_D4s_v5","adminGroupObjectIds":["${group}"]}}`,
             'platform:storage={"azure":{"replication":"GZRS"}}',
         ]);
-        const server = inputs(one(run, "azure-native:dbforpostgresql:Server"));
+        // The primary (prod also runs a read replica of it).
+        const server = inputs(
+            ofType(run, "azure-native:dbforpostgresql:Server").find((r) => inputs(r).createMode !== "Replica")!,
+        );
         assert.deepStrictEqual(server.sku, { name: "Standard_D4ds_v5", tier: "GeneralPurpose" });
         assert.strictEqual(server.backup.geoRedundantBackup, "Disabled");
         assert.deepStrictEqual(inputs(one(run, "azure-native:redisenterprise:RedisEnterprise")).sku, {

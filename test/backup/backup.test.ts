@@ -11,6 +11,11 @@ import { expectConfigError, inputs, ofType, one, runStack } from "../harness";
 import type { ResourceRecord } from "../../check/runtime";
 import type { ProgramRun } from "../../check/runtime";
 
+/** The stack's data storage account (the network's VNet flow-log account is the other one on Azure). */
+function dataAccount(run: ProgramRun): ResourceRecord {
+    return ofType(run, "azure-native:storage:StorageAccount").find((r) => !r.name.endsWith("-flow-logs"))!;
+}
+
 const PLAN = "aws:backup/plan:Plan";
 const VAULT = "aws:backup/vault:Vault";
 const LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
@@ -237,8 +242,10 @@ describe("backup on Azure (Backup vault)", () => {
         const vault = one(run, AZ_VAULT);
         const grants = ofType(run, ROLE_ASSIGNMENT).filter((r) => r.name.startsWith("platform-staging-backup-"));
         const byRole = Object.fromEntries(grants.map((g) => [inputs(g).roleDefinitionId.split("/").pop(), g]));
-        const server = one(run, "azure-native:dbforpostgresql:Server");
-        const account = one(run, "azure-native:storage:StorageAccount");
+        const server = ofType(run, "azure-native:dbforpostgresql:Server").find(
+            (r) => inputs(r).createMode !== "Replica",
+        )!;
+        const account = dataAccount(run);
         // PostgreSQL Flexible Server Long Term Retention Backup Role, Reader, Storage Account Backup Contributor.
         assert.deepStrictEqual(byRole["c088a766-074b-43ba-90d4-1fb21feae531"].propertyDependencies.scope, [server.urn]);
         assert.match(inputs(byRole["acdd72a7-3385-48ef-bd42-f606fba81ae7"]).scope, /\/resourceGroups\/[^/]+$/);
