@@ -447,10 +447,8 @@ function edgeOutputs(p: Platform) {
         loadBalancerAddress: gateway?.address ?? pulumi.output(""),
         cdnHostName: p.cdn?.endpointHostName ?? pulumi.output(""),
         wafId: p.cdn?.wafId ?? pulumi.output(""),
-        // For the Gateway (components/workloads/edge): the header it must require and the load balancer's annotations.
+        // For the Gateway (components/workloads/edge): the header it must require.
         originHeader: p.cdn?.originHeader ?? pulumi.secret({ name: "", value: "" }),
-        originLoadBalancerAnnotations:
-            p.cdn?.originLoadBalancerAnnotations ?? pulumi.output<Record<string, string>>({}),
         publicUrls: pulumi
             .all([p.cdn?.urls ?? [], p.workloads.serviceUrls, p.workloads.grafanaUrl])
             .apply(([cdn, services, grafana]) =>
