@@ -8,6 +8,8 @@ import { awsZoneNames } from "../components/shared/facts/regions";
 export interface Placement {
     readonly region: string;
     readonly location: string;
+    /** The stack's cloud (platform:cloud), for what only the cluster reports and differs by cloud. */
+    readonly cloud?: "aws" | "azure";
 }
 
 export const ACCOUNT_ID = "123456789012";

@@ -9,7 +9,7 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as path from "path";
 import { setEvaluationDate } from "../components/shared/facts";
-import { answerInvoke } from "./invokes";
+import { Placement, answerInvoke } from "./invokes";
 import { mockResourceState } from "./state";
 
 /** One registered resource, as the engine would see it. */
@@ -127,6 +127,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const program = options.program ?? path.join(__dirname, "..", "index");
     const region = options.config["platform:awsRegion"] ?? "us-east-1";
     const location = options.config["platform:azureLocation"] ?? "eastus2";
+    const cloud: Placement["cloud"] = options.config["platform:cloud"] === "azure" ? "azure" : "aws";
     const failures: unknown[] = [];
 
     const records = new Map<string, ResourceRecord>();
@@ -136,6 +137,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         return {
             region: typeof inputs?.region === "string" ? inputs.region : region,
             location: typeof inputs?.location === "string" ? inputs.location : location,
+            cloud,
         };
     };
 
@@ -143,7 +145,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => mockResourceState(args, placementOf(args.provider)),
-            call: (args) => answerInvoke(args.token, args.inputs, { region, location }),
+            call: (args) => answerInvoke(args.token, args.inputs, { region, location, cloud }),
         },
         options.project,
         options.stack,

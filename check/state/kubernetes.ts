@@ -38,6 +38,12 @@ const clusterIp = (name: string) => {
     return `172.20.${(n >> 8) & 255}.${n & 255 || 1}`;
 };
 
+/** A public IPv4 address from Azure's 20.0.0.0/8 range, stable per resource. */
+const publicIp = (name: string) => {
+    const n = parseInt(hash(name, 6), 16);
+    return `20.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255 || 1}`;
+};
+
 export const kubernetesState: Record<string, StateFn> = {
     "kubernetes:core/v1:Namespace": (r, at, id) => ({
         ...objectMeta(r, at, id),
@@ -69,11 +75,17 @@ export const kubernetesState: Record<string, StateFn> = {
     "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": objectMeta,
     "kubernetes:policy/v1:PodDisruptionBudget": objectMeta,
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": objectMeta,
-    // The Gateway reports its load balancer's address (an NLB's DNS name stands in for both clouds' here).
+    // The Gateway reports its load balancer's address as its Service does: on EKS the NLB's DNS name (AWS Load
+    // Balancer Controller names it k8s-<namespace>-<service>-<hash>), on AKS the public IP of the Standard load
+    // balancer's frontend (type IPAddress, gateway-api apis/v1/gateway_types.go GatewayStatusAddress).
     "kubernetes:gateway.networking.k8s.io/v1:Gateway": (r, at, id) => ({
         ...objectMeta(r, at, id),
         status: {
-            addresses: [{ type: "Hostname", value: `k8s-${hash(r.name, 24)}.elb.${at.region}.amazonaws.com` }],
+            addresses: [
+                at.cloud === "azure"
+                    ? { type: "IPAddress", value: publicIp(r.name) }
+                    : { type: "Hostname", value: `k8s-${hash(r.name, 24)}.elb.${at.region}.amazonaws.com` },
+            ],
         },
     }),
     "kubernetes:cert-manager.io/v1:ClusterIssuer": objectMeta,

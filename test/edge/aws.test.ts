@@ -8,8 +8,7 @@ import * as assert from "assert";
 import { ProgramRun, ResourceRecord, plain } from "../../check/runtime";
 import { AWS_MANAGED_RULE_GROUPS } from "../../components/cdn/aws-waf";
 import { inputs, ofType, one, outputs } from "../harness";
-import { GATEWAY_ADDRESS } from "./gateway";
-import { DEV_EDGE, runEdge } from "./support";
+import { DEV_EDGE, gatewayOf, runEdge } from "./support";
 
 const T = {
     zone: "aws:route53/zone:Zone",
@@ -90,7 +89,8 @@ describe("edge on AWS: external-dns", () => {
         assert.strictEqual(v.txtOwnerId, "platform-prod");
         assert.deepStrictEqual(v.excludeDomains, ["api.example.com", "app.example.com"]);
         assert.ok(v.extraArgs.includes("--aws-zone-type=public"));
-        assert.strictEqual(v.gatewayNamespace, "gateway-system");
+        // external-dns reads only Gateways of the namespace the platform's Gateway is in.
+        assert.strictEqual(v.gatewayNamespace, gatewayOf(run).namespace);
     });
 });
 
@@ -141,7 +141,7 @@ describe("edge on AWS: CloudFront and WAF", () => {
             "https://app.example.com/",
         ]);
         assert.ok(outputs(run).edge.cdnHostName.endsWith(".cloudfront.net"));
-        assert.strictEqual(outputs(run).edge.loadBalancerAddress, GATEWAY_ADDRESS.aws);
+        assert.strictEqual(outputs(run).edge.loadBalancerAddress, gatewayOf(run).address);
     });
 
     it("reaches the Gateway over HTTPS only, TLS 1.2, with the secret origin header", async () => {
@@ -149,7 +149,9 @@ describe("edge on AWS: CloudFront and WAF", () => {
         const gateway = inputs(one(run, T.distribution)).origins.find(
             (o: { originId: string }) => o.originId === "gateway",
         );
-        assert.strictEqual(gateway.domainName, GATEWAY_ADDRESS.aws);
+        // The Gateway's NLB host name, as the Gateway reports it.
+        assert.match(gatewayOf(run).address, /\.elb\.eu-west-1\.amazonaws\.com$/);
+        assert.strictEqual(gateway.domainName, gatewayOf(run).address);
         assert.strictEqual(gateway.customOriginConfig.originProtocolPolicy, "https-only");
         assert.deepStrictEqual(gateway.customOriginConfig.originSslProtocols, ["TLSv1.2"]);
         const header = gateway.customHeaders.find((h: { name: string }) => h.name === "X-Origin-Verify");
@@ -185,7 +187,10 @@ describe("edge on AWS: CloudFront and WAF", () => {
         assert.match(cloudfront.prefixListIds[0], /^pl-/);
         assert.deepStrictEqual([cloudfront.fromPort, cloudfront.toPort, cloudfront.cidrBlocks], [443, 443, undefined]);
         assert.deepStrictEqual(admin.cidrBlocks, ["203.0.113.0/24", "198.51.100.0/24"]);
-        const annotations = outputs(run).edge.originLoadBalancerAnnotations;
+        // A hand-off to the Gateway's Service, not a stack output (cloud-specific keys): the Cdn component's property.
+        const cdn = run.resources.find((r) => r.type === "platform:cdn:Cdn")!;
+        const annotations = (plain(cdn.outputs) as { originLoadBalancerAnnotations: Record<string, string> })
+            .originLoadBalancerAnnotations;
         assert.strictEqual(annotations["service.beta.kubernetes.io/aws-load-balancer-security-groups"], sg.id);
     });
 

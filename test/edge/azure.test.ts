@@ -9,8 +9,7 @@ import { ProgramRun, plain } from "../../check/runtime";
 import { SUBSCRIPTION_ID } from "../../check/invokes";
 import { EXTERNAL_DNS_ROLES } from "../../components/workloads/dns/azure";
 import { inputs, ofType, one, outputs } from "../harness";
-import { GATEWAY_ADDRESS } from "./gateway";
-import { DEV_EDGE, runEdge } from "./support";
+import { DEV_EDGE, gatewayOf, runEdge } from "./support";
 
 const T = {
     zone: "azure-native:dns:Zone",
@@ -133,7 +132,9 @@ describe("edge on Azure: Front Door and WAF", () => {
     it("forwards to the Gateway over HTTPS only with its certificate name checked, and redirects viewers to HTTPS", async () => {
         const run = await runEdge("prod", "azure");
         const origin = inputs(one(run, T.origin));
-        assert.strictEqual(origin.hostName, GATEWAY_ADDRESS.azure);
+        // The public IP of the Gateway's AKS load balancer, as the Gateway reports it.
+        assert.match(gatewayOf(run).address, /^\d+\.\d+\.\d+\.\d+$/);
+        assert.strictEqual(origin.hostName, gatewayOf(run).address);
         assert.strictEqual(origin.enforceCertificateNameCheck, true);
         const route = inputs(one(run, T.route));
         assert.deepStrictEqual([route.forwardingProtocol, route.httpsRedirect], ["HttpsOnly", "Enabled"]);
@@ -145,8 +146,12 @@ describe("edge on Azure: Front Door and WAF", () => {
         const edge = outputs(run).edge;
         assert.strictEqual(edge.originHeader.name, "X-Azure-FDID");
         assert.strictEqual(edge.originHeader.value, (plain(profile.state) as { frontDoorId: string }).frontDoorId);
+        // A hand-off to the Gateway's Service, not a stack output (cloud-specific keys): the Cdn component's property.
+        const cdn = run.resources.find((r) => r.type === "platform:cdn:Cdn")!;
+        const annotations = (plain(cdn.outputs) as { originLoadBalancerAnnotations: Record<string, string> })
+            .originLoadBalancerAnnotations;
         assert.strictEqual(
-            edge.originLoadBalancerAnnotations["service.beta.kubernetes.io/azure-allowed-service-tags"],
+            annotations["service.beta.kubernetes.io/azure-allowed-service-tags"],
             "AzureFrontDoor.Backend",
         );
         assert.ok(edge.cdnHostName.endsWith(".azurefd.net"));
