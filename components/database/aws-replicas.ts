@@ -68,7 +68,9 @@ export function createReadReplicas(
                 autoMinorVersionUpgrade: true,
                 applyImmediately: false,
             },
-            { ...opts, dependsOn: [source] },
+            // A fixed identifier: a replacement must delete the old replica first, or the create fails with
+            // DBInstanceAlreadyExists (as the primary does, components/database/aws.ts).
+            { ...opts, dependsOn: [source], deleteBeforeReplace: true },
         );
     });
 }

@@ -24,13 +24,16 @@ interface BackupVault {
 
 /** Whether a backup instance protects the server: by a property dependency, or by its literal id. */
 function protects(instance: PolicyResource, server: PolicyResource): boolean {
+    if ((instance.propertyDependencies.properties ?? []).some((d) => d.urn === server.urn)) return true;
+    // Read through peek: in a preview the id is unknown, and a plain read would make the whole rule skip.
     const id = peek(server.props as { id?: string }, "id");
-    const source = (instance.props as { properties?: { dataSourceInfo?: { resourceID?: string } } }).properties
-        ?.dataSourceInfo?.resourceID;
-    return (
-        (instance.propertyDependencies.properties ?? []).some((d) => d.urn === server.urn) ||
-        (typeof id === "string" && source === id)
+    const properties = peek(
+        instance.props as { properties?: { dataSourceInfo?: { resourceID?: string } } },
+        "properties",
     );
+    const info = typeof properties === "object" ? peek(properties, "dataSourceInfo") : undefined;
+    const source = typeof info === "object" ? peek(info, "resourceID") : undefined;
+    return typeof id === "string" && source === id;
 }
 
 export const backupCoversPostgres = stackPolicy({

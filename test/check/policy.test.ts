@@ -147,6 +147,7 @@ describe("policy pack over the program's graph", function () {
         const group = urn("aws:rds/parameterGroup:ParameterGroup", "params");
         const key = urn("aws:kms/key:Key", "key");
         const server = urn("azure-native:dbforpostgresql:Server", "server");
+        const replica = urn("azure-native:dbforpostgresql:Server", "server-replica-1");
         const resources = [
             record("aws:rds/parameterGroup:ParameterGroup", "params", {
                 family: "postgres17",
@@ -172,6 +173,34 @@ describe("policy pack over the program's graph", function () {
                     enabledCloudwatchLogsExports: ["postgresql"],
                 },
                 { parameterGroupName: [group], kmsKeyId: [key] },
+            ),
+            // Prod's read replica (aws-rds-read-replicas) and the instance's AWS Backup selection
+            // (aws-backup-plan-covers-database), as the database and Backup capabilities add them.
+            record(
+                "aws:rds/instance:Instance",
+                "db-replica-1",
+                {
+                    replicateSourceDb: unknown,
+                    storageEncrypted: true,
+                    kmsKeyId: unknown,
+                    parameterGroupName: unknown,
+                    deletionProtection: true,
+                    skipFinalSnapshot: true,
+                    deleteAutomatedBackups: false,
+                    iamDatabaseAuthenticationEnabled: true,
+                    enabledCloudwatchLogsExports: ["postgresql"],
+                },
+                {
+                    replicateSourceDb: [urn("aws:rds/instance:Instance", "db")],
+                    parameterGroupName: [group],
+                    kmsKeyId: [key],
+                },
+            ),
+            record(
+                "aws:backup/selection:Selection",
+                "db-backup",
+                { planId: unknown, iamRoleArn: unknown, resources: [unknown] },
+                { resources: [urn("aws:rds/instance:Instance", "db")] },
             ),
             record(
                 "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
@@ -231,6 +260,18 @@ describe("policy pack over the program's graph", function () {
                 { bucket: unknown, versioningConfiguration: { status: "Enabled" } },
                 { bucket: [bucket] },
             ),
+            // Prod replicates the bucket to the second region (aws-s3-replicated-to-second-region); the
+            // destination bucket lives in the replica region's provider, outside this fixture.
+            record(
+                "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+                "replication",
+                {
+                    bucket: unknown,
+                    role: unknown,
+                    rules: [{ status: "Enabled", destination: { bucket: unknown } }],
+                },
+                { bucket: [bucket] },
+            ),
             // Key properties come from a key of the graph (aws-customer-managed-keys reads the dependency).
             record("aws:kms/key:Key", "key", { enableKeyRotation: true, deletionWindowInDays: 30 }),
             record(
@@ -266,6 +307,44 @@ describe("policy pack over the program's graph", function () {
                 },
                 authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Enabled" },
             }),
+            // Prod's read replica (azure-postgres-read-replicas) and the server's Backup vault instance
+            // (azure-backup-covers-postgres), as the database and Backup capabilities add them.
+            record(
+                "azure-native:dbforpostgresql:Server",
+                "server-replica-1",
+                {
+                    createMode: "Replica",
+                    sourceServerResourceId: unknown,
+                    highAvailability: { mode: "Disabled" },
+                    network: { delegatedSubnetResourceId: unknown },
+                    dataEncryption: {
+                        type: "AzureKeyVault",
+                        primaryKeyURI: "https://kv.vault.azure.net/keys/db",
+                        primaryUserAssignedIdentityId: "/subscriptions/s/resourceGroups/g/providers/x/identities/db",
+                    },
+                    authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Enabled" },
+                },
+                { sourceServerResourceId: [server] },
+            ),
+            // The replica's lock and diagnostic setting, as components/database/azure-replicas.ts adds them.
+            record(
+                "azure-native:authorization:ManagementLockByScope",
+                "replica-lock",
+                { level: "CanNotDelete", scope: unknown },
+                { scope: [replica] },
+            ),
+            record(
+                "azure-native:monitor:DiagnosticSetting",
+                "replica-diagnostics",
+                { resourceUri: unknown, logs: [{ categoryGroup: "allLogs", enabled: true }] },
+                { resourceUri: [replica] },
+            ),
+            record(
+                "azure-native:dataprotection:BackupInstance",
+                "server-backup",
+                { properties: { dataSourceInfo: { resourceID: unknown }, policyInfo: { policyId: unknown } } },
+                { properties: [server] },
+            ),
             // The server's logs go to Log Analytics (azure-postgres-logs), as the monitoring component sends them.
             record(
                 "azure-native:monitor:DiagnosticSetting",

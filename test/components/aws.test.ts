@@ -454,20 +454,31 @@ for (const stack of STACKS) {
         });
 
         describe("storage (S3)", () => {
+            // Prod replicates the bucket to a second region (components/storage/aws-replication.ts): the replica
+            // carries the same guards, so each test judges every bucket's resource, one per bucket.
+            const buckets = () => ofType(run, "aws:s3/bucket:Bucket");
+            const perBucket = (type: string) => {
+                const found = ofType(run, type);
+                assert.strictEqual(found.length, buckets().length, `one ${type} per bucket`);
+                return found;
+            };
             it("encrypts with SSE-KMS under a customer-managed key", () => {
-                const sse = one(
-                    run,
+                const all = perBucket(
                     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
                 );
-                const rule = inputs(sse).rules[0];
-                assert.strictEqual(rule.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
-                takenFrom(sse, "rules", componentKey(run, one(run, "aws:s3/bucket:Bucket")));
+                for (const sse of all) {
+                    const rule = inputs(sse).rules[0];
+                    assert.strictEqual(rule.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+                    assert.ok(rule.applyServerSideEncryptionByDefault.kmsMasterKeyId, `${sse.name} names a key`);
+                }
+                const primary = all.find((r) => !r.name.includes("-replica"))!;
+                const bucket = buckets().find((r) => !r.name.includes("-replica"))!;
+                takenFrom(primary, "rules", componentKey(run, bucket));
             });
             it("versions objects and expires noncurrent versions", () => {
-                assert.strictEqual(
-                    inputs(one(run, "aws:s3/bucketVersioning:BucketVersioning")).versioningConfiguration.status,
-                    "Enabled",
-                );
+                for (const versioning of perBucket("aws:s3/bucketVersioning:BucketVersioning")) {
+                    assert.strictEqual(inputs(versioning).versioningConfiguration.status, "Enabled", versioning.name);
+                }
                 const rules = inputs(
                     one(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"),
                 ).rules;
@@ -479,20 +490,24 @@ for (const stack of STACKS) {
                 );
             });
             it("blocks every kind of public access", () => {
-                const block = inputs(one(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"));
-                for (const flag of [
-                    "blockPublicAcls",
-                    "blockPublicPolicy",
-                    "ignorePublicAcls",
-                    "restrictPublicBuckets",
-                ]) {
-                    assert.strictEqual(block[flag], true, flag);
+                for (const r of perBucket("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")) {
+                    const block = inputs(r);
+                    for (const flag of [
+                        "blockPublicAcls",
+                        "blockPublicPolicy",
+                        "ignorePublicAcls",
+                        "restrictPublicBuckets",
+                    ]) {
+                        assert.strictEqual(block[flag], true, `${r.name} ${flag}`);
+                    }
                 }
             });
             it("denies every request made without TLS", () => {
-                const policy = JSON.parse(inputs(one(run, "aws:s3/bucketPolicy:BucketPolicy")).policy);
-                assert.deepStrictEqual(policy.Statement[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
-                assert.strictEqual(policy.Statement[0].Effect, "Deny");
+                for (const r of perBucket("aws:s3/bucketPolicy:BucketPolicy")) {
+                    const policy = JSON.parse(inputs(r).policy);
+                    assert.deepStrictEqual(policy.Statement[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
+                    assert.strictEqual(policy.Statement[0].Effect, "Deny");
+                }
             });
         });
 
@@ -623,11 +638,28 @@ for (const stack of STACKS) {
                 const backupProviders = providers.filter((p) => p !== provider);
                 assert.deepStrictEqual(
                     backupProviders.map((p) => p.name),
-                    config.highAvailability ? ["platform-" + stack + "-db-backup-region"] : [],
+                    [
+                        ...(config.highAvailability ? ["platform-" + stack + "-db-backup-region"] : []),
+                        // Prod replicates storage, copies backups to the backup region, and puts CloudFront's
+                        // certificate and WAF in us-east-1 (the only region CloudFront takes them from).
+                        ...(stack === "prod"
+                            ? [
+                                  "platform-prod-storage-replica-region",
+                                  "platform-prod-backup-backup-region",
+                                  "platform-prod-cdn-us-east-1",
+                              ]
+                            : []),
+                    ],
                 );
                 for (const r of run.resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
-                    const home = r.name.includes("-db-backup") ? backupProviders[0] : provider;
-                    assert.ok(r.provider?.startsWith(home.urn), `${r.name} uses the ${home.name} provider`);
+                    // Each other-region provider serves only its own component's resources.
+                    const elsewhere = backupProviders.find((p) => r.parent && p.parent === r.parent);
+                    const home = r.name.includes("-db-backup") ? backupProviders[0] : (elsewhere ?? provider);
+                    const allowed = [home, provider].map((p) => p.urn);
+                    assert.ok(
+                        allowed.some((u) => r.provider?.startsWith(u)),
+                        `${r.name} uses the ${home.name} provider`,
+                    );
                     assert.ok(byUrn(run, r.parent!).type.startsWith("platform:"), `${r.name} is inside a component`);
                 }
             });

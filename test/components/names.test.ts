@@ -53,6 +53,77 @@ interface Limit {
 
 /** The limits of every physical name the program sets, per service, with their sources. */
 const LIMITS: Limit[] = [
+    // This wave's explicitly named AWS resources (backup, RDS Proxy); the bridge deletes them first on replacement.
+    {
+        type: "aws:backup/vault:Vault",
+        property: "name",
+        min: 2,
+        max: 50,
+        pattern: /^[a-zA-Z0-9_-]+$/,
+        autonamed: true,
+        replacement: BRIDGE_DBR,
+        source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html (^[a-zA-Z0-9\\-\\_]{2,50}$)",
+    },
+    {
+        type: "aws:backup/plan:Plan",
+        property: "name",
+        min: 1,
+        max: 50,
+        pattern: /^[a-zA-Z0-9._-]+$/,
+        autonamed: true,
+        replacement: BRIDGE_DBR,
+        source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlanInput.html (alphanumeric or -_., at most 50)",
+    },
+    {
+        type: "aws:backup/selection:Selection",
+        property: "name",
+        min: 1,
+        max: 50,
+        pattern: /^[a-zA-Z0-9._-]+$/,
+        autonamed: true,
+        replacement: BRIDGE_DBR,
+        source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html (^[a-zA-Z0-9\\-\\_\\.]{1,50}$)",
+    },
+    {
+        type: "aws:rds/proxy:Proxy",
+        property: "name",
+        min: 1,
+        max: 63,
+        pattern: /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$/,
+        autonamed: false,
+        replacement: BRIDGE_DBR,
+        source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBProxy.html (letter first, letters, digits, hyphens; no trailing or double hyphen)",
+    },
+    {
+        type: "aws:secretsmanager/secret:Secret",
+        property: "name",
+        min: 1,
+        max: 512,
+        pattern: /^[a-zA-Z0-9/_+=.@-]+$/,
+        autonamed: true,
+        replacement: BRIDGE_DBR,
+        source: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html (1-512, letters, digits, /_+=.@-)",
+    },
+    {
+        type: "aws:wafv2/webAcl:WebAcl",
+        property: "name",
+        min: 1,
+        max: 128,
+        pattern: /^[\w-]+$/,
+        autonamed: true,
+        replacement: BRIDGE_DBR,
+        source: "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html (^[\\w\\-]+$, 1-128)",
+    },
+    {
+        type: "azure-native:frontdoor:Policy",
+        property: "policyName",
+        min: 1,
+        max: 128,
+        pattern: /^[a-zA-Z][a-zA-Z0-9]*$/,
+        autonamed: false,
+        replacement: AZURE_DBR,
+        source: "@pulumi/azure-native frontdoor/policy.d.ts and https://learn.microsoft.com/azure/web-application-firewall/afds/waf-front-door-create-portal (letter first, letters and digits, at most 128)",
+    },
     // AWS
     {
         type: "aws:iam/role:Role",
@@ -330,6 +401,20 @@ function kubernetesMax(type: string): number {
 
 /** Resource types without a physical name of their own (ids the cloud assigns, or names fixed by the parent). */
 const UNNAMED = new Set([
+    // Names fixed by the stack's configuration (the DNS zone, its hosts), not by the stack name.
+    "aws:route53/zone:Zone",
+    "aws:route53/record:Record",
+    "aws:acm/certificate:Certificate",
+    "azure-native:dns:Zone",
+    "azure-native:dns:RecordSet",
+    // No name of their own: attached to a named parent (certificate, bucket, vault, proxy, secret) or given an id.
+    "aws:acm/certificateValidation:CertificateValidation",
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+    "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup",
+    "aws:rds/proxyTarget:ProxyTarget",
+    "aws:secretsmanager/secretVersion:SecretVersion",
+    "aws:cloudfront/distribution:Distribution",
     "aws:cloudwatch/eventTarget:EventTarget",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
     "aws:ec2/eip:Eip",
@@ -503,7 +588,8 @@ for (const cloud of ["aws", "azure"] as const) {
                         (r.type === "aws:cloudwatch/logGroup:LogGroup" &&
                             String((plain(r.inputs) as { name?: string }).name).startsWith("/aws/rds/")),
                 );
-                assert.strictEqual(ours.length, 3);
+                // The primary, prod's read replica (platform:database readReplicas 1) and the log groups.
+                assert.strictEqual(ours.length, 4);
                 assert.deepStrictEqual(
                     ours.filter((r) => !r.deleteBeforeReplace).map((r) => r.name),
                     [],

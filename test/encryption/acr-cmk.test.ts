@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ProgramRun } from "../../check/runtime";
 import { BUILT_IN_ROLES } from "../../components/shared/azure";
+import { matches } from "../../policies/lib/exemptions";
 import { inputs, ofType, one, runStack } from "../harness";
 import { azureConfigOf, idOf, named, stateOf } from "../azure/support";
 
@@ -68,7 +69,14 @@ for (const stack of ["dev", "staging"]) {
                 fs.readFileSync(path.join(__dirname, `../../policies/config/${stack}.json`), "utf8"),
             );
             const [exemption] = config["azure-acr-cmk"].exemptions;
-            assert.strictEqual(exemption.resource, registry.name);
+            // The exemption is a name pattern, so one environment's config serves each of its stacks
+            // (platform-<stack>-workloads-registry-acr); it must still match this registry and only registries.
+            assert.strictEqual(exemption.resource, "platform-*-workloads-registry-acr");
+            // Matched as the pack matches it, and by no other resource of the stack.
+            assert.deepStrictEqual(
+                run.resources.filter((r) => matches(exemption.resource, r)).map((r) => r.name),
+                [registry.name],
+            );
             assert.match(exemption.reason, /Premium/);
             assert.match(exemption.expires, /^\d{4}-\d{2}-\d{2}$/);
         });

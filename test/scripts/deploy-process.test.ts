@@ -89,11 +89,13 @@ describe("deploy command as a process", function () {
             assert.strictEqual(run.stdout, "");
             assert.match(
                 run.stderr,
-                /^Refusing to preview stack prod: Pulumi\.prod\.yaml still holds 10 documentation placeholders/,
+                /^Refusing to preview stack prod: Pulumi\.prod\.yaml still holds 11 documentation placeholders/,
             );
             // platform:dns names the documentation zone example.com (RFC 2606), which no one can delegate.
             assert.match(run.stderr, /^ {2}- platform:dns\.zone = "example\.com": /m);
             assert.match(run.stderr, /^ {2}- platform:apiAllowedCidrs\[1\] = "198\.51\.100\.0\/24": /m);
+            // platform:edge.grafanaAllowedCidrs names a documentation range (RFC 5737) that no machine has.
+            assert.match(run.stderr, /^ {2}- platform:edge\.grafanaAllowedCidrs\[0\] = "192\.0\.2\.0\/24": /m);
             assert.match(run.stderr, /^ {2}- platform:alertEmail = "platform-oncall@example\.com": /m);
             assert.deepStrictEqual(fake.invocations(), [], "the CLI never runs");
         } finally {
