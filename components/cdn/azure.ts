@@ -3,6 +3,7 @@ import * as cdn from "@pulumi/azure-native/cdn";
 import { azurePlacement } from "../shared/context";
 import { CdnArgs, CdnOutputs, cdnSettings } from ".";
 import { customDomains } from "./azure-domains";
+import { fitName } from "../shared/names";
 import { wafPolicy, wafPolicyName } from "./azure-waf";
 
 /** The header Front Door adds to every origin request: the profile's Front Door id (a GUID). */
@@ -96,29 +97,39 @@ function gatewayRoute(
     },
     opts: pulumi.CustomResourceOptions,
 ): cdn.Route {
+    // Origin groups, origins and routes take 1-50 characters (resource-name-rules, Microsoft.Cdn): auto-names
+    // (the logical name plus 8 characters) pass 50 with long stack names, so each is named, fitted, and deleted
+    // before it is replaced (a fixed name cannot exist twice).
+    const named = { ...opts, deleteBeforeReplace: true };
     const group = new cdn.AFDOriginGroup(
         `${name}-gateway-group`,
-        { ...args.scope, loadBalancingSettings: { sampleSize: 4, successfulSamplesRequired: 3 } },
-        opts,
+        {
+            ...args.scope,
+            originGroupName: fitName(`${name}-gateway-group`, 50),
+            loadBalancingSettings: { sampleSize: 4, successfulSamplesRequired: 3 },
+        },
+        named,
     );
     const origin = new cdn.AFDOrigin(
         `${name}-gateway-origin`,
         {
             ...args.scope,
             originGroupName: group.name,
+            originName: fitName(`${name}-gateway-origin`, 50),
             hostName: args.originAddress,
             httpPort: 80,
             httpsPort: 443,
             enforceCertificateNameCheck: true,
             enabledState: "Enabled",
         },
-        opts,
+        named,
     );
     return new cdn.Route(
         `${name}-gateway-route`,
         {
             ...args.scope,
             endpointName: args.endpoint.name,
+            routeName: fitName(`${name}-gateway-route`, 50),
             originGroup: { id: group.id },
             customDomains: args.domains.map((d) => ({ id: d.id })),
             supportedProtocols: ["Http", "Https"],
@@ -129,7 +140,7 @@ function gatewayRoute(
             enabledState: "Enabled",
         },
         // A route needs an origin in its group.
-        { ...opts, dependsOn: [origin] },
+        { ...named, dependsOn: [origin] },
     );
 }
 

@@ -323,6 +323,29 @@ const LIMITS: Limit[] = [
     ...azure("containerservice:ManagedCluster", "resourceName", 1, 63, undefined, "AKS clusters: 1-63"),
     ...azure("containerservice:ManagedCluster", "dnsPrefix", 1, 54, undefined, "AKS DNS prefix: 1-54"),
     ...azure("dbforpostgresql:Server", "serverName", 3, 63, /^[a-z0-9][a-z0-9-]*[a-z0-9]$/, "flexible servers: 3-63"),
+    // Front Door (Microsoft.Cdn): "profiles 1-260; profiles/endpoints, originGroups, originGroups/origins and
+    // afdEndpoints/routes 1-50, alphanumerics and hyphens, start and end with alphanumeric" (same page).
+    ...azure(
+        "cdn:Profile",
+        "profileName",
+        1,
+        260,
+        /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/,
+        "Front Door profiles: 1-260",
+    ),
+    ...azure("cdn:AFDEndpoint", "endpointName", 1, 50, /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/, "endpoints: 1-50"),
+    ...azure(
+        "cdn:AFDOriginGroup",
+        "originGroupName",
+        1,
+        50,
+        /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/,
+        "origin groups: 1-50",
+    ),
+    ...azure("cdn:AFDOrigin", "originName", 1, 50, /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/, "origins: 1-50"),
+    ...azure("cdn:Route", "routeName", 1, 50, /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/, "routes: 1-50"),
+    // Microsoft.DataProtection: "backupVaults 2-50, alphanumerics and hyphens, start with letter" (same page).
+    ...azure("dataprotection:BackupVault", "vaultName", 2, 50, /^[a-zA-Z][a-zA-Z0-9-]*$/, "backup vaults: 2-50"),
     ...azure("redisenterprise:RedisEnterprise", "clusterName", 1, 60, undefined, "Azure Managed Redis: 1-60"),
     ...azure("operationalinsights:Workspace", "workspaceName", 4, 63, undefined, "Log Analytics: 4-63"),
     ...azure("network:VirtualNetwork", "virtualNetworkName", 2, 64, undefined, "virtual networks: 2-64"),
@@ -440,6 +463,12 @@ const UNNAMED = new Set([
     "aws:s3/bucketVersioning:BucketVersioning",
     "aws:sns/topicSubscription:TopicSubscription",
     "aws:sqs/queuePolicy:QueuePolicy",
+    // Front Door children the name-rules page lists no rule for: a security policy and the custom domains
+    // (named after the hosts); and a Backup vault's policies and instances, which the page does not list either.
+    "azure-native:cdn:SecurityPolicy",
+    "azure-native:cdn:AFDCustomDomain",
+    "azure-native:dataprotection:BackupPolicy",
+    "azure-native:dataprotection:BackupInstance",
     // Azure children and extension resources: short fixed names ("default", parameter names, GUIDs).
     "azure-native:applicationinsights:Workbook",
     "azure-native:authorization:ManagementLockByScope",
