@@ -79,7 +79,10 @@ for (const cloud of CLOUDS) {
             assert.strictEqual(image.registry.server, repository.split("/")[0]);
             assert.strictEqual(image.registry.password, undefined, "no registry password in state");
 
-            const deployment = ofType(run, "kubernetes:apps/v1:Deployment").map(inputs)[0];
+            // The service's own Deployment (the cache runs one too).
+            const deployment = ofType(run, "kubernetes:apps/v1:Deployment")
+                .map(inputs)
+                .find((d) => d.metadata?.name === "hello");
             assert.strictEqual(deployment.spec.template.spec.containers[0].image, image.imageName);
         });
     });

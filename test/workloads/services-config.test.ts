@@ -322,6 +322,6 @@ describe("platform:services validation", () => {
         const workloadReleases = ofType(run, "kubernetes:helm.sh/v3:Release").filter(
             (r) => !r.urn.includes("::platform:cluster:Cluster$"),
         );
-        assert.strictEqual(workloadReleases.length, 5);
+        assert.strictEqual(workloadReleases.length, 6);
     });
 });

@@ -215,12 +215,12 @@ const cases: BadCase[] = [
             /got "grafana"; allowed: a name the platform does not use \("grafana" is Grafana's Service and route\)/,
     },
     {
-        title: "fails when a service is named like the ingress controller's namespace",
+        title: "fails when a service is named like the Gateway controller's namespace",
         change: (s) => {
-            byName(s, "beat").name = "ingress-nginx";
+            byName(s, "beat").name = "envoy-gateway-system";
         },
         key: at("beat", ".name"),
-        message: /"ingress-nginx" is the ingress controller's namespace and Helm release/,
+        message: /"envoy-gateway-system" is Envoy Gateway's namespace/,
     },
     {
         title: "fails when a service is named like the namespace's default-deny NetworkPolicy (it would replace it)",

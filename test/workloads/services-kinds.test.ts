@@ -114,7 +114,9 @@ for (const cloud of CLOUDS) {
         // (pulumi/pulumi-kubernetes@provider/pkg/await/job.go, states/job.go); a resource whose dependency
         // failed is not updated, so the Deployment keeps its old version.
         it("runs the migration Job before the service's Deployment, so that a failed migration stops the rollout", () => {
-            const jobs = ofType(run, K8S.job).filter((r) => inputs(r).metadata.name.startsWith("api-migrate-"));
+            const jobs = ofType(run, K8S.job).filter((r) =>
+                String(inputs(r).metadata?.name).startsWith("api-migrate-"),
+            );
             assert.strictEqual(jobs.length, 1);
             const job = jobs[0];
             const deployment = only(run, K8S.deployment, "api");
@@ -146,7 +148,7 @@ for (const cloud of CLOUDS) {
             const later = await runStack("prod", cloud, [override(next)]);
             const name = (r: ProgramRun) =>
                 ofType(r, K8S.job)
-                    .map((j) => inputs(j).metadata.name as string)
+                    .map((j) => String(inputs(j).metadata?.name))
                     .find((n) => n.startsWith("api-migrate-"));
             assert.match(name(run)!, /^api-migrate-[0-9a-f]{10}$/);
             assert.notStrictEqual(name(later), name(run));
@@ -200,7 +202,10 @@ for (const cloud of CLOUDS) {
                 "worker-database-ca",
             ]);
             assert.match(inputs(maps[0]).data["ca.pem"], /^-----BEGIN CERTIFICATE-----/);
-            const migration = ofType(run, K8S.job)[0];
+            // The migration Job (the database role bootstrap runs a Job of its own).
+            const migration = ofType(run, K8S.job).find((r) =>
+                String(inputs(r).metadata?.name).startsWith("api-migrate-"),
+            )!;
             for (const r of [only(run, K8S.deployment, "api"), only(run, K8S.deployment, "worker"), migration]) {
                 const pod = inputs(r).spec.template.spec;
                 const c = pod.containers[0];

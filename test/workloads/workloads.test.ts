@@ -11,6 +11,7 @@ import { serviceRoles } from "../../components/database/roles";
 import { BINDING_VARIABLES, resolveServices } from "../../components/workloads";
 import { CHART_PINS } from "../../components/workloads/charts";
 import { KEDA_CHART_PIN } from "../../components/workloads/scaling/chart";
+import { EXTERNAL_DNS_CHART } from "../../components/workloads/dns/chart";
 import { grafanaHostFor } from "../../components/workloads/edge/routes";
 import { alertThresholds } from "../../components/workloads/observability/rules";
 import { ProgramRun, ResourceRecord, redact } from "../../check/runtime";
@@ -445,6 +446,8 @@ for (const { stack, cloud } of MATRIX) {
                     ...(cloud === "aws" ? ["aws-load-balancer-controller"] : []),
                     // KEDA's chart on EKS; AKS runs the managed add-on (components/workloads/scaling/chart.ts).
                     ...(cloud === "aws" ? ["keda"] : []),
+                    // external-dns where platform:dns names a zone (prod: components/workloads/dns).
+                    ...(stack === "prod" ? ["external-dns"] : []),
                     "cert-manager",
                     "kube-prometheus-stack",
                     "oci://docker.io/envoyproxy/gateway-helm",
@@ -453,7 +456,7 @@ for (const { stack, cloud } of MATRIX) {
             );
             for (const release of releases) {
                 assert.match(release.version, /^v?\d+\.\d+\.\d+$/, `${release.chart} is pinned to an exact version`);
-                const pinned = [...Object.values(CHART_PINS), KEDA_CHART_PIN].find(
+                const pinned = [...Object.values(CHART_PINS), KEDA_CHART_PIN, EXTERNAL_DNS_CHART].find(
                     (c) => c.chart === release.chart || `${c.repo}/${c.chart}` === release.chart,
                 )!;
                 assert.strictEqual(release.version, pinned.version);
@@ -640,7 +643,9 @@ for (const { stack, cloud } of MATRIX) {
                     }
                 }
             } else {
+                // The service identities' assignments (the network's flow log identity writes to its own account).
                 const scopes = ofType(run, "azure-native:authorization:RoleAssignment")
+                    .filter((r) => byUrn(run, r.parent!)?.type.startsWith("platform:workloads:WorkloadIdentity"))
                     .map(inputs)
                     .filter((a) => String(a.roleDefinitionId).endsWith("ba92f5b4-2d11-453d-a403-e96b0029c9fe"))
                     .map((a) => a.scope);
