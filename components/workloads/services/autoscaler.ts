@@ -1,5 +1,6 @@
 import { HorizontalPodAutoscaler } from "@pulumi/kubernetes/autoscaling/v2";
 import { autoscalingTargets } from "..";
+import { createScaledObject } from "../scaling/keda";
 import type { ServiceRuntime } from "./runtime";
 
 /** A utilisation target of one resource, relative to the containers' requests. */
@@ -30,4 +31,15 @@ export function createAutoscaler(resourceName: string, runtime: ServiceRuntime):
         },
         { parent: runtime.parent },
     );
+}
+
+/**
+ * The scaler of a web service or worker: KEDA's ScaledObject (which makes the HPA itself, with the CPU and
+ * memory targets folded in as triggers) when the service has event triggers, else the CPU/memory HPA. Never
+ * both: two HPAs on one Deployment fight over its replicas (https://keda.sh/docs/latest/concepts/scaling-deployments/).
+ */
+export function createScaler(name: string, runtime: ServiceRuntime): void {
+    const { service: s, args } = runtime;
+    if (s.scaling) createScaledObject(`${name}-scaledobject`, runtime, s.scaling, args.addonsDependsOn ?? []);
+    else createAutoscaler(`${name}-hpa`, runtime);
 }

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceRoute, createServiceRoute } from "../edge/routes";
 import type { ServiceWorkloadOutputs } from ".";
-import { createAutoscaler } from "./autoscaler";
-import { createScaledObject } from "../scaling/keda";
+import { createScaler } from "./autoscaler";
 import { createCanary } from "./canary";
 import { createClusterService } from "./cluster-service";
 import { createDeployment } from "./deployment";
@@ -30,9 +29,7 @@ export function createWebWorkload(runtime: ServiceRuntime): ServiceWorkloadOutpu
     createClusterService(`${name}-service`, metadata, trackSelector(s.name, "stable"), s.port, {
         parent: runtime.parent,
     });
-    // KEDA's ScaledObject makes the HPA (with the CPU/memory targets) when the service has event triggers.
-    if (s.scaling) createScaledObject(`${name}-scaledobject`, runtime, s.scaling, args.addonsDependsOn ?? []);
-    else createAutoscaler(`${name}-hpa`, runtime);
+    createScaler(name, runtime);
     createDisruptionBudget(`${name}-pdb`, runtime);
     createNetworkPolicy(`${name}-network-policy`, runtime);
     createServiceMonitor(`${name}-service-monitor`, runtime);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceWorkloadOutputs } from ".";
-import { createAutoscaler } from "./autoscaler";
+import { createScaler } from "./autoscaler";
 import { createDeployment } from "./deployment";
 import { createDisruptionBudget } from "./disruption-budget";
 import { createNetworkPolicy } from "./network-policy";
@@ -29,7 +29,8 @@ export function createWorkerWorkload(runtime: ServiceRuntime): ServiceWorkloadOu
         // The HPA owns the replica count after creation.
         { ignoreChanges: ["spec.replicas"] },
     );
-    createAutoscaler(`${name}-hpa`, runtime);
+    // Queue consumers scale on their queue when they say so (KEDA), else on CPU and memory.
+    createScaler(name, runtime);
     createDisruptionBudget(`${name}-pdb`, runtime);
     createNetworkPolicy(`${name}-network-policy`, runtime);
     return { image: runtime.image, url: pulumi.output(undefined) };
