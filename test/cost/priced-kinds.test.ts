@@ -110,6 +110,25 @@ describe("cost: price kinds read from the stacks' graphs", () => {
         );
     });
 
+    it("prices prod's ECR repositories at $0.10 per GiB (1 GiB each assumed) and the monitoring volumes at gp3 $0.08 per GiB in us-east-1", () => {
+        // cloudburn.io/blog/amazon-ecr-pricing (US East, March 2026); EBS gp3 $0.08/GB-month with 3,000 IOPS included.
+        assert.deepStrictEqual(
+            lines(prodAwsUs, "aws:ecr/repository:Repository").map((l) => l.monthlyUsd),
+            [0.1, 0.1, 0.1],
+        );
+        const volumes = lines(prodAwsUs, "kubernetes:helm.sh/v3:Release").filter(
+            (l) => l.priceKey === "aws.ebs.gp3-gib-month",
+        );
+        assert.deepStrictEqual(
+            volumes.map((l) => [l.quantity, l.monthlyUsd]),
+            [
+                [15, 1.2],
+                [200, 16],
+            ],
+            "Alertmanager's and Prometheus's claims",
+        );
+    });
+
     it("prices the read replica's storage at its source's 512 GiB (a replica names no storage of its own)", () => {
         const replica = lines(prodAwsUs, "aws:rds/instance:Instance").filter((l) => l.resource.includes("replica"));
         const storage = replica.find((l) => l.priceKey === "aws.rds.gp3-gib-month");

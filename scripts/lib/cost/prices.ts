@@ -273,6 +273,25 @@ export const PRICES: Readonly<Record<string, RegionalPrice>> = {
         },
     },
 
+    "aws.ecr.storage-gib-month": {
+        "us-east-1": {
+            usd: 0.1,
+            unit: "GiB-month",
+            source: "https://cloudburn.io/blog/amazon-ecr-pricing",
+            retrieved: D,
+            note: 'Private repository storage (compressed layers); "All pricing reflects US East (N. Virginia) rates ... as of March 2026". Same-region pulls are free.',
+        },
+    },
+    "aws.ebs.gp3-gib-month": {
+        "us-east-1": {
+            usd: 0.08,
+            unit: "GiB-month",
+            source: "https://menuvis1-blip.github.io/autonomous-researcher/aws/architecture/storage/2026/02/24/amazon-ebs.html",
+            retrieved: D,
+            note: "gp3 per GB-month with 3,000 IOPS and 125 MB/s included (page of 2026-02-24). The page states no region; recorded for us-east-1 only.",
+        },
+    },
+
     // ---- Azure ----
     "azure.vm.Standard_D2s_v5": {
         eastus: { usd: 0.096, unit: "hour", source: AZURE_KARPENTER_PRICES, retrieved: D, note: AZURE_KARPENTER_NOTE },
