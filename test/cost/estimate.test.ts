@@ -9,7 +9,7 @@ import type { ResourceRecord } from "../../check/runtime";
 import { ROOT } from "../../check/stack";
 import { UnpricedRegionError, chartVolumes, estimateCost } from "../../scripts/lib/cost/estimate";
 import { PRICES, PRICED_REGIONS, priceOf } from "../../scripts/lib/cost/prices";
-import { changeText, totalText } from "../../scripts/lib/cost/render";
+import { changeText, renderCostText, totalText } from "../../scripts/lib/cost/render";
 
 let seq = 0;
 function record(
@@ -105,6 +105,32 @@ describe("cost estimate", () => {
             [["aws.vpc.nat-gateway-hour", "no published price recorded for eu-west-1", undefined]],
         );
         assert.strictEqual(totalText(e), "at least $1.00/month (1 item unpriced)");
+    });
+
+    it("says under the headline which components the total leaves partly unpriced, so a lower bound is not read as the bill", () => {
+        const network = component("network");
+        const graph = [
+            network,
+            record("aws:ec2/natGateway:NatGateway", {}, network.urn),
+            record("aws:kms/key:Key", {}),
+        ];
+        const e = estimateCost(graph, { stack: "dev", cloud: "aws", region: "eu-west-1" });
+        const [headline, warning] = renderCostText(e).split("\n");
+        assert.match(headline, /at least \$1\.00\/month \(1 item unpriced\)/);
+        assert.strictEqual(
+            warning,
+            'Not in the total, so the real bill is higher: network (1 item); see "Unpriced" below (prices not recorded for eu-west-1).',
+        );
+        const priced = estimateCost([record("aws:kms/key:Key", {})], {
+            stack: "dev",
+            cloud: "aws",
+            region: "eu-west-1",
+        });
+        assert.match(
+            renderCostText(priced).split("\n")[1],
+            /^On-demand list prices/,
+            "no warning when everything is priced",
+        );
     });
 
     it("bills an EKS cluster with the EXTENDED upgrade policy at the standard rate while its version is in standard support", () => {
