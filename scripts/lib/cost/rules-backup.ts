@@ -72,8 +72,9 @@ export const RDS_VCPUS: Readonly<Record<string, number>> = {
 export const BACKUP_RULES: Record<string, Rule> = {
     "aws:backup/selection:Selection": (_r, i, ctx) =>
         ((i.resources as string[] | undefined) ?? []).flatMap((arn) => protectedItems(arn, ctx)),
-    // RDS Proxy bills per vCPU-hour of the database instances it fronts (https://aws.amazon.com/rds/proxy/pricing/);
-    // the primary's vCPUs are counted, its Multi-AZ standby is not (it serves no connections until a failover).
+    // RDS Proxy is an add-on billed per vCPU-hour of the database it fronts ("add-on services per vCPU-hour",
+    // https://selfhost.dev/blog/aws-rds-cost-breakdown-2026/); no per-vCPU rate was found to record, so the line
+    // stays unpriced with its quantity. The primary's vCPUs are counted, not its Multi-AZ standby's (an assumption).
     "aws:rds/proxy:Proxy": (_r, _i, ctx) => {
         const primary = ctx.all
             .filter((x) => x.type === "aws:rds/instance:Instance")
@@ -135,7 +136,9 @@ export const BACKUP_FREE_TYPES: RegExp[] = [
     /^aws:backup\/(vault|plan|vaultLockConfiguration|vaultPolicy):/,
     // The proxy's target group and target are part of the proxy, billed by its vCPU-hours.
     /^aws:rds\/(proxyDefaultTargetGroup|proxyTarget):/,
-    // Azure Backup bills protected instances and the storage they use (priced per BackupInstance above); the
-    // vault and its policies hold nothing themselves (https://azure.microsoft.com/pricing/details/backup/).
+    // "Azure Backup pricing is based on consumption and a base price": a fee per protected instance plus the
+    // storage it uses (AzureSimpleREST's Get-AzSRBackupInstancePrice, quoting azure.microsoft.com/pricing/details/backup/,
+    // https://www.powershellgallery.com/packages/AzureSimpleREST/0.2.64/Content/functions%5CGet-AzSRBackupInstancePrice.ps1),
+    // both priced per BackupInstance above; the vault and its policies hold nothing themselves.
     /^azure-native:dataprotection:(BackupVault|BackupPolicy)$/,
 ];
