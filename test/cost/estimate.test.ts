@@ -200,6 +200,19 @@ describe("cost estimate", () => {
         assert.strictEqual(pool("westeurope"), Math.round(3 * 0.23 * 730 * 100) / 100);
     });
 
+    it("lists an RDS Proxy in front of a class whose vCPUs are not recorded as unpriced, never as a free zero", () => {
+        const graph = [
+            record("aws:rds/instance:Instance", { instanceClass: "db.x2g.large", allocatedStorage: 20 }),
+            record("aws:rds/proxy:Proxy", {}),
+        ];
+        const e = estimateCost(graph, { stack: "prod", cloud: "aws", region: "us-east-1" });
+        const proxy = e.unpriced.find((l) => l.type === "aws:rds/proxy:Proxy");
+        assert.deepStrictEqual(
+            [proxy?.quantity, proxy?.monthlyUsd, proxy?.unpriced],
+            [1, undefined, "not in the price table"],
+        );
+    });
+
     it("lists a resource type with no pricing rule as unpriced, so a new resource is never silently free", () => {
         const e = estimateCost([record("aws:opensearch/domain:Domain", {})], {
             stack: "dev",

@@ -62,10 +62,13 @@ function protectedItems(arn: string, ctx: RuleContext): Item[] {
     return [];
 }
 
-/** vCPUs of the RDS instance classes the stacks use (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Summary.html). */
+/**
+ * vCPUs of the RDS instance classes the stacks use: db.t4g.medium 2 (https://infratally.com/articles/aws-rds-pricing-explained-2026.html,
+ * "db.t4g.medium | 2 | 4 GiB"), db.r7g.xlarge 4 (AWS RDS User Guide, instance class table: "db.r7g.xlarge | 4 | 32").
+ * A class not listed is counted under a price key that is never recorded, so it stays unpriced rather than free.
+ */
 export const RDS_VCPUS: Readonly<Record<string, number>> = {
     "db.t4g.medium": 2,
-    "db.m7g.large": 2,
     "db.r7g.xlarge": 4,
 };
 
@@ -81,7 +84,10 @@ export const BACKUP_RULES: Record<string, Rule> = {
             .map(inputsOf)
             .find((x) => x.replicateSourceDb === undefined);
         const cls = str(primary?.instanceClass) ?? "unknown";
-        const vcpus = RDS_VCPUS[cls] ?? 0;
+        const vcpus = RDS_VCPUS[cls];
+        if (vcpus === undefined) {
+            return [hourly(`proxy for ${cls}: vCPUs not recorded`, 1, "aws.rds.proxy-vcpu-hour.unknown-class")];
+        }
         return [
             hourly(`proxy for ${cls}: ${vcpus} vCPUs`, vcpus, "aws.rds.proxy-vcpu-hour", {
                 assumption: "RDS Proxy counted for the primary's vCPUs (not the standby's)",
