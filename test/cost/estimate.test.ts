@@ -9,7 +9,7 @@ import type { ResourceRecord } from "../../check/runtime";
 import { ROOT } from "../../check/stack";
 import { UnpricedRegionError, chartVolumes, estimateCost } from "../../scripts/lib/cost/estimate";
 import { PRICES, PRICED_REGIONS, priceOf } from "../../scripts/lib/cost/prices";
-import { changeText, totalText } from "../../scripts/lib/cost/render";
+import { changeText, renderCostText, totalText } from "../../scripts/lib/cost/render";
 
 let seq = 0;
 function record(
@@ -107,6 +107,32 @@ describe("cost estimate", () => {
         assert.strictEqual(totalText(e), "at least $1.00/month (1 item unpriced)");
     });
 
+    it("says under the headline which components the total leaves partly unpriced, so a lower bound is not read as the bill", () => {
+        const network = component("network");
+        const graph = [
+            network,
+            record("aws:ec2/natGateway:NatGateway", {}, network.urn),
+            record("aws:kms/key:Key", {}),
+        ];
+        const e = estimateCost(graph, { stack: "dev", cloud: "aws", region: "eu-west-1" });
+        const [headline, warning] = renderCostText(e).split("\n");
+        assert.match(headline, /at least \$1\.00\/month \(1 item unpriced\)/);
+        assert.strictEqual(
+            warning,
+            'Not in the total, so the real bill is higher: network (1 item); see "Unpriced" below (prices not recorded for eu-west-1).',
+        );
+        const priced = estimateCost([record("aws:kms/key:Key", {})], {
+            stack: "dev",
+            cloud: "aws",
+            region: "eu-west-1",
+        });
+        assert.match(
+            renderCostText(priced).split("\n")[1],
+            /^On-demand list prices/,
+            "no warning when everything is priced",
+        );
+    });
+
     it("bills an EKS cluster with the EXTENDED upgrade policy at the standard rate while its version is in standard support", () => {
         // "If a cluster merely has the upgrade policy set to enable extended support, and is otherwise in the
         // standard support period, it incurs standard costs." https://docs.aws.amazon.com/eks/latest/userguide/enable-extended-support.html
@@ -172,6 +198,19 @@ describe("cost estimate", () => {
             ).components[0].lines.find((l) => l.priceKey === "azure.vm.Standard_D4s_v5")?.monthlyUsd;
         assert.strictEqual(pool("eastus"), Math.round(3 * 0.192 * 730 * 100) / 100);
         assert.strictEqual(pool("westeurope"), Math.round(3 * 0.23 * 730 * 100) / 100);
+    });
+
+    it("lists an RDS Proxy in front of a class whose vCPUs are not recorded as unpriced, never as a free zero", () => {
+        const graph = [
+            record("aws:rds/instance:Instance", { instanceClass: "db.x2g.large", allocatedStorage: 20 }),
+            record("aws:rds/proxy:Proxy", {}),
+        ];
+        const e = estimateCost(graph, { stack: "prod", cloud: "aws", region: "us-east-1" });
+        const proxy = e.unpriced.find((l) => l.type === "aws:rds/proxy:Proxy");
+        assert.deepStrictEqual(
+            [proxy?.quantity, proxy?.monthlyUsd, proxy?.unpriced],
+            [1, undefined, "not in the price table"],
+        );
     });
 
     it("lists a resource type with no pricing rule as unpriced, so a new resource is never silently free", () => {

@@ -12,31 +12,13 @@ import type { ResourceRecord } from "../../../check/runtime";
 import { plain } from "../../../check/runtime";
 import { componentOf } from "../../../check/component-of";
 import { KUBERNETES_VERSIONS_BY_CLOUD } from "../../../components/shared/facts/kubernetes";
-import { CURRENCY, HOURS_PER_MONTH, PRICED_REGIONS, PRICES, PRICES_RETRIEVED, Price, priceOf } from "./prices";
+import { CURRENCY, HOURS_PER_MONTH, PRICED_REGIONS, PRICES, PRICES_RETRIEVED, priceOf } from "./prices";
+import { ASSUMPTIONS, EXCLUDED } from "./assumptions";
+import { Item, Rule, RuleContext, gibMonths, hourly, monthly, num, sku, str } from "./items";
+import { BACKUP_FREE_TYPES, BACKUP_RULES, rdsInstanceByArn } from "./rules-backup";
+import { EDGE_FREE_TYPES, EDGE_RULES } from "./rules-edge";
 
-/** Usage the estimate assumes where the graph fixes no quantity. */
-export const ASSUMPTIONS = {
-    /** Object storage held in the stack's bucket or storage account, in GiB. */
-    objectStorageGiB: 100,
-    /** Logs ingested per CloudWatch log group per month, in GB. */
-    logIngestGBPerLogGroup: 1,
-    /** Logs ingested into the Log Analytics workspace per month, in GB. */
-    logAnalyticsIngestGB: 30,
-    /** Database backup storage beyond the free allowance (100% of the provisioned storage on RDS), in GiB. */
-    backupBeyondFreeGiB: 0,
-    /** Persistent volume size when the monitoring chart's values name none, in GiB. */
-    defaultVolumeGiB: 10,
-} as const;
-
-/** What the estimate leaves out. */
-export const EXCLUDED = [
-    "data transfer: internet egress, cross-zone and cross-region traffic, NAT gateway and private endpoint data processing",
-    "storage growth beyond the provisioned sizes and the stated object-storage base, and snapshots",
-    "requests and operations (S3/Blob requests, KMS and Key Vault operations and key rotations, SNS/e-mail deliveries, SQS requests, DNS queries)",
-    "log ingestion beyond the stated assumption, log and metric retention, managed Prometheus samples",
-    "node root/OS disks, load-balancer capacity units, CPU credits of burstable instances",
-    "support plans, taxes, free tiers, savings plans, reservations and committed-use discounts",
-];
+export { ASSUMPTIONS, EXCLUDED };
 
 /** One priced (or unpriced) item of a resource. */
 export interface CostLine {
@@ -96,32 +78,6 @@ export class UnpricedRegionError extends Error {
     }
 }
 
-/** What a pricing rule says about one resource. */
-interface Item {
-    readonly item: string;
-    readonly quantity: number;
-    /** The unit of the quantity, which is the unit of the price looked up. */
-    readonly unit: Price["unit"];
-    readonly priceKey: string;
-    readonly assumption?: string;
-    /** Price in a region other than the stack's (a resource placed elsewhere, e.g. replicated backups). */
-    readonly region?: string;
-    /** Named resource instead of the record's name (things the cluster creates from a chart). */
-    readonly resource?: string;
-}
-
-interface RuleContext {
-    readonly cloud: "aws" | "azure";
-    readonly all: readonly ResourceRecord[];
-    /** The day the estimate is for (YYYY-MM-DD): decides whether a Kubernetes version is in extended support. */
-    readonly today: string;
-}
-
-type Rule = (r: ResourceRecord, inputs: Record<string, unknown>, ctx: RuleContext) => Item[];
-
-const num = (v: unknown, fallback = 0): number => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-
 /** Resource types that cost nothing by existing (their use, if any, is in EXCLUDED). */
 const FREE_TYPES: RegExp[] = [
     /^pulumi:providers:/,
@@ -158,6 +114,11 @@ const FREE_TYPES: RegExp[] = [
     // storage" (https://azure-cost-management-playbook.turbo360.com/docs/key-vault). Operations and rotations
     // are in EXCLUDED.
     /^azure-native:keyvault:(Vault|Key)$/,
+    // VNet flow logs bill per GB of logs collected and Traffic Analytics per GB processed: usage, in EXCLUDED
+    // (https://learn.microsoft.com/en-us/azure/network-watcher/vnet-flow-logs-overview, "Pricing").
+    /^azure-native:network:FlowLog$/,
+    ...EDGE_FREE_TYPES,
+    ...BACKUP_FREE_TYPES,
 ];
 
 /** The Kubernetes volumes the chart's values ask for: every `storage: <n>Gi` under a volume claim template. */
@@ -193,30 +154,6 @@ function chartLoadBalancers(values: unknown): number {
     return n;
 }
 
-const hourly = (item: string, quantity: number, priceKey: string, extra: Partial<Item> = {}): Item => ({
-    item,
-    quantity,
-    unit: "hour",
-    priceKey,
-    ...extra,
-});
-const monthly = (item: string, quantity: number, priceKey: string, extra: Partial<Item> = {}): Item => ({
-    item,
-    quantity,
-    unit: "month",
-    priceKey,
-    ...extra,
-});
-const gibMonths = (item: string, quantity: number, priceKey: string, extra: Partial<Item> = {}): Item => ({
-    item,
-    quantity,
-    unit: "GiB-month",
-    priceKey,
-    ...extra,
-});
-
-const sku = (v: unknown): string | undefined => str((v as { name?: unknown } | undefined)?.name);
-
 /** The rules, by resource type: the priced items of one resource. */
 const RULES: Record<string, Rule> = {
     "aws:eks/cluster:Cluster": (_r, i, ctx) => {
@@ -233,30 +170,11 @@ const RULES: Record<string, Rule> = {
     "aws:ec2/eip:Eip": () => [hourly("public IPv4 address", 1, "aws.vpc.public-ipv4-hour")],
     "aws:ec2/vpcEndpoint:VpcEndpoint": (_r, i) =>
         i.vpcEndpointType === "Gateway" ? [] : [hourly("interface endpoint", 1, "aws.vpc.interface-endpoint-hour")],
-    "aws:rds/instance:Instance": (_r, i) => {
-        // Multi-AZ bills the standby's instance hours and storage too (AWS RDS User Guide, "Multi-AZ DB
-        // instances": https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_OnDemandDBInstances.html).
-        const copies = i.multiAz === true ? 2 : 1;
-        const az = copies === 2 ? " (Multi-AZ: primary and standby)" : "";
-        const storage = num(i.allocatedStorage);
-        const type = str(i.storageType) ?? "gp3";
-        return [
-            hourly(`${str(i.instanceClass)} × ${copies}${az}`, copies, `aws.rds.${str(i.instanceClass)}`),
-            gibMonths(`${type} storage ${storage} GiB × ${copies}${az}`, storage * copies, `aws.rds.${type}-gib-month`),
-            gibMonths(
-                "backup storage beyond the free allowance",
-                ASSUMPTIONS.backupBeyondFreeGiB,
-                "aws.rds.backup-gib-month",
-                {
-                    assumption: `database backups stay within the free allowance (100% of the provisioned storage)`,
-                },
-            ),
-        ];
-    },
+    "aws:rds/instance:Instance": (_r, i, ctx) => rdsItems(i, ctx),
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": (_r, i, ctx) => {
         const region = /^arn:aws:kms:([a-z0-9-]+):/.exec(str(i.kmsKeyId) ?? "")?.[1];
-        const db = ctx.all.find((x) => x.type === "aws:rds/instance:Instance");
-        const gib = num(db ? (plain(db.inputs) as Record<string, unknown>).allocatedStorage : undefined);
+        const db = rdsInstanceByArn(str(i.sourceDbInstanceArn) ?? "", ctx.all) ?? primaryRds(ctx);
+        const gib = num(db?.allocatedStorage);
         return [
             gibMonths(
                 `replicated automated backups in ${region ?? "another region"} (${gib} GiB)`,
@@ -339,6 +257,22 @@ const RULES: Record<string, Rule> = {
         return [
             hourly(`${sku(i.sku)} × ${copies}${note}`, copies, `azure.postgres.${sku(i.sku)}`),
             gibMonths(`storage ${gib} GiB × ${copies}${note}`, gib * copies, "azure.postgres.storage-gib-month"),
+            // "Flexible Server provides up to 100 percent of your provisioned server storage as backup storage at
+            // no additional cost" (MicrosoftDocs azure-databases-docs, postgresql flexible-server
+            // concepts-backup-restore.md, "Backup storage cost"). A replica keeps no backups of its own.
+            ...(i.createMode === "Replica"
+                ? []
+                : [
+                      gibMonths(
+                          "backup storage beyond the free allowance",
+                          ASSUMPTIONS.backupBeyondFreeGiB,
+                          "azure.postgres.backup-gib-month",
+                          {
+                              assumption:
+                                  "database backups stay within the free allowance (100% of the provisioned storage)",
+                          },
+                      ),
+                  ]),
         ];
     },
     "azure-native:redisenterprise:RedisEnterprise": (_r, i) => {
@@ -381,7 +315,50 @@ const RULES: Record<string, Rule> = {
         },
     ],
     "azure-native:authorization:ManagementLockByScope": () => [],
+    ...EDGE_RULES,
+    ...BACKUP_RULES,
 };
+
+/** The stack's primary RDS instance (the one that is not a read replica). */
+function primaryRds(ctx: RuleContext): Record<string, unknown> | undefined {
+    return ctx.all
+        .filter((x) => x.type === "aws:rds/instance:Instance")
+        .map((x) => plain(x.inputs) as Record<string, unknown>)
+        .find((x) => x.replicateSourceDb === undefined);
+}
+
+/**
+ * An RDS instance: class × 730 h and storage, both × 2 for Multi-AZ, which bills the standby's instance hours
+ * and storage too (AWS RDS User Guide, "Multi-AZ DB instances":
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_OnDemandDBInstances.html). A read replica names
+ * no storage of its own: it has its source's allocated storage, and keeps no automated backups of its own.
+ */
+function rdsItems(i: Record<string, unknown>, ctx: RuleContext): Item[] {
+    const replicaOf = str(i.replicateSourceDb);
+    const source = replicaOf ? (rdsInstanceByArn(replicaOf, ctx.all) ?? primaryRds(ctx)) : undefined;
+    const copies = i.multiAz === true ? 2 : 1;
+    const az = copies === 2 ? " (Multi-AZ: primary and standby)" : replicaOf ? " (read replica)" : "";
+    const storage = num(i.allocatedStorage ?? source?.allocatedStorage);
+    const type = str(i.storageType) ?? "gp3";
+    const items = [
+        hourly(`${str(i.instanceClass)} × ${copies}${az}`, copies, `aws.rds.${str(i.instanceClass)}`),
+        gibMonths(`${type} storage ${storage} GiB × ${copies}${az}`, storage * copies, `aws.rds.${type}-gib-month`, {
+            ...(replicaOf ? { assumption: "a read replica has its source's allocated storage" } : {}),
+        }),
+    ];
+    if (replicaOf) return items;
+    return [
+        ...items,
+        gibMonths(
+            "backup storage beyond the free allowance",
+            ASSUMPTIONS.backupBeyondFreeGiB,
+            "aws.rds.backup-gib-month",
+            {
+                assumption: `database backups stay within the free allowance (100% of the provisioned storage)`,
+            },
+        ),
+    ];
+}
 
 /**
  * Whether an EKS cluster is billed at the extended-support rate on `today`: only when its Kubernetes version is
@@ -442,6 +419,9 @@ function priceLine(r: ResourceRecord, component: string, item: Item, region: str
         priceKey: item.priceKey,
         assumption: item.assumption,
     };
+    // None of a thing costs nothing at any price: a zero quantity (an assumption of "within the free
+    // allowance") is $0 exactly, not an unknown.
+    if (!price && item.quantity === 0) return { ...base, unitUsd: undefined, monthlyUsd: 0 };
     if (!price) {
         const reason = item.priceKey in PRICES ? `no published price recorded for ${where}` : "not in the price table";
         return { ...base, unpriced: reason };
@@ -521,6 +501,7 @@ export function estimateCost(resources: ResourceRecord[], options: EstimateOptio
         cloud: options.cloud === "azure" ? "azure" : "aws",
         all: resources,
         today: options.today ?? new Date().toISOString().slice(0, 10),
+        region: options.region,
     };
     const lines = resources.flatMap((r) => linesFor(r, componentOf(r, byUrn), options.region, ctx));
     const components = [...new Set(lines.map((l) => l.component))].map((component) => {

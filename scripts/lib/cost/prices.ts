@@ -62,6 +62,20 @@ const AZURE_KARPENTER_PRICES =
 const AZURE_KARPENTER_NOTE =
     "Linux pay-as-you-go VM price for an AKS node, from the Azure Retail Prices API as generated into Karpenter for Azure on 2026-06-18.";
 
+/** AWS WAF's three meters, from c3x's WAF cost guide; AWS states the pricing is the same in every region. */
+const WAF_PRICES = "https://c3x.dev/blog/aws-waf-cost-explained/";
+const WAF_NOTE =
+    'Requests inspected ($0.60 per million) are usage. "The pricing for AWS WAF is consistent across all AWS Regions" ' +
+    "(https://aws.amazon.com/blogs/networking-and-content-delivery/cost-effective-ways-for-securing-your-web-applications-using-aws-waf/).";
+
+/** Azure Front Door base fees per tier (a buyer's guide quoting Microsoft's pricing page). */
+const FRONT_DOOR_PRICES = "https://blog.cdnsun.com/microsoft-azure-front-door-pricing/";
+
+/** Azure Container Registry daily tier fees (c3x's registry page; its example registry is in eastus). */
+const ACR_PRICES = "https://c3x.dev/resources/azure/azurerm_container_registry";
+const ACR_NOTE =
+    "Per registry, storage included (Basic 10 GB, Standard 100 GB, Premium 500 GB). The page states no region; recorded for eastus only.";
+
 /** Every price, keyed `<cloud>.<service>.<what>`. A key missing for a region means "unpriced there". */
 export const PRICES: Readonly<Record<string, RegionalPrice>> = {
     // ---- AWS ----
@@ -203,6 +217,81 @@ export const PRICES: Readonly<Record<string, RegionalPrice>> = {
         },
     },
 
+    // ---- AWS edge, secrets, object storage (added 2026-12-01) ----
+    "aws.cloudfront.distribution-month": {
+        "*": {
+            usd: 0,
+            unit: "month",
+            source: "https://docs.aws.amazon.com/whitepapers/latest/how-aws-pricing-works/cloudfront.html",
+            retrieved: D,
+            note: '"There are no upfront payments or fixed platform fees": a distribution costs nothing by existing; data transfer out and requests are usage.',
+        },
+    },
+    "aws.wafv2.web-acl-month": {
+        "*": {
+            usd: 5,
+            unit: "month",
+            source: WAF_PRICES,
+            retrieved: D,
+            note: WAF_NOTE,
+        },
+    },
+    "aws.wafv2.rule-month": {
+        "*": {
+            usd: 1,
+            unit: "month",
+            source: WAF_PRICES,
+            retrieved: D,
+            note: `Per rule or managed rule group per web ACL. ${WAF_NOTE}`,
+        },
+    },
+    "aws.route53.hosted-zone-month": {
+        "*": {
+            usd: 0.5,
+            unit: "month",
+            source: "https://ns1.com/resources/aws-dns",
+            retrieved: D,
+            note: "Per hosted zone per month for the first 25 zones ($0.10 beyond); Route 53 is a global service. Queries are usage.",
+        },
+    },
+    "aws.secretsmanager.secret-month": {
+        "us-east-1": {
+            usd: 0.4,
+            unit: "month",
+            source: "https://hivebook.wiki/wiki/aws-secrets-manager-rotated-secrets-dynamic-db-credentials-kms",
+            retrieved: D,
+            note: "Per secret per month, plus $0.05 per 10,000 API calls (usage). The page states no region; recorded for us-east-1 only.",
+        },
+    },
+    "aws.s3.standard-gib-month": {
+        "us-east-1": {
+            usd: 0.023,
+            unit: "GiB-month",
+            source: "https://cloudburn.io/blog/amazon-s3-pricing",
+            retrieved: D,
+            note: 'S3 Standard, first 50 TB per month; "All prices are for US East (N. Virginia) as of March 2026".',
+        },
+    },
+
+    "aws.ecr.storage-gib-month": {
+        "us-east-1": {
+            usd: 0.1,
+            unit: "GiB-month",
+            source: "https://cloudburn.io/blog/amazon-ecr-pricing",
+            retrieved: D,
+            note: 'Private repository storage (compressed layers); "All pricing reflects US East (N. Virginia) rates ... as of March 2026". Same-region pulls are free.',
+        },
+    },
+    "aws.ebs.gp3-gib-month": {
+        "us-east-1": {
+            usd: 0.08,
+            unit: "GiB-month",
+            source: "https://menuvis1-blip.github.io/autonomous-researcher/aws/architecture/storage/2026/02/24/amazon-ebs.html",
+            retrieved: D,
+            note: "gp3 per GB-month with 3,000 IOPS and 125 MB/s included (page of 2026-02-24). The page states no region; recorded for us-east-1 only.",
+        },
+    },
+
     // ---- Azure ----
     "azure.vm.Standard_D2s_v5": {
         eastus: { usd: 0.096, unit: "hour", source: AZURE_KARPENTER_PRICES, retrieved: D, note: AZURE_KARPENTER_NOTE },
@@ -267,6 +356,42 @@ export const PRICES: Readonly<Record<string, RegionalPrice>> = {
             source: "https://gigxp.com/?p=7107",
             retrieved: D,
             note: "Per hosted private zone per month; DNS queries are usage, not estimated.",
+        },
+    },
+    "azure.frontdoor.premium-month": {
+        "*": {
+            usd: 330,
+            unit: "month",
+            source: FRONT_DOOR_PRICES,
+            retrieved: D,
+            note: "Premium base fee per profile per month, before requests ($0.015 per 10,000) and data transfer; Front Door is a global service.",
+        },
+    },
+    "azure.frontdoor.standard-month": {
+        "*": {
+            usd: 35,
+            unit: "month",
+            source: FRONT_DOOR_PRICES,
+            retrieved: D,
+            note: "Standard base fee per profile per month, before requests ($0.009 per 10,000) and data transfer; Front Door is a global service.",
+        },
+    },
+    "azure.acr.Basic-month": {
+        eastus: { usd: 5.08, unit: "month", source: ACR_PRICES, retrieved: D, note: `$0.167/day. ${ACR_NOTE}` },
+    },
+    "azure.acr.Standard-month": {
+        eastus: { usd: 20.3, unit: "month", source: ACR_PRICES, retrieved: D, note: `$0.667/day. ${ACR_NOTE}` },
+    },
+    "azure.acr.Premium-month": {
+        eastus: { usd: 50.74, unit: "month", source: ACR_PRICES, retrieved: D, note: `$1.667/day. ${ACR_NOTE}` },
+    },
+    "azure.lb.standard-hour": {
+        eastus: {
+            usd: 0.025,
+            unit: "hour",
+            source: "https://c3x.dev/resources/azure/azurerm_lb",
+            retrieved: D,
+            note: "Standard load balancer per hour with the first 5 rules included; data processed ($0.005/GB) is traffic. The page states no region (its examples are US); recorded for eastus only.",
         },
     },
     "azure.loganalytics.ingest-gb": {

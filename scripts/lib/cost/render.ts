@@ -19,10 +19,25 @@ function lineCost(l: CostLine): string {
     return l.monthlyUsd === undefined ? "unpriced" : usd(l.monthlyUsd);
 }
 
+/**
+ * Under the headline, which components the total leaves partly unpriced, so a lower bound is not read as the
+ * bill: "Not in the total, so the real bill is higher: database (2 items), cache (1 item); ...".
+ */
+export function partlyUnpriced(e: Pick<CostEstimate, "unpriced" | "region">): string[] {
+    if (e.unpriced.length === 0) return [];
+    const counts = new Map<string, number>();
+    for (const l of e.unpriced) counts.set(l.component, (counts.get(l.component) ?? 0) + 1);
+    const parts = [...counts].map(([c, n]) => `${c} (${n} item${n === 1 ? "" : "s"})`);
+    return [
+        `Not in the total, so the real bill is higher: ${parts.join(", ")}; see "Unpriced" below (prices not recorded for ${e.region}).`,
+    ];
+}
+
 /** The terminal table: per component, per resource, then what is unpriced, assumed and left out. */
 export function renderCostText(e: CostEstimate): string {
     const out = [
         `Monthly cost of stack ${e.stack} on ${e.cloud} (${e.region}): ${totalText(e)}`,
+        ...partlyUnpriced(e),
         `On-demand list prices in ${e.currency}, ${e.hoursPerMonth} hours a month, read ${e.pricesRetrieved} (scripts/lib/cost/prices.ts).`,
         "",
     ];
