@@ -7,6 +7,7 @@ import { ENVOY_GATEWAY_CONTROLLER, createEnvoyGateway, createGatewayNamespace, e
 import { createGatewayCrds } from "./crds";
 import { ENVOY_SERVICE } from "./load-balancer";
 import { createClientTrafficPolicy } from "./policies";
+import { cdnClientIpDetection, createOriginHeaderPolicy, lockedEnvoyService } from "./origin-lock";
 import { createRateLimitStore } from "./rate-limit";
 import { HTTP_ROUTE } from "./routes";
 
@@ -62,9 +63,13 @@ export function createEdgeGateway(name: string, args: EdgeGatewayArgs, parent: p
     const opts = { parent, dependsOn: [gateway] };
     const tls = createClientTrafficPolicy(
         `${name}-client-traffic-policy`,
-        { gatewayName: GATEWAY.name, namespace: ns },
+        // The CDN's X-Forwarded-For entry is trusted only when the lock lets nothing else connect.
+        { gatewayName: GATEWAY.name, namespace: ns, clientIPDetection: args.originLock && cdnClientIpDetection() },
         opts,
     );
+    const lock = args.originLock
+        ? [createOriginHeaderPolicy(`${name}-origin-header`, { namespace: ns, header: args.originLock.header }, opts)]
+        : [];
     createHttpsRedirect(`${name}-https-redirect`, ns, opts);
     return {
         gateway: { name: GATEWAY.name, namespace: ns },
@@ -72,7 +77,7 @@ export function createEdgeGateway(name: string, args: EdgeGatewayArgs, parent: p
         clusterIssuer: CLUSTER_ISSUER,
         namespace: ns,
         loadBalancerAddress: gatewayAddress(gateway),
-        ready: [gateway, tls, crds, certificates[0]],
+        ready: [gateway, tls, ...lock, crds, certificates[0]],
     };
 }
 
@@ -88,7 +93,7 @@ function createGatewayClass(name: string, args: EdgeGatewayArgs, opts: pulumi.Cu
                 provider: {
                     type: "Kubernetes",
                     kubernetes: {
-                        envoyService: ENVOY_SERVICE[args.context.cloud](),
+                        envoyService: lockedEnvoyService(ENVOY_SERVICE[args.context.cloud](), args.originLock),
                         envoyDeployment: envoyDeployment(args.highAvailability, args.context.environment === "dev"),
                         envoyPDB:
                             args.highAvailability || args.context.environment !== "dev" ? { minAvailable: 1 } : {},

@@ -3,6 +3,9 @@ import { ClusterOutputs } from "../../cluster";
 import { NetworkOutputs } from "../../network";
 import { PlatformContext } from "../../shared/context";
 import type { Dns01Solver } from "./certificates";
+import type { OriginLock } from "./origin-lock";
+
+export type { OriginLock } from "./origin-lock";
 
 /*
  * The edge: how requests reach the services, through the Gateway API. Envoy Gateway (gateway.ts) serves
@@ -78,6 +81,12 @@ export interface EdgeGatewayArgs {
      * @default HTTP-01 through the Gateway's HTTP listener
      */
     readonly dns01?: Dns01Solver;
+    /**
+     * The CDN's lock on the Gateway (origin-lock.ts): its load balancer admits only the CDN, its HTTPS listener
+     * requires the CDN's header, and the client address comes from the CDN's X-Forwarded-For entry.
+     * @default none: the load balancer admits every source and the client is the connection's peer
+     */
+    readonly originLock?: OriginLock;
 }
 
 /** What routes and the stack need from the edge. */
