@@ -84,7 +84,11 @@ export function createAwsCdnOrigin(name: string, args: CdnOriginArgs, parent: pu
     const opts = { parent, aliases: [{ parent: pulumi.createUrn(cdnName, "platform:cdn:Cdn") }] };
     const origin = originSecurityGroup(
         cdnName,
-        { networkId: args.network.networkId, vpcCidr: args.network.cidrBlock, directAllowedCidrs: args.directAllowedCidrs ?? [] },
+        {
+            networkId: args.network.networkId,
+            vpcCidr: args.network.cidrBlock,
+            directAllowedCidrs: args.directAllowedCidrs ?? [],
+        },
         opts,
     );
     const secret = originSecret(cdnName, opts);

@@ -71,7 +71,7 @@ export function buildPlatform(config: PlatformConfig): Platform {
     const dns = buildDns(config, base);
     // The origin's lock comes before the Gateway it locks and the CDN that holds its key (components/cdn/origin.ts).
     const origin = buildCdnOrigin(config, base, network);
-    const workloads = buildWorkloads(config, base, built, foundation.providers, origin);
+    const workloads = buildWorkloads(config, base, built, foundation.providers, { origin, dns });
     const backup = buildBackup(config, base, { database, storage });
     const cdn = buildCdn(config, base, { ...built, workloads, dns }, origin);
     const externalDns = buildExternalDns(config, base, { cluster, workloads, dns, cdn }, foundation.providers);
@@ -258,8 +258,9 @@ function buildWorkloads(
     base: Base,
     built: Omit<Platform, "context" | "workloads" | "backup">,
     providers: pulumi.ProviderResource[],
-    origin?: CdnOrigin,
+    edge: { readonly origin?: CdnOrigin; readonly dns?: Dns } = {},
 ): Workloads {
+    const { origin, dns } = edge;
     const { cluster } = built;
     return new Workloads(
         `${base.prefix}-workloads`,
@@ -278,6 +279,8 @@ function buildWorkloads(
             letsEncrypt: config.edge.letsEncrypt,
             secretValues: config.secretValues,
             originLock: origin && { header: origin.header, loadBalancerAnnotations: origin.loadBalancerAnnotations },
+            // DNS-01 through the zone whenever there is one: with the CDN in front HTTP-01 could not bootstrap.
+            dnsZone: dns && config.dns.zone !== undefined ? { ...pick(dns), zoneName: config.dns.zone } : undefined,
         },
         { providers: [...providers, cluster.provider] },
     );

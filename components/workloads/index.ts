@@ -18,6 +18,7 @@ import { ResolvedTrigger, ServiceScalingConfig, resolveScaling } from "./scaling
 import { ResolvedSecret, SecretValues, ServiceSecretConfig, resolveSecrets } from "./secrets";
 import type { AcmeDirectory, Dns01Solver } from "./edge/certificates";
 import type { OriginLock } from "./edge/origin-lock";
+import type { Dns01Zone } from "./edge/dns01";
 
 /*
  * The Workloads capability: the application on the cluster, one folder per concern, each with its contract
@@ -528,6 +529,12 @@ export interface WorkloadsArgs {
      * @default none (no CDN in front: the load balancer admits every source)
      */
     readonly originLock?: OriginLock;
+    /**
+     * The stack's DNS zone (`platform:dns`): cert-manager solves ACME challenges for its names with DNS-01,
+     * as its own workload identity limited to the zone.
+     * @default none: HTTP-01 through the Gateway
+     */
+    readonly dnsZone?: Dns01Zone;
     /**
      * Public host name of Grafana.
      * @default "grafana." + the first exposed service's host without its first label

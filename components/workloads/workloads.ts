@@ -49,6 +49,7 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
             acmeDirectory: args.letsEncrypt,
             dns01: args.dns01,
             originLock: args.originLock,
+            dnsZone: args.dnsZone,
         },
         opts,
     );

@@ -86,7 +86,10 @@ describe("origin lock-down on Azure", () => {
         const run = await runEdge("prod", "azure");
         const annotations = serviceAnnotations(run);
         // loadBalancerSourceRanges takes CIDRs only; a service tag needs cloud-provider-azure's annotation.
-        assert.strictEqual(annotations["service.beta.kubernetes.io/azure-allowed-service-tags"], "AzureFrontDoor.Backend");
+        assert.strictEqual(
+            annotations["service.beta.kubernetes.io/azure-allowed-service-tags"],
+            "AzureFrontDoor.Backend",
+        );
         assert.strictEqual(annotations["service.beta.kubernetes.io/azure-allowed-ip-ranges"], "192.0.2.0/24");
     });
 

@@ -5,6 +5,7 @@ import { createAwsLoadBalancerController } from "./aws-load-balancer-controller"
 import { CLUSTER_ISSUER, GATEWAY_CERTIFICATE_SECRET, acmeDirectoryFor, createCertManager } from "./certificates";
 import { ENVOY_GATEWAY_CONTROLLER, createEnvoyGateway, createGatewayNamespace, envoyDeployment } from "./controller";
 import { createGatewayCrds } from "./crds";
+import { certManagerDns01 } from "./dns01";
 import { ENVOY_SERVICE } from "./load-balancer";
 import { createClientTrafficPolicy } from "./policies";
 import { cdnClientIpDetection, createOriginHeaderPolicy, lockedEnvoyService } from "./origin-lock";
@@ -42,6 +43,10 @@ export function createEdgeGateway(name: string, args: EdgeGatewayArgs, parent: p
               ]
             : [];
     const gatewayClass = createGatewayClass(name, args, { parent, dependsOn: [controller] });
+    const dns01 =
+        args.dns01 || !args.dnsZone
+            ? undefined
+            : certManagerDns01(name, { context: args.context, cluster: args.cluster, zone: args.dnsZone }, parent);
     const certificates = createCertManager(
         name,
         {
@@ -50,7 +55,8 @@ export function createEdgeGateway(name: string, args: EdgeGatewayArgs, parent: p
             directory: acmeDirectoryFor(args.context.environment, args.acmeDirectory),
             gatewayNamespace: namespace.metadata.name,
             hosts: args.hosts,
-            dns01: args.dns01,
+            dns01: args.dns01 ?? dns01?.solver,
+            identity: dns01 && { values: dns01.values, ready: dns01.ready },
         },
         // The chart's ServiceMonitor needs the Prometheus operator's CRDs; the issuer's HTTPRoute solver the Gateway API's.
         { parent, dependsOn: [...args.monitoringCrds, crds] },

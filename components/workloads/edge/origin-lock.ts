@@ -85,7 +85,9 @@ export function createOriginHeaderPolicy(
                             name: "through-the-cdn",
                             action: "Allow",
                             principal: {
-                                headers: [{ name: header.apply((h) => h.name), values: [header.apply((h) => h.value)] }],
+                                headers: [
+                                    { name: header.apply((h) => h.name), values: [header.apply((h) => h.value)] },
+                                ],
                             },
                         },
                     ],
