@@ -3,6 +3,7 @@ import { Backup } from "../backup";
 import { Cache } from "../cache";
 import { Cdn, CdnOrigin } from "../cdn";
 import { edgeEnabled } from "../cdn/config";
+import { StorageGrants, deferredStorageGrants } from "../cdn/storage-grants";
 import { Dns } from "../dns";
 import { Cluster } from "../cluster";
 import { Database } from "../database";
@@ -65,7 +66,10 @@ export function buildPlatform(config: PlatformConfig): Platform {
     const database = buildDatabase(config, base, network);
     const cache = buildCache(config, base, network);
     const cluster = buildCluster(config, base, network);
-    const storage = buildStorage(config, base, network);
+    // The bucket grants the CDN's static route read access; the statements arrive once the CDN exists.
+    const grants =
+        config.cdn.staticPathPattern !== undefined && cdnWanted(config) ? deferredStorageGrants() : undefined;
+    const storage = buildStorage(config, base, network, grants);
     const monitoring = buildMonitoring(config, base, { database, cache, cluster, storage });
     const built = { network, database, cache, cluster, storage, monitoring };
     const dns = buildDns(config, base);
@@ -74,6 +78,7 @@ export function buildPlatform(config: PlatformConfig): Platform {
     const workloads = buildWorkloads(config, base, built, foundation.providers, { origin, dns });
     const backup = buildBackup(config, base, { database, storage });
     const cdn = buildCdn(config, base, { ...built, workloads, dns }, origin);
+    grants?.resolve(cdn);
     const externalDns = buildExternalDns(config, base, { cluster, workloads, dns, cdn }, foundation.providers);
     return { context: base.context, ...built, workloads, backup, dns, cdn, externalDns };
 }
@@ -178,7 +183,7 @@ function buildCluster(config: PlatformConfig, base: Base, network: Network): Clu
 }
 
 /** The object storage (bucket or blob container), protected with the stack. */
-function buildStorage(config: PlatformConfig, base: Base, network: Network): Storage {
+function buildStorage(config: PlatformConfig, base: Base, network: Network, grants?: StorageGrants): Storage {
     return new Storage(
         `${base.prefix}-storage`,
         {
@@ -187,6 +192,8 @@ function buildStorage(config: PlatformConfig, base: Base, network: Network): Sto
             highAvailability: config.highAvailability,
             replicaRegion: backupRegionOf(config),
             ...config.storage,
+            awsBucketPolicyStatements: grants?.bucket,
+            awsKeyPolicyStatements: grants?.key,
         },
         base.stateful,
     );
