@@ -111,6 +111,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     "aws-cloudfront-viewer-tls-minimum": { domain: "encryption", checkov: ["CKV_AWS_174"], trivy: ["AVD-AWS-0013"] },
     "aws-cloudfront-origin-https-only": { domain: "encryption", checkov: ["~CKV_AWS_34"] },
     "aws-cloudfront-storage-origin-private": { domain: "exposure", checkov: ["~CKV2_AWS_46"] },
+    "aws-cloudfront-origin-verified": { domain: "exposure" },
 
     "azure-postgres-secure-transport": {
         domain: "encryption",
