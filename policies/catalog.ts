@@ -212,6 +212,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     "k8s-namespace-pod-security-restricted": { domain: "kubernetes" },
     "k8s-route-https-only": { domain: "kubernetes" },
     "k8s-gateway-tls-minimum": { domain: "kubernetes" },
+    "k8s-gateway-forwarded-ip-locked": { domain: "kubernetes" },
     "k8s-no-load-balancer-services": { domain: "kubernetes" },
 
     "platform-database-backups": { domain: "platform" },
