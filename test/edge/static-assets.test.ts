@@ -18,11 +18,20 @@ const T = {
 
 const STATIC = [DEV_EDGE[0], 'platform:cdn={"enabled":true,"staticPathPattern":"/static/*"}'];
 
+/** A bucket-policy statement, the fields read here. */
+interface Statement {
+    Sid: string;
+    Principal: unknown;
+    Action: string;
+    Resource: string;
+    Condition: unknown;
+}
+
 /** The stack's own bucket (not the replica, logs or backup buckets): the one whose policy the storage writes. */
 function storagePolicy(run: ProgramRun) {
     const policies = ofType(run, T.bucketPolicy).filter((p) => p.name.endsWith("-storage-policy"));
     assert.strictEqual(policies.length, 1, "S3 keeps one policy per bucket");
-    return JSON.parse(inputs(policies[0]).policy).Statement as Record<string, any>[];
+    return JSON.parse(inputs(policies[0]).policy).Statement as Statement[];
 }
 
 const distributionArn = (run: ProgramRun) => (plain(one(run, T.distribution).state) as { arn: string }).arn;
