@@ -19,6 +19,7 @@ import { azureEncryptionPolicies } from "./azure/encryption";
 import { azureExposurePolicies } from "./azure/exposure";
 import { azureIdentityPolicies } from "./azure/identity";
 import { kubernetesPolicies } from "./kubernetes";
+import { kubernetesEdgePolicies } from "./kubernetes-edge";
 import { platformPolicies } from "./platform";
 
 /** The pack's name as the engine reports it (the version comes from package.json). */
@@ -44,6 +45,7 @@ const policies: Policies = [
     ...azureDataPolicies,
     ...azureEdgePolicies,
     ...kubernetesPolicies,
+    ...kubernetesEdgePolicies,
     ...platformPolicies,
 ];
 

@@ -111,6 +111,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     "aws-cloudfront-viewer-tls-minimum": { domain: "encryption", checkov: ["CKV_AWS_174"], trivy: ["AVD-AWS-0013"] },
     "aws-cloudfront-origin-https-only": { domain: "encryption", checkov: ["~CKV_AWS_34"] },
     "aws-cloudfront-storage-origin-private": { domain: "exposure", checkov: ["~CKV2_AWS_46"] },
+    "aws-cloudfront-origin-verified": { domain: "exposure" },
 
     "azure-postgres-secure-transport": {
         domain: "encryption",
@@ -211,6 +212,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     "k8s-namespace-pod-security-restricted": { domain: "kubernetes" },
     "k8s-route-https-only": { domain: "kubernetes" },
     "k8s-gateway-tls-minimum": { domain: "kubernetes" },
+    "k8s-gateway-forwarded-ip-locked": { domain: "kubernetes" },
     "k8s-no-load-balancer-services": { domain: "kubernetes" },
 
     "platform-database-backups": { domain: "platform" },

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as cloudfront from "@pulumi/aws/cloudfront";
 import { RandomPassword } from "@pulumi/random/randomPassword";
+import type { CdnOriginArgs, CdnOriginOutputs } from "./origin";
 
 /** The AWS-managed prefix list of CloudFront's origin-facing addresses (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html#managed-prefix-list). */
 export const CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing";
@@ -72,6 +73,30 @@ export function originSecurityGroup(
 /** A random value CloudFront sends in `X-Origin-Verify`: the prefix list admits every CloudFront distribution. */
 export function originSecret(name: string, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
     return new RandomPassword(`${name}-origin-secret`, { length: 40, special: false }, opts).result;
+}
+
+/**
+ * The lock on AWS, before the workloads: the NLB's security group and the origin secret. Both were children of
+ * the Cdn component (`<prefix>-cdn`) before the lock moved ahead of the Gateway; the alias keeps their URNs.
+ */
+export function createAwsCdnOrigin(name: string, args: CdnOriginArgs, parent: pulumi.Resource): CdnOriginOutputs {
+    const cdnName = name.replace(/-origin$/, "");
+    const opts = { parent, aliases: [{ parent: pulumi.createUrn(cdnName, "platform:cdn:Cdn") }] };
+    const origin = originSecurityGroup(
+        cdnName,
+        {
+            networkId: args.network.networkId,
+            vpcCidr: args.network.cidrBlock,
+            directAllowedCidrs: args.directAllowedCidrs ?? [],
+        },
+        opts,
+    );
+    const secret = originSecret(cdnName, opts);
+    return {
+        header: pulumi.secret(secret.apply((value) => ({ name: ORIGIN_VERIFY_HEADER, value }))),
+        loadBalancerAnnotations: origin.annotations,
+        profileName: pulumi.output(""),
+    };
 }
 
 /**

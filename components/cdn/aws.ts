@@ -4,14 +4,7 @@ import { Provider } from "@pulumi/aws/provider";
 import * as route53 from "@pulumi/aws/route53";
 import { CdnArgs, CdnOutputs, cdnSettings } from ".";
 import { cdnCertificate } from "./aws-certificate";
-import {
-    ORIGIN_VERIFY_HEADER,
-    bucketAccessControl,
-    oacBucketStatement,
-    oacKeyStatement,
-    originSecret,
-    originSecurityGroup,
-} from "./aws-origin";
+import { ORIGIN_VERIFY_HEADER, bucketAccessControl, oacBucketStatement, oacKeyStatement } from "./aws-origin";
 import { webAcl } from "./aws-waf";
 
 /**
@@ -34,7 +27,8 @@ const STORAGE = "storage";
 /**
  * CloudFront in front of the Gateway's load balancer: HTTPS only to the origin (TLS 1.2), TLSv1.2_2021 for
  * viewers, the WAF web ACL and ACM certificate in us-east-1 (one explicit provider, a child of the component),
- * the hosts' alias records in the zone, the origin's security group, and the bucket as a private static origin.
+ * the hosts' alias records in the zone, and the bucket as a private static origin. The origin's security group
+ * and secret header come from the origin's lock (aws-origin.ts), built before the Gateway.
  */
 export function createAwsCdn(name: string, args: CdnArgs, parent: pulumi.Resource): CdnOutputs {
     const settings = cdnSettings(args);
@@ -53,7 +47,8 @@ export function createAwsCdn(name: string, args: CdnArgs, parent: pulumi.Resourc
         { hosts: args.hosts, zoneId: args.zone.zoneId },
         { usEast1, stack: opts },
     );
-    const secret = originSecret(name, opts);
+    // The origin's lock (aws-origin.ts, built before the Gateway) holds the secret CloudFront sends.
+    const secret = args.origin.header.apply((h) => h.value);
     const access = args.staticPathPattern ? bucketAccessControl(name, opts) : undefined;
     const distribution = new cloudfront.Distribution(
         `${name}-distribution`,
@@ -87,16 +82,7 @@ export function createAwsCdn(name: string, args: CdnArgs, parent: pulumi.Resourc
         opts,
     );
     aliasRecords(name, args, distribution, opts);
-    const origin = originSecurityGroup(
-        name,
-        {
-            networkId: args.network.networkId,
-            vpcCidr: args.network.cidrBlock,
-            directAllowedCidrs: settings.directAllowedCidrs,
-        },
-        opts,
-    );
-    return outputsOf(args, { distribution, aclArn: acl.arn, secret, annotations: origin.annotations });
+    return outputsOf(args, { distribution, aclArn: acl.arn });
 }
 
 /** The Gateway's load balancer as a custom origin, HTTPS only with TLS 1.2, with the origin-verify header. */
@@ -170,8 +156,6 @@ function outputsOf(
     built: {
         readonly distribution: cloudfront.Distribution;
         readonly aclArn: pulumi.Output<string>;
-        readonly secret: pulumi.Output<string>;
-        readonly annotations: pulumi.Output<Record<string, string>>;
     },
 ): CdnOutputs {
     const { distribution } = built;
@@ -180,8 +164,7 @@ function outputsOf(
         endpointHostName: distribution.domainName,
         urls: pulumi.output(args.hosts.map((h) => `https://${h}/`)),
         wafId: built.aclArn,
-        originHeader: pulumi.secret(built.secret.apply((value) => ({ name: ORIGIN_VERIFY_HEADER, value }))),
-        originLoadBalancerAnnotations: built.annotations,
+        originHeader: args.origin.header,
         storagePolicyStatements: pattern
             ? pulumi
                   .all([args.storage.resourceId, distribution.arn])

@@ -6,33 +6,22 @@ import { customDomains } from "./azure-domains";
 import { fitName } from "../shared/names";
 import { wafPolicy, wafPolicyName } from "./azure-waf";
 
-/** The header Front Door adds to every origin request: the profile's Front Door id (a GUID). */
-export const FRONT_DOOR_ID_HEADER = "X-Azure-FDID";
+export { FRONT_DOOR_ID_HEADER } from "./azure-origin";
 
 /**
- * Azure Front Door Premium in front of the Gateway's load balancer: a profile, an endpoint, one origin group
+ * Azure Front Door Premium in front of the Gateway's load balancer: in the profile of the origin's lock
+ * (azure-origin.ts, built before the Gateway), an endpoint, one origin group
  * with the Gateway's address (HTTPS only, certificate name checked), a route for the hosts' custom domains
  * (managed certificates, TLS 1.2 minimum, HTTP redirected to HTTPS), and a security policy attaching the WAF
- * policy to every domain. Lock-down: the Gateway's Service admits only the `AzureFrontDoor.Backend` service
- * tag, and the Gateway must refuse requests whose `X-Azure-FDID` is not this profile's id (both published as
- * outputs; https://learn.microsoft.com/en-us/azure/frontdoor/origin-security#public-ip-address-based-origins).
+ * policy to every domain. Lock-down (azure-origin.ts): the Gateway's Service admits only the
+ * `AzureFrontDoor.Backend` service tag, and the Gateway refuses requests whose `X-Azure-FDID` is not this
+ * profile's id (https://learn.microsoft.com/en-us/azure/frontdoor/origin-security#public-ip-address-based-origins).
  */
 export function createAzureCdn(name: string, args: CdnArgs, parent: pulumi.Resource): CdnOutputs {
     const settings = cdnSettings(args);
     const { resourceGroupName } = azurePlacement(args.context);
     const opts = { parent };
-    const profile = new cdn.Profile(
-        `${name}-profile`,
-        {
-            resourceGroupName,
-            location: "Global",
-            sku: { name: "Premium_AzureFrontDoor" },
-            originResponseTimeoutSeconds: 60,
-            tags: args.context.tags,
-        },
-        opts,
-    );
-    const scope = { resourceGroupName, profileName: profile.name };
+    const scope = { resourceGroupName, profileName: args.origin.profileName };
     const endpoint = new cdn.AFDEndpoint(
         `${name}-endpoint`,
         { ...scope, location: "Global", enabledState: "Enabled", tags: args.context.tags },
@@ -74,8 +63,7 @@ export function createAzureCdn(name: string, args: CdnArgs, parent: pulumi.Resou
         endpointHostName: endpoint.hostName,
         urls: pulumi.output(args.hosts.map((h) => `https://${h}/`)),
         wafId: waf.id,
-        originHeader: pulumi.secret(profile.frontDoorId.apply((value) => ({ name: FRONT_DOOR_ID_HEADER, value }))),
-        originLoadBalancerAnnotations: pulumi.output(originAnnotations(settings.directAllowedCidrs)),
+        originHeader: args.origin.header,
         storagePolicyStatements: pulumi.output([]),
         storageKeyPolicyStatements: pulumi.output([]),
     };
@@ -142,18 +130,4 @@ function gatewayRoute(
         // A route needs an origin in its group.
         { ...named, dependsOn: [origin] },
     );
-}
-
-/**
- * The annotations that let only Front Door's backend addresses (and the admin ranges) reach the Gateway's
- * Azure load balancer: cloud-provider-azure's `azure-allowed-service-tags` and `azure-allowed-ip-ranges`
- * (https://cloud-provider-azure.sigs.k8s.io/topics/loadbalancer/#loadbalancer-annotations).
- */
-function originAnnotations(directAllowedCidrs: string[]): Record<string, string> {
-    return {
-        "service.beta.kubernetes.io/azure-allowed-service-tags": "AzureFrontDoor.Backend",
-        ...(directAllowedCidrs.length > 0
-            ? { "service.beta.kubernetes.io/azure-allowed-ip-ranges": directAllowedCidrs.join(",") }
-            : {}),
-    };
 }

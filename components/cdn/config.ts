@@ -49,7 +49,8 @@ export type CdnConfig = Infer<typeof cdnField>;
  * origin without becoming public: Front Door reaches a storage account with public network access disabled
  * only through Private Link, and it cannot authenticate to a Private Link origin ("This feature is currently
  * not supported for origins with Private Link enabled":
- * https://learn.microsoft.com/en-us/azure/frontdoor/origin-authentication-with-managed-identities), while the
+ * https://learn.microsoft.com/en-us/azure/frontdoor/origin-authentication-with-managed-identities, still a preview
+ * with that note when re-checked on 2026-12-01), while the
  * account allows no anonymous blob access.
  */
 function checkCdn(cdn: CdnConfig, ctx: CheckContext): void {
@@ -65,7 +66,7 @@ function checkCdn(cdn: CdnConfig, ctx: CheckContext): void {
         ctx.report(
             "cdn.staticPathPattern",
             cdn.staticPathPattern,
-            "no static path on Azure: Front Door cannot sign in to the private storage account through Private Link, and the account stays private",
+            'no static path on Azure: Front Door cannot sign in to the private storage account through Private Link (managed-identity origin authentication "is currently not supported for origins with Private Link enabled", https://learn.microsoft.com/azure/frontdoor/origin-authentication-with-managed-identities, re-checked 2026-12-01), and the account stays private',
             'Remove "staticPathPattern" from platform:cdn and serve static assets from a service behind the Gateway',
         );
     }

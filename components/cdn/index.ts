@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DnsOutputs } from "../dns";
 import type { NetworkOutputs } from "../network";
+import type { CdnOriginOutputs } from "./origin";
 import { CapabilityComponent, PlatformContext } from "../shared/context";
 import type { StorageOutputs } from "../storage";
 import { DEFAULT_RATE_LIMIT_PER_5_MINUTES, WafMode, defaultWafMode } from "./waf";
 
 export { WAF_MODES, type WafMode } from "./waf";
+export { CdnOrigin, type CdnOriginArgs, type CdnOriginOutputs } from "./origin";
 
 /** Neutral arguments of the CDN capability: CloudFront + AWS WAF, or Front Door Premium + its WAF policy. */
 export interface CdnArgs {
@@ -23,8 +25,13 @@ export interface CdnArgs {
         /** The zone's name, e.g. "example.com"; every host is in it. */
         readonly zoneName: string;
     };
-    /** The network the origin's load balancer sits in (AWS: its security group admitting only CloudFront). */
+    /** The network the origin's load balancer sits in. */
     readonly network: Pick<NetworkOutputs, "networkId" | "cidrBlock">;
+    /**
+     * The origin's lock (origin.ts), built before the Gateway: the header the CDN sends (AWS: its secret value
+     * in CloudFront's custom header) and, on Azure, the Front Door profile the endpoint goes in.
+     */
+    readonly origin: Pick<CdnOriginOutputs, "header" | "profileName">;
     /** The stack's object storage, served under `staticPathPattern` through origin access control. */
     readonly storage: Pick<StorageOutputs, "bucketName" | "resourceId" | "endpoint" | "region">;
     /**
@@ -42,11 +49,6 @@ export interface CdnArgs {
      * @default "prevention" in prod, "detection" elsewhere
      */
     readonly wafMode?: WafMode;
-    /**
-     * Source ranges the Gateway's load balancer admits directly besides the CDN (Grafana's admin allow-list).
-     * @default [] (only the CDN)
-     */
-    readonly directAllowedCidrs?: string[];
 }
 
 /** The outputs every CDN has, on every cloud. */
@@ -64,12 +66,6 @@ export interface CdnOutputs {
      */
     readonly originHeader: pulumi.Output<{ name: string; value: string }>;
     /**
-     * Annotations for the Gateway's LoadBalancer Service that admit only the CDN (plus `directAllowedCidrs`):
-     * AWS, a frontend security group on the NLB with CloudFront's origin-facing prefix list; Azure, the
-     * `AzureFrontDoor.Backend` service tag.
-     */
-    readonly originLoadBalancerAnnotations: pulumi.Output<Record<string, string>>;
-    /**
      * Statements the storage's bucket policy must hold for the CDN to read `staticPathPattern` (AWS: the
      * CloudFront OAC grant; Azure: none, the private link is approved on the account).
      */
@@ -83,7 +79,6 @@ export function cdnSettings(args: CdnArgs) {
     return {
         rateLimitPer5Minutes: args.rateLimitPer5Minutes ?? DEFAULT_RATE_LIMIT_PER_5_MINUTES,
         wafMode: args.wafMode ?? defaultWafMode(args.context.environment),
-        directAllowedCidrs: args.directAllowedCidrs ?? [],
     };
 }
 
@@ -95,7 +90,6 @@ export class Cdn extends CapabilityComponent<CdnArgs, CdnOutputs> implements Cdn
     declare public readonly urls: pulumi.Output<string[]>;
     declare public readonly wafId: pulumi.Output<string>;
     declare public readonly originHeader: pulumi.Output<{ name: string; value: string }>;
-    declare public readonly originLoadBalancerAnnotations: pulumi.Output<Record<string, string>>;
     declare public readonly storagePolicyStatements: pulumi.Output<object[]>;
     declare public readonly storageKeyPolicyStatements: pulumi.Output<object[]>;
 

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Backup } from "../backup";
 import { Cache } from "../cache";
-import { Cdn } from "../cdn";
+import { Cdn, CdnOrigin } from "../cdn";
 import { edgeEnabled } from "../cdn/config";
+import { StorageGrants, deferredStorageGrants } from "../cdn/storage-grants";
 import { Dns } from "../dns";
 import { Cluster } from "../cluster";
 import { Database } from "../database";
@@ -65,13 +66,19 @@ export function buildPlatform(config: PlatformConfig): Platform {
     const database = buildDatabase(config, base, network);
     const cache = buildCache(config, base, network);
     const cluster = buildCluster(config, base, network);
-    const storage = buildStorage(config, base, network);
+    // The bucket grants the CDN's static route read access; the statements arrive once the CDN exists.
+    const grants =
+        config.cdn.staticPathPattern !== undefined && cdnWanted(config) ? deferredStorageGrants() : undefined;
+    const storage = buildStorage(config, base, network, grants);
     const monitoring = buildMonitoring(config, base, { database, cache, cluster, storage });
     const built = { network, database, cache, cluster, storage, monitoring };
-    const workloads = buildWorkloads(config, base, built, foundation.providers);
-    const backup = buildBackup(config, base, { database, storage });
     const dns = buildDns(config, base);
-    const cdn = buildCdn(config, base, { ...built, workloads, dns });
+    // The origin's lock comes before the Gateway it locks and the CDN that holds its key (components/cdn/origin.ts).
+    const origin = buildCdnOrigin(config, base, network);
+    const workloads = buildWorkloads(config, base, built, foundation.providers, { origin, dns });
+    const backup = buildBackup(config, base, { database, storage });
+    const cdn = buildCdn(config, base, { ...built, workloads, dns }, origin);
+    grants?.resolve(cdn);
     const externalDns = buildExternalDns(config, base, { cluster, workloads, dns, cdn }, foundation.providers);
     return { context: base.context, ...built, workloads, backup, dns, cdn, externalDns };
 }
@@ -176,7 +183,7 @@ function buildCluster(config: PlatformConfig, base: Base, network: Network): Clu
 }
 
 /** The object storage (bucket or blob container), protected with the stack. */
-function buildStorage(config: PlatformConfig, base: Base, network: Network): Storage {
+function buildStorage(config: PlatformConfig, base: Base, network: Network, grants?: StorageGrants): Storage {
     return new Storage(
         `${base.prefix}-storage`,
         {
@@ -185,6 +192,8 @@ function buildStorage(config: PlatformConfig, base: Base, network: Network): Sto
             highAvailability: config.highAvailability,
             replicaRegion: backupRegionOf(config),
             ...config.storage,
+            awsBucketPolicyStatements: grants?.bucket,
+            awsKeyPolicyStatements: grants?.key,
         },
         base.stateful,
     );
@@ -256,7 +265,9 @@ function buildWorkloads(
     base: Base,
     built: Omit<Platform, "context" | "workloads" | "backup">,
     providers: pulumi.ProviderResource[],
+    edge: { readonly origin?: CdnOrigin; readonly dns?: Dns } = {},
 ): Workloads {
+    const { origin, dns } = edge;
     const { cluster } = built;
     return new Workloads(
         `${base.prefix}-workloads`,
@@ -274,6 +285,9 @@ function buildWorkloads(
             grafanaAllowedCidrs: config.edge.grafanaAllowedCidrs,
             letsEncrypt: config.edge.letsEncrypt,
             secretValues: config.secretValues,
+            originLock: origin && { header: origin.header, loadBalancerAnnotations: origin.loadBalancerAnnotations },
+            // DNS-01 through the zone whenever there is one: with the CDN in front HTTP-01 could not bootstrap.
+            dnsZone: dns && config.dns.zone !== undefined ? { ...pick(dns), zoneName: config.dns.zone } : undefined,
         },
         { providers: [...providers, cluster.provider] },
     );
@@ -310,6 +324,25 @@ function edgeHosts(config: PlatformConfig, zone: string): string[] {
     return config.cdn.hosts ?? [...new Set(exposed)];
 }
 
+/** Whether the stack gets the CDN: on (`platform:cdn`, prod by default), with a zone and hosts in it. */
+function cdnWanted(config: PlatformConfig): boolean {
+    const zone = config.dns.zone;
+    return edgeEnabled(config.cdn, config.environment) && zone !== undefined && edgeHosts(config, zone).length > 0;
+}
+
+/**
+ * The origin's lock, from the network alone, before the workloads: the Gateway's load balancer admits only the
+ * CDN (and Grafana's admin ranges), and its HTTPS listener requires the CDN's header. Only with a CDN.
+ */
+function buildCdnOrigin(config: PlatformConfig, base: Base, network: Network): CdnOrigin | undefined {
+    if (!cdnWanted(config)) return undefined;
+    return new CdnOrigin(
+        `${base.prefix}-cdn-origin`,
+        { context: base.context, network, directAllowedCidrs: config.edge.grafanaAllowedCidrs },
+        base.opts,
+    );
+}
+
 /**
  * The CDN and WAF in front of the Gateway. It depends on the Gateway's address, the zone and the storage
  * only, never on the data stores, so the long CloudFront / Front Door creation stays off their path.
@@ -318,12 +351,12 @@ function buildCdn(
     config: PlatformConfig,
     base: Base,
     built: Pick<Platform, "network" | "storage" | "workloads" | "dns">,
+    origin?: CdnOrigin,
 ): Cdn | undefined {
     const gateway = gatewayOf(built.workloads);
     const zone = config.dns.zone;
-    if (!edgeEnabled(config.cdn, config.environment) || !gateway || !built.dns || zone === undefined) return undefined;
+    if (!origin || !gateway || !built.dns || zone === undefined) return undefined;
     const hosts = edgeHosts(config, zone);
-    if (hosts.length === 0) return undefined;
     const { staticPathPattern, rateLimitPer5Minutes, wafMode } = config.cdn;
     return new Cdn(
         `${base.prefix}-cdn`,
@@ -333,8 +366,8 @@ function buildCdn(
             hosts,
             zone: { zoneId: built.dns.zoneId, zoneName: zone, resourceGroupName: built.dns.resourceGroupName },
             network: built.network,
+            origin,
             storage: built.storage,
-            directAllowedCidrs: config.apiAllowedCidrs,
             staticPathPattern,
             rateLimitPer5Minutes,
             wafMode,

@@ -5,7 +5,7 @@ import { customerManagedKey } from "../shared/aws";
 import { awsPlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
 import { StorageArgs, StorageOutputs, storageSettings } from ".";
-import { bucketPolicy } from "./aws-policy";
+import { bucketKeyPolicy, bucketPolicy } from "./aws-policy";
 import { replicateBucket } from "./aws-replication";
 
 /**
@@ -23,6 +23,9 @@ export function createAwsStorage(name: string, args: StorageArgs, parent: pulumi
     const key = customerManagedKey(name, `Encrypts the ${name} bucket`, stateful);
     const bucket = new s3.Bucket(`${name}-bucket`, { forceDestroy: !args.context.protect }, stateful);
     bucketEncryption(name, bucket, (aws.kmsEncryption ?? true) ? key : undefined, opts);
+    if (args.awsKeyPolicyStatements && (aws.kmsEncryption ?? true)) {
+        bucketKeyPolicy(name, key, args.awsKeyPolicyStatements, opts);
+    }
     const bucketVersioning = new s3.BucketVersioning(
         `${name}-versioning`,
         { bucket: bucket.id, versioningConfiguration: { status: versioning ? "Enabled" : "Suspended" } },

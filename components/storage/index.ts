@@ -76,6 +76,12 @@ export interface StorageArgs {
      * @default none
      */
     readonly awsBucketPolicyStatements?: pulumi.Input<Record<string, unknown>[]>;
+    /**
+     * AWS: statements added to the bucket key's policy beside AWS's default one (a CloudFront origin access
+     * control decrypting SSE-KMS objects). Ignored on Azure and without KMS encryption.
+     * @default none: the key keeps its default policy
+     */
+    readonly awsKeyPolicyStatements?: pulumi.Input<Record<string, unknown>[]>;
     /** AWS-only tuning. */
     readonly aws?: AwsStorageOptions;
     /** Azure-only tuning. */

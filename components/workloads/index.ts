@@ -17,6 +17,8 @@ import {
 import { ResolvedTrigger, ServiceScalingConfig, resolveScaling } from "./scaling";
 import { ResolvedSecret, SecretValues, ServiceSecretConfig, resolveSecrets } from "./secrets";
 import type { AcmeDirectory, Dns01Solver } from "./edge/certificates";
+import type { OriginLock } from "./edge/origin-lock";
+import type { Dns01Zone } from "./edge/dns01";
 
 /*
  * The Workloads capability: the application on the cluster, one folder per concern, each with its contract
@@ -521,6 +523,18 @@ export interface WorkloadsArgs {
      * @default HTTP-01 through the Gateway
      */
     readonly dns01?: Dns01Solver;
+    /**
+     * The CDN's lock on the Gateway (components/cdn/origin.ts), when the CDN is on: only the CDN reaches the
+     * load balancer, the HTTPS listener requires its header, and the client IP comes from its X-Forwarded-For.
+     * @default none (no CDN in front: the load balancer admits every source)
+     */
+    readonly originLock?: OriginLock;
+    /**
+     * The stack's DNS zone (`platform:dns`): cert-manager solves ACME challenges for its names with DNS-01,
+     * as its own workload identity limited to the zone.
+     * @default none: HTTP-01 through the Gateway
+     */
+    readonly dnsZone?: Dns01Zone;
     /**
      * Public host name of Grafana.
      * @default "grafana." + the first exposed service's host without its first label

@@ -48,6 +48,8 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
             monitoringCrds: [monitoringCrds],
             acmeDirectory: args.letsEncrypt,
             dns01: args.dns01,
+            originLock: args.originLock,
+            dnsZone: args.dnsZone,
         },
         opts,
     );

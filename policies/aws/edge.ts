@@ -16,6 +16,7 @@ export interface CloudFrontDistribution {
         domainName?: string;
         originAccessControlId?: string;
         customOriginConfig?: { originProtocolPolicy?: string; originSslProtocols?: string[] };
+        customHeaders?: { name?: string; value?: string }[];
     }[];
 }
 
@@ -113,9 +114,39 @@ export const cloudFrontStorageOriginPrivate = resourcePolicy({
     },
 });
 
+/** The shortest origin secret accepted: 128 bits of base62 take 22 characters; the platform sends 40. */
+const MIN_ORIGIN_SECRET = 22;
+
+export const cloudFrontOriginVerified = resourcePolicy({
+    name: "aws-cloudfront-origin-verified",
+    description:
+        "CloudFront sends a secret header to every custom origin where the environment requires the origin locked to the CDN.",
+    severity: "high",
+    types: [CLOUDFRONT_DISTRIBUTION],
+    settings: { required: setting.flag(false, "Require a secret custom header on every custom origin.") },
+    validate: (d: CloudFrontDistribution, { config, args, report }) => {
+        if (!config.required) args.notApplicable("origin lock-down is not required in this environment");
+        // CloudFront's origin-facing prefix list admits every distribution of every account; only a header the
+        // origin checks ties requests to this one (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/restrict-access-to-load-balancer.html).
+        for (const o of d.origins ?? []) {
+            if (!o.customOriginConfig) continue;
+            const secret = (o.customHeaders ?? []).some((h) => (h.value ?? "").length >= MIN_ORIGIN_SECRET);
+            if (!secret) {
+                report(
+                    `Origin "${o.originId}" gets no secret custom header (customHeaders with a value of ${MIN_ORIGIN_SECRET}+ ` +
+                        "characters), so any CloudFront distribution can reach it through the prefix list. Fix: add a " +
+                        "custom header with a random secret value and require it at the origin (on this platform: " +
+                        "components/cdn/aws-origin.ts, X-Origin-Verify, checked by the Gateway's SecurityPolicy).",
+                );
+            }
+        }
+    },
+});
+
 export const awsEdgePolicies = [
     cloudFrontWafAttached,
     cloudFrontViewerTls,
     cloudFrontOriginHttps,
     cloudFrontStorageOriginPrivate,
+    cloudFrontOriginVerified,
 ];

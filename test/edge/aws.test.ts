@@ -180,17 +180,19 @@ describe("edge on AWS: CloudFront and WAF", () => {
         );
     });
 
-    it("lets only CloudFront's origin-facing addresses (and the admin ranges) reach the Gateway's NLB", async () => {
+    it("lets only CloudFront's origin-facing addresses (and Grafana's admin ranges) reach the Gateway's NLB", async () => {
         const run = await runEdge("prod", "aws");
         const sg = ofType(run, T.sg).find((g) => g.name.endsWith("-cdn-origin-sg"))!;
         const [cloudfront, admin] = inputs(sg).ingress;
         assert.match(cloudfront.prefixListIds[0], /^pl-/);
         assert.deepStrictEqual([cloudfront.fromPort, cloudfront.toPort, cloudfront.cidrBlocks], [443, 443, undefined]);
-        assert.deepStrictEqual(admin.cidrBlocks, ["203.0.113.0/24", "198.51.100.0/24"]);
-        // A hand-off to the Gateway's Service, not a stack output (cloud-specific keys): the Cdn component's property.
-        const cdn = run.resources.find((r) => r.type === "platform:cdn:Cdn")!;
-        const annotations = (plain(cdn.outputs) as { originLoadBalancerAnnotations: Record<string, string> })
-            .originLoadBalancerAnnotations;
+        // The ranges reaching the NLB directly are Grafana's (platform:edge.grafanaAllowedCidrs, Pulumi.prod.yaml):
+        // its route is the one served without the CDN. The Kubernetes API's list opens nothing here.
+        assert.deepStrictEqual(admin.cidrBlocks, ["192.0.2.0/24"]);
+        // The security group reaches the Gateway's Service (test/edge/origin-lock.test.ts checks the EnvoyProxy).
+        const origin = run.resources.find((r) => r.type === "platform:cdn:CdnOrigin")!;
+        const annotations = (plain(origin.outputs) as { loadBalancerAnnotations: Record<string, string> })
+            .loadBalancerAnnotations;
         assert.strictEqual(annotations["service.beta.kubernetes.io/aws-load-balancer-security-groups"], sg.id);
     });
 

@@ -146,10 +146,11 @@ describe("edge on Azure: Front Door and WAF", () => {
         const edge = outputs(run).edge;
         assert.strictEqual(edge.originHeader.name, "X-Azure-FDID");
         assert.strictEqual(edge.originHeader.value, (plain(profile.state) as { frontDoorId: string }).frontDoorId);
-        // A hand-off to the Gateway's Service, not a stack output (cloud-specific keys): the Cdn component's property.
-        const cdn = run.resources.find((r) => r.type === "platform:cdn:Cdn")!;
-        const annotations = (plain(cdn.outputs) as { originLoadBalancerAnnotations: Record<string, string> })
-            .originLoadBalancerAnnotations;
+        // A hand-off to the Gateway's Service, not a stack output (cloud-specific keys): the lock's property
+        // (test/edge/origin-lock.test.ts checks that it reaches the EnvoyProxy).
+        const origin = run.resources.find((r) => r.type === "platform:cdn:CdnOrigin")!;
+        const annotations = (plain(origin.outputs) as { loadBalancerAnnotations: Record<string, string> })
+            .loadBalancerAnnotations;
         assert.strictEqual(
             annotations["service.beta.kubernetes.io/azure-allowed-service-tags"],
             "AzureFrontDoor.Backend",

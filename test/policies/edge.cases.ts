@@ -32,6 +32,7 @@ const distribution = (): FixtureResource[] => [
                         httpPort: 80,
                         httpsPort: 443,
                     },
+                    customHeaders: [{ name: "X-Origin-Verify", value: "a".repeat(40) }],
                 },
                 {
                     originId: "storage",
@@ -144,6 +145,22 @@ export const EDGE_CASES: PolicyCases[] = [
             remove: set("cdn", "origins.1.originAccessControlId", undefined),
             verdict: "fail",
             because: "without OAC CloudFront reads the bucket anonymously, which works only on a public bucket",
+        },
+    },
+    {
+        policy: aws.cloudFrontOriginVerified,
+        config: { required: true },
+        compliant: distribution,
+        nonCompliant: {
+            what: "the Gateway origin's header value is short and guessable",
+            change: set("cdn", "origins.0.customHeaders.0.value", "cdn"),
+        },
+        undefinedProperty: {
+            what: "customHeaders",
+            remove: set("cdn", "origins.0.customHeaders", undefined),
+            verdict: "fail",
+            because:
+                "CloudFront adds no custom header unless one is set, and its prefix list admits every distribution",
         },
     },
     {

@@ -19,9 +19,10 @@ describe("Edge policy levels", () => {
             { required?: boolean }
         >;
 
-    it("requires a WAF on the CDN in prod, not in dev or staging", () => {
+    it("requires a WAF on the CDN and CloudFront's origin secret in prod, not in dev or staging", () => {
         for (const rule of [
             "aws-cloudfront-waf-attached",
+            "aws-cloudfront-origin-verified",
             "azure-frontdoor-waf-attached",
             "azure-frontdoor-waf-prevention",
         ]) {

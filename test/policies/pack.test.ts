@@ -22,6 +22,7 @@ import { AWS_CASES } from "./aws.cases";
 import { AZURE_CASES } from "./azure.cases";
 import { DATA_CASES } from "./data.cases";
 import { EDGE_CASES } from "./edge.cases";
+import { KUBERNETES_EDGE_CASES } from "./kubernetes-edge.cases";
 import { EXPOSURE_CASES } from "./exposure.cases";
 import { AWS_IDENTITY_CASES, AZURE_IDENTITY_CASES } from "./identity.cases";
 import { KUBERNETES_CASES } from "./kubernetes.cases";
@@ -84,6 +85,7 @@ describe("policy pack", () => {
             ...AWS_BACKUP_PLAN_CASES,
             ...AZURE_BACKUP_VAULT_CASES,
             ...EDGE_CASES,
+            ...KUBERNETES_EDGE_CASES,
         ]
             .map((c) => c.policy.name)
             .sort();

@@ -123,6 +123,8 @@ export function createCertManager(
         readonly gatewayNamespace: pulumi.Input<string>;
         readonly hosts: string[];
         readonly dns01?: Dns01Solver;
+        /** cert-manager's DNS-01 identity (dns01.ts): extra chart values and the bindings the issuer waits for. */
+        readonly identity?: { readonly values: Record<string, unknown>; readonly ready: pulumi.Resource[] };
     },
     opts: pulumi.CustomResourceOptions & { parent: pulumi.Resource },
 ): CustomResource[] {
@@ -141,7 +143,7 @@ export function createCertManager(
             namespace: certManagerNamespace.metadata.name,
             atomic: true,
             cleanupOnFail: true,
-            values: certManagerValues(args.highAvailability),
+            values: { ...certManagerValues(args.highAvailability), ...args.identity?.values },
         },
         opts,
     );
@@ -160,7 +162,8 @@ export function createCertManager(
                 },
             },
         },
-        { parent: opts.parent, dependsOn: [certManager] },
+        // A DNS-01 challenge needs the identity bound before cert-manager first writes the zone.
+        { parent: opts.parent, dependsOn: [certManager, ...(args.identity?.ready ?? [])] },
     );
     return args.hosts.length === 0 ? [issuer] : [issuer, gatewayCertificate(name, args, issuer, opts.parent)];
 }

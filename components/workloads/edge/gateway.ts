@@ -5,8 +5,10 @@ import { createAwsLoadBalancerController } from "./aws-load-balancer-controller"
 import { CLUSTER_ISSUER, GATEWAY_CERTIFICATE_SECRET, acmeDirectoryFor, createCertManager } from "./certificates";
 import { ENVOY_GATEWAY_CONTROLLER, createEnvoyGateway, createGatewayNamespace, envoyDeployment } from "./controller";
 import { createGatewayCrds } from "./crds";
+import { certManagerDns01 } from "./dns01";
 import { ENVOY_SERVICE } from "./load-balancer";
 import { createClientTrafficPolicy } from "./policies";
+import { cdnClientIpDetection, createOriginHeaderPolicy, lockedEnvoyService } from "./origin-lock";
 import { createRateLimitStore } from "./rate-limit";
 import { HTTP_ROUTE } from "./routes";
 
@@ -41,6 +43,10 @@ export function createEdgeGateway(name: string, args: EdgeGatewayArgs, parent: p
               ]
             : [];
     const gatewayClass = createGatewayClass(name, args, { parent, dependsOn: [controller] });
+    const dns01 =
+        args.dns01 || !args.dnsZone
+            ? undefined
+            : certManagerDns01(name, { context: args.context, cluster: args.cluster, zone: args.dnsZone }, parent);
     const certificates = createCertManager(
         name,
         {
@@ -49,7 +55,8 @@ export function createEdgeGateway(name: string, args: EdgeGatewayArgs, parent: p
             directory: acmeDirectoryFor(args.context.environment, args.acmeDirectory),
             gatewayNamespace: namespace.metadata.name,
             hosts: args.hosts,
-            dns01: args.dns01,
+            dns01: args.dns01 ?? dns01?.solver,
+            identity: dns01 && { values: dns01.values, ready: dns01.ready },
         },
         // The chart's ServiceMonitor needs the Prometheus operator's CRDs; the issuer's HTTPRoute solver the Gateway API's.
         { parent, dependsOn: [...args.monitoringCrds, crds] },
@@ -62,9 +69,13 @@ export function createEdgeGateway(name: string, args: EdgeGatewayArgs, parent: p
     const opts = { parent, dependsOn: [gateway] };
     const tls = createClientTrafficPolicy(
         `${name}-client-traffic-policy`,
-        { gatewayName: GATEWAY.name, namespace: ns },
+        // The CDN's X-Forwarded-For entry is trusted only when the lock lets nothing else connect.
+        { gatewayName: GATEWAY.name, namespace: ns, clientIPDetection: args.originLock && cdnClientIpDetection() },
         opts,
     );
+    const lock = args.originLock
+        ? [createOriginHeaderPolicy(`${name}-origin-header`, { namespace: ns, header: args.originLock.header }, opts)]
+        : [];
     createHttpsRedirect(`${name}-https-redirect`, ns, opts);
     return {
         gateway: { name: GATEWAY.name, namespace: ns },
@@ -72,7 +83,7 @@ export function createEdgeGateway(name: string, args: EdgeGatewayArgs, parent: p
         clusterIssuer: CLUSTER_ISSUER,
         namespace: ns,
         loadBalancerAddress: gatewayAddress(gateway),
-        ready: [gateway, tls, crds, certificates[0]],
+        ready: [gateway, tls, ...lock, crds, certificates[0]],
     };
 }
 
@@ -88,7 +99,7 @@ function createGatewayClass(name: string, args: EdgeGatewayArgs, opts: pulumi.Cu
                 provider: {
                     type: "Kubernetes",
                     kubernetes: {
-                        envoyService: ENVOY_SERVICE[args.context.cloud](),
+                        envoyService: lockedEnvoyService(ENVOY_SERVICE[args.context.cloud](), args.originLock),
                         envoyDeployment: envoyDeployment(args.highAvailability, args.context.environment === "dev"),
                         envoyPDB:
                             args.highAvailability || args.context.environment !== "dev" ? { minAvailable: 1 } : {},

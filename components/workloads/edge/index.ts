@@ -3,6 +3,10 @@ import { ClusterOutputs } from "../../cluster";
 import { NetworkOutputs } from "../../network";
 import { PlatformContext } from "../../shared/context";
 import type { Dns01Solver } from "./certificates";
+import type { OriginLock } from "./origin-lock";
+import type { Dns01Zone } from "./dns01";
+
+export type { OriginLock } from "./origin-lock";
 
 /*
  * The edge: how requests reach the services, through the Gateway API. Envoy Gateway (gateway.ts) serves
@@ -63,7 +67,7 @@ export interface EdgeGatewayArgs {
     /** Namespaces whose HTTPRoutes may attach to the HTTPS listener. */
     readonly routeNamespaces: pulumi.Input<string>[];
     /** The cluster (on EKS the load balancer controller's Pod Identity association names it). */
-    readonly cluster: Pick<ClusterOutputs, "clusterName">;
+    readonly cluster: Pick<ClusterOutputs, "clusterName" | "oidcIssuerUrl">;
     /** The network (on EKS the controller is told its VPC rather than asking the instance metadata). */
     readonly network: Pick<NetworkOutputs, "networkId">;
     /** The Prometheus operator's CRDs, which cert-manager's ServiceMonitor needs before it installs. */
@@ -78,6 +82,18 @@ export interface EdgeGatewayArgs {
      * @default HTTP-01 through the Gateway's HTTP listener
      */
     readonly dns01?: Dns01Solver;
+    /**
+     * The stack's DNS zone: ACME challenges for its names are solved with DNS-01 there, as cert-manager's own
+     * workload identity limited to that zone (dns01.ts). Ignored when `dns01` is given.
+     * @default none: HTTP-01 through the Gateway's HTTP listener
+     */
+    readonly dnsZone?: Dns01Zone;
+    /**
+     * The CDN's lock on the Gateway (origin-lock.ts): its load balancer admits only the CDN, its HTTPS listener
+     * requires the CDN's header, and the client address comes from the CDN's X-Forwarded-For entry.
+     * @default none: the load balancer admits every source and the client is the connection's peer
+     */
+    readonly originLock?: OriginLock;
 }
 
 /** What routes and the stack need from the edge. */

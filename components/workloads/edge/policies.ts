@@ -25,10 +25,15 @@ export function gatewayTlsSettings(): { readonly minVersion: "1.2"; readonly max
     return { minVersion: "1.2", maxVersion: "1.3" };
 }
 
-/** The ClientTrafficPolicy of the Gateway: its TLS versions. */
+/** The ClientTrafficPolicy of the Gateway: its TLS versions and, behind a locked CDN, how it finds the client. */
 export function createClientTrafficPolicy(
     resourceName: string,
-    args: { readonly gatewayName: string; readonly namespace: pulumi.Input<string> },
+    args: {
+        readonly gatewayName: string;
+        readonly namespace: pulumi.Input<string>;
+        /** @default none: the client is the connection's peer (the load balancers preserve it) */
+        readonly clientIPDetection?: Record<string, unknown>;
+    },
     opts: pulumi.CustomResourceOptions,
 ): CustomResource {
     return new CustomResource(
@@ -37,7 +42,11 @@ export function createClientTrafficPolicy(
             apiVersion: API_VERSION,
             kind: "ClientTrafficPolicy",
             metadata: { name: args.gatewayName, namespace: args.namespace },
-            spec: { targetRefs: targetRef("Gateway", args.gatewayName), tls: gatewayTlsSettings() },
+            spec: {
+                targetRefs: targetRef("Gateway", args.gatewayName),
+                tls: gatewayTlsSettings(),
+                ...(args.clientIPDetection ? { clientIPDetection: args.clientIPDetection } : {}),
+            },
         },
         opts,
     );
@@ -80,7 +89,8 @@ export function createRateLimitPolicy(
 /**
  * A SecurityPolicy admitting only `allowedCidrs` to one route (authorization: defaultAction Deny, one Allow rule
  * with principal.clientCIDRs; any other client gets 403). The client address is the connection's peer: the
- * load balancers preserve it (load-balancer.ts) and no X-Forwarded-For is trusted (no clientIPDetection).
+ * load balancers preserve it (load-balancer.ts) and no X-Forwarded-For is trusted, except behind a locked CDN,
+ * whose own X-Forwarded-For entry then names the client (origin-lock.ts, cdnClientIpDetection).
  */
 export function createSourceAllowList(
     resourceName: string,
