@@ -66,6 +66,52 @@ describe("restore drill: the throwaway stack", function () {
         );
     });
 
+    // A locked AWS vault keeps recovery points to the lock's minimum (docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html),
+    // an immutable Azure vault refuses to delete them early (learn.microsoft.com/azure/backup/backup-azure-immutable-vault-concept),
+    // and a second CloudFront distribution cannot take the real stack's hosts (CNAMEAlreadyExists,
+    // docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/CNAMEs.html#alternate-domain-names-restrictions).
+    it("unlocks the throwaway's backup vault and leaves out the real stack's DNS zone and CDN, so that its up and destroy succeed", async () => {
+        const source = loadStackConfig("prod", [], undefined).config;
+        assert.ok(source["platform:dns"], "prod names a zone (the case this protects)");
+        const time = rfc3339(new Date(Date.now() - 10 * 60_000));
+        const sources = {
+            aws: "platform-prod-db",
+            azure: "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/platform-prod-rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/platform-prod-db",
+        };
+        for (const [cloud, id] of Object.entries(sources)) {
+            const locked = {
+                ...source,
+                "platform:cloud": cloud,
+                "platform:backup": '{"vaultLock":"compliance","dailyRetentionDays":9}',
+            };
+            const config = fromConfigMap(
+                drillConfig(toConfigMap(locked), { source: id, time, reported: true, how: "" }),
+            );
+            assert.deepStrictEqual(JSON.parse(config["platform:backup"]), { vaultLock: "none", dailyRetentionDays: 9 });
+            assert.strictEqual(config["platform:dns"], undefined);
+            assert.deepStrictEqual(JSON.parse(config["platform:cdn"]), { enabled: false });
+            const run = await runProgram({ project: "platform", stack: "prod-drill-20261201-0300", config });
+            const types = new Set(run.resources.map((r) => r.type));
+            for (const t of [
+                "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+                "aws:cloudfront/distribution:Distribution",
+                "aws:route53/zone:Zone",
+                "azure-native:cdn:Profile",
+                "azure-native:dns:Zone",
+            ]) {
+                assert.ok(!types.has(t), `${cloud}: the throwaway has no ${t}`);
+            }
+            const vault = run.resources.find((r) => r.type === "azure-native:dataprotection:BackupVault");
+            assert.strictEqual(vault !== undefined, cloud === "azure");
+            if (vault) {
+                const security = (vault.inputs.properties as { securitySettings: Record<string, { state: string }> })
+                    .securitySettings;
+                assert.strictEqual(security.immutabilitySettings.state, "Disabled");
+                assert.strictEqual(security.softDeleteSettings.state, "Off");
+            }
+        }
+    });
+
     it("keeps secret config values secret when it copies them", () => {
         const source: ConfigMap = { "platform:alertEmail": { value: "oncall@acme.internal", secret: true } };
         const point = { source: "db", time: "2026-12-01T02:55:00Z", reported: true, how: "" };
