@@ -71,6 +71,14 @@ export const DRILL_ADVISORY_POLICIES = [
     "aws-rds-storage-encrypted-cmk",
     "platform-stateful-components-protected",
     "azure-delete-lock",
+    // An unprotected stack empties its buckets on delete and drops the copy's automated backups
+    // (components/storage/aws.ts forceDestroy, components/database/aws.ts deleteAutomatedBackups): a copy has
+    // nothing worth keeping, and kept snapshots of it would outlive the drill.
+    "aws-s3-bucket-force-destroy-off",
+    "aws-rds-keep-automated-backups",
+    "azure-data-resources-protected",
+    // The throwaway's cache holds nothing; unprotected, it does not persist (components/cache/azure.ts).
+    "azure-redis-persistence",
 ] as const;
 
 /** The environment's policy config with {@link DRILL_ADVISORY_POLICIES} advisory and their settings kept. */
