@@ -31,6 +31,8 @@ export interface ResourceRecord {
     readonly retainOnDelete: boolean;
     /** The `deleteBeforeReplace` resource option. */
     readonly deleteBeforeReplace?: boolean;
+    /** The `replaceOnChanges` resource option (absent when empty). */
+    readonly replaceOnChanges?: string[];
     /** True for custom (cloud) resources, false for components and the stack. */
     readonly custom: boolean;
     /** Inputs as registered, in the engine's wire form (secrets as signature objects). */
@@ -211,6 +213,9 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
                 protect: req.getProtect() ?? false,
                 retainOnDelete: req.getRetainondelete() ?? false,
                 deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
+                ...(req.getReplaceonchangesList().length > 0
+                    ? { replaceOnChanges: req.getReplaceonchangesList() }
+                    : {}),
                 custom: req.getCustom(),
                 inputs,
                 aliases: req.getAliasesList().map(aliasSpec),
@@ -310,6 +315,7 @@ interface RegisterRequest {
     getProtect(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
     getDeletebeforereplace(): boolean | undefined;
+    getReplaceonchangesList(): string[];
     getDependenciesList(): string[];
     getProvider(): string;
     getAdditionalsecretoutputsList(): string[];

@@ -45,15 +45,19 @@ export function createAzureBackup(name: string, args: BackupArgs, parent: pulumi
     const vault = backupVault(name, context, settings, stateful);
     const principalId = vault.identity.apply((i) => i?.principalId ?? "");
     const grants = vaultRoles(name, context, principalId, args.targets, { parent });
+    // A vaulted policy cannot be modified once created ("updating or modifying an existing policy isn't
+    // supported", https://learn.microsoft.com/azure/backup/backup-azure-database-postgresql-flex-use-rest-api-create-update-policy):
+    // a changed policy is a new one (auto-named, so created first), the instance is moved to it, then the old goes.
+    const policyOpts = { parent, replaceOnChanges: ["properties"] };
     const postgres = new dataprotection.BackupPolicy(
         `${name}-postgres-policy`,
-        { resourceGroupName, vaultName: vault.name, properties: policy(DATASOURCE_TYPES.postgres, settings) },
-        { parent },
+        { resourceGroupName, vaultName: vault.name, properties: policy("postgres", settings) },
+        policyOpts,
     );
     const blobs = new dataprotection.BackupPolicy(
         `${name}-blob-policy`,
-        { resourceGroupName, vaultName: vault.name, properties: policy(DATASOURCE_TYPES.blobs, settings) },
-        { parent },
+        { resourceGroupName, vaultName: vault.name, properties: policy("blobs", settings) },
+        policyOpts,
     );
     const instances = { resourceGroupName, vault, location, grants: grants.all, parent };
     backupInstance(`${name}-postgres`, instances, postgresSource(args.targets.databaseId, location), postgres);
@@ -104,16 +108,27 @@ function backupVault(
                 featureSettings: s.copy ? { crossRegionRestoreSettings: { state: "Enabled" } } : undefined,
                 securitySettings: {
                     immutabilitySettings: { state: immutability },
-                    softDeleteSettings: {
-                        state: s.lock === "compliance" ? "AlwaysOn" : "On",
-                        retentionDurationInDays: 14,
-                    },
+                    softDeleteSettings: softDelete(context, s),
                 },
             },
             tags: context.tags,
         },
         opts,
     );
+}
+
+/**
+ * Soft delete keeps a deleted backup instance and its recovery points for 14 days, and while any are kept the
+ * vault cannot be deleted ("You can't delete a vault that contains backup data in the soft deleted state",
+ * https://learn.microsoft.com/azure/backup/backup-azure-delete-vault; Backup vaults likewise,
+ * https://learn.microsoft.com/azure/backup/backup-vault-overview#delete-a-backup-vault). So it is on where
+ * stateful resources are protected, irreversibly ("AlwaysOn") with a compliance lock, and off in a stack
+ * meant to be torn down (`platform:deletionProtection: false`: dev, the restore drill's throwaway stack), whose
+ * `pulumi destroy` would otherwise fail on the vault for two weeks.
+ */
+export function softDelete(context: PlatformContext, s: BackupSettings): inputs.dataprotection.SoftDeleteSettingsArgs {
+    if (s.lock === "compliance") return { state: "AlwaysOn", retentionDurationInDays: 14 };
+    return context.protect ? { state: "On", retentionDurationInDays: 14 } : { state: "Off" };
 }
 
 /** The vault identity's roles: LTR backup on the server, Reader on its group, backup on the storage account. */
@@ -143,14 +158,52 @@ function vaultRoles(
 }
 
 /**
+ * How each data source's vaulted backups may be scheduled, as Azure Backup's own client declares it (the
+ * Az.DataProtection manifests, github:Azure/azure-powershell src/DataProtection/DataProtection.Autorest/custom/manifests,
+ * `policySettings.supportedBackupFrequency` and `defaultPolicy.policyRules[].backupParameters.backupType`):
+ *  - PostgreSQL flexible server (AzureDatabaseForPGFlexServer.json): frequency "Weekly" or "Monthly" only, a
+ *    "full" backup. A daily point is therefore a weekly schedule on each of the seven days: one `R/<day>/P1W`
+ *    interval per weekday, the shape Microsoft shows for "multiple days per week"
+ *    (https://learn.microsoft.com/azure/backup/backup-azure-database-postgresql-flex-use-powershell, "Modify the
+ *    schedule"; the REST guide: "supports a backup per day"). A `P1D` interval is a Daily frequency, which the
+ *    service does not offer for this data source.
+ *  - Blobs (AzureBlob.json): "Daily" or "Weekly", and the vaulted backup type is "Discrete" (a "Full" backup is
+ *    not a blob backup type).
+ */
+export const VAULTED_SCHEDULES = {
+    postgres: { backupType: "Full", frequency: "weekly-on-every-day" },
+    blobs: { backupType: "Discrete", frequency: "daily" },
+} as const;
+export type VaultedSource = keyof typeof VAULTED_SCHEDULES;
+
+/** The first backup's day: a Sunday (2026-11-29), then each following day of that week. */
+const SCHEDULE_ANCHOR_DAYS = [
+    "2026-11-29",
+    "2026-11-30",
+    "2026-12-01",
+    "2026-12-02",
+    "2026-12-03",
+    "2026-12-04",
+    "2026-12-05",
+];
+const BACKUP_TIME = "T05:00:00+00:00";
+
+/** The ISO 8601 repeating intervals of a data source's daily backup at 05:00 UTC (see {@link VAULTED_SCHEDULES}). */
+export function repeatingIntervals(source: VaultedSource): string[] {
+    return VAULTED_SCHEDULES[source].frequency === "daily"
+        ? [`R/${SCHEDULE_ANCHOR_DAYS[0]}${BACKUP_TIME}/P1D`]
+        : SCHEDULE_ANCHOR_DAYS.map((day) => `R/${day}${BACKUP_TIME}/P1W`);
+}
+
+/**
  * A backup policy of the vault store: a daily backup at 05:00 UTC tagged Default (kept `dailyDays`), the
  * first of each week tagged Weekly and the first of each month tagged Monthly (kept their weeks and months);
- * a tag with 0 retention is left out. PostgreSQL vaulted policies take the retention tags Weekly, Monthly and
- * Yearly and the Daily or Weekly frequency (Az.DataProtection AzureDatabaseForPGFlexServer.json
- * policySettings); blobs take the same schedule. Source: @pulumi/azure-native 3.28.0 types/input.d.ts
+ * a tag with 0 retention is left out. PostgreSQL and blob vaulted policies take the retention tags Weekly,
+ * Monthly and Yearly (the manifests' `supportedRetentionTags`); the schedule and backup type per data source
+ * are {@link VAULTED_SCHEDULES}'. Source: @pulumi/azure-native 3.28.0 types/input.d.ts
  * dataprotection.BackupPolicyArgs, AzureBackupRuleArgs, AzureRetentionRuleArgs, TaggingCriteriaArgs.
  */
-export function policy(datasourceType: string, s: BackupSettings): inputs.dataprotection.BackupPolicyArgs {
+export function policy(source: VaultedSource, s: BackupSettings): inputs.dataprotection.BackupPolicyArgs {
     const store = { dataStoreType: "VaultStore", objectType: "DataStoreInfoBase" };
     const tags = [
         { tagName: "Weekly", duration: `P${s.weeks}W`, absolute: "FirstOfWeek", priority: 20, keep: s.weeks > 0 },
@@ -166,16 +219,16 @@ export function policy(datasourceType: string, s: BackupSettings): inputs.datapr
     });
     return {
         objectType: "BackupPolicy",
-        datasourceTypes: [datasourceType],
+        datasourceTypes: [DATASOURCE_TYPES[source]],
         policyRules: [
             {
                 objectType: "AzureBackupRule",
                 name: "BackupDaily",
                 dataStore: store,
-                backupParameters: { objectType: "AzureBackupParams", backupType: "Full" },
+                backupParameters: { objectType: "AzureBackupParams", backupType: VAULTED_SCHEDULES[source].backupType },
                 trigger: {
                     objectType: "ScheduleBasedTriggerContext",
-                    schedule: { repeatingTimeIntervals: ["R/2026-12-01T05:00:00+00:00/P1D"], timeZone: "UTC" },
+                    schedule: { repeatingTimeIntervals: repeatingIntervals(source), timeZone: "UTC" },
                     taggingCriteria: [
                         { isDefault: true, taggingPriority: 99, tagInfo: { tagName: "Default" } },
                         ...tags.map((t) => ({

@@ -259,6 +259,59 @@ describe("backup on Azure (Backup vault)", () => {
         }
     });
 
+    // Az.DataProtection manifests (github:Azure/azure-powershell src/DataProtection/DataProtection.Autorest/custom/manifests):
+    // AzureDatabaseForPGFlexServer.json supportedBackupFrequency ["Weekly", "Monthly"], backupType "full";
+    // AzureBlob.json ["Daily", "Weekly"], backupType "Discrete". Several weekly intervals are Microsoft's shape for
+    // "multiple days per week" (learn.microsoft.com/azure/backup/backup-azure-database-postgresql-flex-use-powershell).
+    it("schedules PostgreSQL vaulted backups as weekly intervals on all seven days, since flexible servers offer no Daily frequency", async () => {
+        const run = await runStack("prod", "azure");
+        const rule = inputs(named(run, AZ_POLICY, "postgres-policy")).properties.policyRules[0];
+        assert.strictEqual(rule.backupParameters.backupType, "Full");
+        const intervals: string[] = rule.trigger.schedule.repeatingTimeIntervals;
+        assert.strictEqual(intervals.length, 7);
+        assert.ok(
+            intervals.every((i) => /^R\/2026-1[12]-\d\dT05:00:00\+00:00\/P1W$/.test(i)),
+            intervals.join(", "),
+        );
+        const weekdays = intervals.map((i) => new Date(i.slice(2, i.lastIndexOf("/"))).getUTCDay());
+        assert.deepStrictEqual([...weekdays].sort(), [0, 1, 2, 3, 4, 5, 6], "one interval per day of the week");
+    });
+
+    it("takes Discrete (not Full) vaulted blob backups once a day, the blob data source's backup type", async () => {
+        const run = await runStack("prod", "azure");
+        const rule = inputs(named(run, AZ_POLICY, "blob-policy")).properties.policyRules[0];
+        assert.strictEqual(rule.backupParameters.backupType, "Discrete");
+        assert.deepStrictEqual(rule.trigger.schedule.repeatingTimeIntervals, ["R/2026-11-29T05:00:00+00:00/P1D"]);
+    });
+
+    // "Currently, updating or modifying an existing policy isn't supported" (learn.microsoft.com/azure/backup/
+    // backup-azure-database-postgresql-flex-use-rest-api-create-update-policy): a changed policy must be a new one.
+    it("replaces a backup policy whose rules change instead of updating it, which the service refuses", async () => {
+        const run = await runStack("prod", "azure");
+        for (const policy of ofType(run, AZ_POLICY)) {
+            assert.deepStrictEqual(policy.replaceOnChanges, ["properties"], policy.name);
+            assert.strictEqual(
+                policy.deleteBeforeReplace,
+                false,
+                `${policy.name}: the new policy exists before the old goes`,
+            );
+            assert.strictEqual(
+                inputs(policy).backupPolicyName,
+                undefined,
+                `${policy.name} is auto-named, so both can exist`,
+            );
+        }
+    });
+
+    // A vault holding soft-deleted backup data cannot be deleted (learn.microsoft.com/azure/backup/backup-azure-delete-vault).
+    it("turns soft delete off in a stack without deletion protection, so that pulumi destroy can delete the vault", async () => {
+        const dev = inputs(one(await runStack("dev", "azure"), AZ_VAULT)).properties.securitySettings;
+        assert.deepStrictEqual(dev.softDeleteSettings, { state: "Off" });
+        const staging = inputs(one(await runStack("staging", "azure", ["platform:deletionProtection=true"]), AZ_VAULT))
+            .properties.securitySettings;
+        assert.deepStrictEqual(staging.softDeleteSettings, { state: "On", retentionDurationInDays: 14 });
+    });
+
     it("protects the server and the blob container 'data' as backup instances", async () => {
         const run = await runStack("prod", "azure");
         const pg = inputs(named(run, AZ_INSTANCE, "backup-postgres-instance")).properties;

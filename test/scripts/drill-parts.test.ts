@@ -4,9 +4,15 @@
  * policy config, the restore point read from the cloud's CLI, and the check Job.
  */
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
+import { stringify } from "yaml";
+import { runCheck } from "../../check";
+import { hasMandatoryViolations } from "../../check/policy";
 import { runProgram } from "../../check/runtime";
-import { loadStackConfig } from "../../check/stack";
+import { ROOT, loadStackConfig } from "../../check/stack";
 import { CATALOG } from "../../policies/catalog";
 import { EXIT, ExitError } from "../../scripts/lib/exit-codes";
 import { CHECK_JOB, checkManifests, parseCheckLog, runCheckJob } from "../../scripts/lib/drill/check-job";
@@ -64,6 +70,73 @@ describe("restore drill: the throwaway stack", function () {
         assert.ok(
             !run.resources.some((r) => r.type === "kubernetes:apps/v1:Deployment" && /-api$|frontend/.test(r.name)),
         );
+    });
+
+    // A locked AWS vault keeps recovery points to the lock's minimum (docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html),
+    // an immutable Azure vault refuses to delete them early (learn.microsoft.com/azure/backup/backup-azure-immutable-vault-concept),
+    // and a second CloudFront distribution cannot take the real stack's hosts (CNAMEAlreadyExists,
+    // docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/CNAMEs.html#alternate-domain-names-restrictions).
+    // The drill previews with the pack and ups only if no mandatory rule fails (automation.ts deploy), so the
+    // throwaway of prod must pass prod's pack under the drill's policy config (drillPolicyConfig).
+    it("unlocks the throwaway's vault, leaves out the real DNS zone and CDN, and passes prod's pack as the drill configures it, so that its preview, up and destroy succeed", async () => {
+        const source = loadStackConfig("prod", [], undefined).config;
+        assert.ok(source["platform:dns"], "prod names a zone (the case this protects)");
+        const time = rfc3339(new Date(Date.now() - 10 * 60_000));
+        const sources = {
+            aws: "platform-prod-db",
+            azure: "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/platform-prod-rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/platform-prod-db",
+        };
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-test-"));
+        const policyConfig = path.join(dir, "policy-config.json");
+        const prodPolicies = JSON.parse(fs.readFileSync(path.join(ROOT, "policies/config/prod.json"), "utf8"));
+        fs.writeFileSync(policyConfig, JSON.stringify(drillPolicyConfig(prodPolicies)));
+        try {
+            for (const [cloud, id] of Object.entries(sources)) {
+                const locked = {
+                    ...source,
+                    "platform:cloud": cloud,
+                    "platform:backup": '{"vaultLock":"compliance","dailyRetentionDays":9}',
+                };
+                const point = { source: id, time, reported: true, how: "" };
+                const config = fromConfigMap(drillConfig(toConfigMap(locked), point));
+                assert.deepStrictEqual(JSON.parse(config["platform:backup"]), {
+                    vaultLock: "none",
+                    dailyRetentionDays: 9,
+                });
+                assert.strictEqual(config["platform:dns"], undefined);
+                assert.deepStrictEqual(JSON.parse(config["platform:cdn"]), { enabled: false });
+                const stackFile = path.join(dir, "prod-drill-20261201-0300.yaml");
+                fs.writeFileSync(stackFile, stringify({ config }));
+                const result = await runCheck({ stack: "prod-drill-20261201-0300", stackFile, policyConfig });
+                const mandatory = result.violations.filter((v) => hasMandatoryViolations([v]));
+                assert.deepStrictEqual(
+                    mandatory.map((v) => `${v.phase}: ${v.policy}: ${v.urn}`),
+                    [],
+                    `${cloud}: the drill's preview would stop here`,
+                );
+                const types = new Set(result.run.resources.map((r) => r.type));
+                for (const t of [
+                    "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+                    "aws:cloudfront/distribution:Distribution",
+                    "aws:route53/zone:Zone",
+                    "azure-native:cdn:Profile",
+                    "azure-native:dns:Zone",
+                ]) {
+                    assert.ok(!types.has(t), `${cloud}: the throwaway has no ${t}`);
+                }
+                const vault = result.run.resources.find((r) => r.type === "azure-native:dataprotection:BackupVault");
+                assert.strictEqual(vault !== undefined, cloud === "azure");
+                if (vault) {
+                    const security = (
+                        vault.inputs.properties as { securitySettings: Record<string, { state: string }> }
+                    ).securitySettings;
+                    assert.strictEqual(security.immutabilitySettings.state, "Disabled");
+                    assert.strictEqual(security.softDeleteSettings.state, "Off");
+                }
+            }
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("keeps secret config values secret when it copies them", () => {

@@ -42,6 +42,60 @@ const byUrnEnd = (run: ProgramRun, type: string, end: string): ResourceRecord[] 
 // database's, not the application's.
 const isProxyLogin = (r: ResourceRecord) => /::[^:]*-proxy-[^:]*$/.test(r.urn);
 const appSecrets = (run: ProgramRun) => ofType(run, "aws:secretsmanager/secret:Secret").filter((r) => !isProxyLogin(r));
+// Reloader deletes and re-creates an annotated Job and starts a Job of an annotated CronJob at once
+// (stakater/Reloader@v1.4.21 internal/pkg/callbacks/rolling_upgrade.go ReCreateJobFromjob, CreateJobFromCronjob).
+describe("application secrets of run-to-completion pods", () => {
+    it("leaves Reloader off migrations and cronjobs, so that a rotation neither re-runs a migration nor runs a job off schedule", async function () {
+        this.timeout(300_000);
+        const overrides = withSecrets((services) => {
+            services.find((s) => s.name === "api")!.migrate = { command: ["npm", "run", "migrate"] };
+            services.push({
+                name: "nightly-report",
+                kind: "cronjob",
+                image: "ghcr.io/example-org/report:1.0.0",
+                command: ["/report.sh"],
+                cron: { schedule: "0 2 * * *" },
+                secrets: ["SMTP_PASSWORD"],
+            } as ServiceConfig);
+        });
+        const run = await runStack("prod", "aws", overrides);
+        const reload = "secretproviderclass.reloader.stakater.com/reload";
+        const cron = inputs(named(run, "kubernetes:batch/v1:CronJob", "nightly-report")[0]);
+        const cronPod = cron.spec.jobTemplate.spec.template;
+        assert.ok(
+            cronPod.spec.volumes.some((v: { name: string }) => v.name === "app-secrets"),
+            "it still mounts",
+        );
+        assert.strictEqual(cronPod.metadata.annotations?.[reload], undefined);
+        const migration = ofType(run, "kubernetes:batch/v1:Job").find((r) =>
+            String(inputs(r).metadata?.name).startsWith("api-migrate-"),
+        );
+        assert.ok(migration, "the api has a migration Job");
+        const migrationPod = inputs(migration).spec.template;
+        assert.ok(
+            migrationPod.spec.volumes.some((v: { name: string }) => v.name === "app-secrets"),
+            "it still mounts",
+        );
+        assert.strictEqual(migrationPod.metadata.annotations?.[reload], undefined);
+        assert.strictEqual(deployment(run, "api").spec.template.metadata.annotations[reload], "api-app-secrets");
+        const reloader = ofType(run, "kubernetes:helm.sh/v3:Release").find((r) => inputs(r).chart === "reloader");
+        assert.strictEqual(inputs(reloader!).values.reloader.ignoreJobs, true);
+        assert.strictEqual(inputs(reloader!).values.reloader.ignoreCronJobs, true);
+    });
+});
+
+// A secret scheduled for deletion keeps its name: CreateSecret of that name fails until the window ends
+// (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html, InvalidRequestException).
+describe("application secrets when a stack is destroyed", () => {
+    it("deletes an unprotected stack's secrets at once, so that bringing the stack up again does not collide with them", async function () {
+        this.timeout(300_000);
+        const unprotected = await runStack("prod", "aws", [...withSecrets(), "platform:deletionProtection=false"]);
+        for (const s of appSecrets(unprotected)) assert.strictEqual(inputs(s).recoveryWindowInDays, 0, s.name);
+        const prod = await runStack("prod", "aws", withSecrets());
+        for (const s of appSecrets(prod)) assert.strictEqual(inputs(s).recoveryWindowInDays, 30, s.name);
+    });
+});
+
 for (const cloud of CLOUDS) {
     describe(`application secrets on ${cloud}`, () => {
         let run: ProgramRun;

@@ -9,6 +9,18 @@ import { objectLines } from "./store";
 export const SECRET_RECOVERY_WINDOW_DAYS = 30;
 
 /**
+ * The recovery window of a stack's secrets: 30 days where stateful resources are protected; none (deleted at
+ * once) in a stack meant to be torn down (`platform:deletionProtection: false`). A secret scheduled for deletion
+ * keeps its name, and creating a secret of that name fails until the window ends ("You can't create this
+ * secret because a secret with this name is already scheduled for deletion", CreateSecret InvalidRequestException,
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html), so a dev stack destroyed
+ * and brought up again within 30 days would fail on every secret. 0 is ForceDeleteWithoutRecovery
+ * (@pulumi/aws 7.48.0 secretsmanager/secret.d.ts `recoveryWindowInDays`: "0 to force deletion without recovery
+ * or range from 7 to 30 days").
+ */
+export const recoveryWindowDays = (protect: boolean): number => (protect ? SECRET_RECOVERY_WINDOW_DAYS : 0);
+
+/**
  * One Secrets Manager secret per name, `<prefix>/<service>/<NAME>`, encrypted with a customer-managed KMS key of
  * the service's own (rotated yearly; its default key policy lets IAM grant its use, and only the service's
  * role is granted, through Secrets Manager). A value given in stack config becomes the secret's current
@@ -27,7 +39,7 @@ export function createAwsSecretStore(name: string, args: SecretStoreArgs, parent
                 name: `${context.namePrefix}/${service.name}/${secret.name}`,
                 description: `${secret.name} of service ${service.name}`,
                 kmsKeyId: key.arn,
-                recoveryWindowInDays: SECRET_RECOVERY_WINDOW_DAYS,
+                recoveryWindowInDays: recoveryWindowDays(context.protect),
                 tags: context.tags,
             },
             opts,

@@ -71,7 +71,10 @@ export function installAwsSecretsDriver(name: string, parent: pulumi.Resource): 
  * Deployment annotated `secretproviderclass.reloader.stakater.com/reload` when the driver reports a new
  * version of a mounted secret (values `reloader.enableCSIIntegration`, `reloader.namespaces`,
  * `reloader.watchGlobally`, `reloader.reloadStrategy` in the pinned chart's values.yaml). The `annotations`
- * strategy marks the pod template with an annotation rather than an environment variable.
+ * strategy marks the pod template with an annotation rather than an environment variable. Jobs and CronJobs
+ * are ignored (`reloader.ignoreJobs`, `reloader.ignoreCronJobs`): Reloader "reloads" a Job by deleting and
+ * re-creating it and a CronJob by starting a Job at once (Reloader@v1.4.21 internal/pkg/callbacks/rolling_upgrade.go),
+ * which would re-run a migration or run a scheduled job off schedule on every rotation.
  */
 export function installReloader(
     name: string,
@@ -93,6 +96,8 @@ export function installReloader(
             values: {
                 reloader: {
                     enableCSIIntegration: true,
+                    ignoreJobs: true,
+                    ignoreCronJobs: true,
                     reloadStrategy: "annotations",
                     watchGlobally: false,
                     namespaces: [args.appNamespace],

@@ -65,8 +65,14 @@ export function createSecretProviderClass(
 /**
  * A pod template with the service's secrets: the CSI volume (read-only, mounted by every container at
  * SECRETS_MOUNT_PATH, one file per name, whatever `as` says: the driver syncs `as: env` values only while a pod
- * mounts them), `as: env` entries as variables read from the synced Secret, and the Reloader annotation that
- * rolls the pods when the driver sees a new version. Unchanged without secrets.
+ * mounts them), `as: env` entries as variables read from the synced Secret, and, for long-running pods only,
+ * the Reloader annotation that rolls them when the driver sees a new version. Unchanged without secrets.
+ *
+ * A Job's pod (restartPolicy Never / OnFailure: the migration, a cronjob's runs) gets no reload annotation:
+ * Reloader does not restart a Job, it deletes and re-creates it (a migration run again, outside any deploy),
+ * and for a CronJob it instantiates a Job at once (an unscheduled run on every rotation)
+ * (stakater/Reloader@v1.4.21 internal/pkg/callbacks/rolling_upgrade.go ReCreateJobFromjob, CreateJobFromCronjob).
+ * Each run mounts the secrets when it starts, so the next run reads the rotated value anyway.
  */
 export function withAppSecrets(
     secrets: AppSecrets | undefined,
@@ -80,13 +86,16 @@ export function withAppSecrets(
         name: s.name,
         valueFrom: { secretKeyRef: { name: syncedSecretName(secrets.service.name), key: s.name } },
     }));
+    const runsToCompletion = spec.restartPolicy === "Never" || spec.restartPolicy === "OnFailure";
     return {
-        metadata: {
-            ...metadata,
-            annotations: pulumi
-                .output(metadata?.annotations ?? {})
-                .apply((a): Record<string, string> => ({ ...a, [RELOAD_ANNOTATION]: secrets.name })),
-        },
+        metadata: runsToCompletion
+            ? metadata
+            : {
+                  ...metadata,
+                  annotations: pulumi
+                      .output(metadata?.annotations ?? {})
+                      .apply((a): Record<string, string> => ({ ...a, [RELOAD_ANNOTATION]: secrets.name })),
+              },
         spec: {
             ...spec,
             containers: (spec.containers as k8s.core.v1.Container[]).map((c) => ({
