@@ -85,7 +85,12 @@ for (const { stack, cloud } of MATRIX) {
             const sql: string = inputs(script).stringData["bootstrap.sql"];
             for (const service of ["api", "worker"]) {
                 const { group, login, schema } = serviceRoles(service);
-                assert.ok(sql.includes(`CREATE ROLE "${login}" LOGIN`), login);
+                // On Azure the login is a Microsoft Entra principal (passwordless by default, sql.ts createLogin).
+                const creates =
+                    cloud === "azure"
+                        ? `pgaadauth_create_principal_with_oid('${login}', `
+                        : `CREATE ROLE "${login}" LOGIN`;
+                assert.ok(sql.includes(creates), login);
                 assert.ok(sql.includes(`CREATE ROLE "${group}" NOLOGIN`), group);
                 assert.ok(sql.includes(`CREATE SCHEMA IF NOT EXISTS "${schema}" AUTHORIZATION "${group}"`), schema);
             }
