@@ -47,6 +47,8 @@ export const awsState: Record<string, StateFn> = {
             address: `${identifier}.c${hash(at.region, 10)}.${at.region}.rds.amazonaws.com`,
             endpoint: `${identifier}.c${hash(at.region, 10)}.${at.region}.rds.amazonaws.com:5432`,
             arn: awsArn("rds", `db:${identifier}`, at),
+            // DbiResourceId, which RDS IAM policies name (`db-` and 26 upper-case letters and digits).
+            resourceId: `db-${hash(`dbi/${identifier}`, 26).toUpperCase()}`,
         };
     },
     // RDS Proxy endpoints: <name>.proxy-<hash>.<region>.rds.amazonaws.com (DescribeDBProxies `Endpoint`).

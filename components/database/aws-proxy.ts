@@ -7,6 +7,7 @@ import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import type * as random from "@pulumi/random";
 import { fitName } from "../shared/names";
 import type { NetworkOutputs } from "../network";
+import { proxyConnectStatement } from "./aws-iam";
 
 const PORT = 5432;
 
@@ -18,8 +19,11 @@ export interface ProxyParts {
     readonly network: NetworkOutputs;
     /** The database's security group, the only destination the proxy may reach. */
     readonly databaseSecurityGroup: ec2.SecurityGroup;
-    /** Client login role → its generated password. */
+    /** Client login role → its generated password (empty when passwordless). */
     readonly logins: Record<string, random.RandomPassword>;
+    /** The client login roles; with `passwordless` they authenticate with IAM end to end. */
+    readonly clientRoles: readonly string[];
+    readonly passwordless: boolean;
 }
 
 /**
@@ -31,8 +35,10 @@ export interface ProxyParts {
  * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-secrets-arns.html,
  * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-iam-setup.html). Arguments: @pulumi/aws
  * 7.48.0 rds/proxy.d.ts (`engineFamily`, `auths`, `requireTls`, `roleArn`, `vpcSubnetIds`,
- * `vpcSecurityGroupIds`), rds/proxyDefaultTargetGroup.d.ts, rds/proxyTarget.d.ts. Passwordless clients (the
- * proxy's `iamAuth: "REQUIRED"`) are issue 16: only `iamAuth` changes. Returns the proxy's endpoint.
+ * `vpcSecurityGroupIds`), rds/proxyDefaultTargetGroup.d.ts, rds/proxyTarget.d.ts. Passwordless (issue 16):
+ * end-to-end IAM, `defaultAuthScheme: "IAM_AUTH"` and no `auths` ("Required when `defaultAuthScheme` is `NONE`
+ * or unspecified", @pulumi/aws 7.48.0 rds/proxy.d.ts): clients present IAM tokens to the proxy, and the proxy
+ * its own to the instance (components/database/aws-iam.ts); no secrets exist. Returns the proxy.
  */
 export function createProxy(name: string, parts: ProxyParts, opts: pulumi.CustomResourceOptions): rds.Proxy {
     const secrets = Object.entries(parts.logins).map(([role, password]) =>
@@ -51,13 +57,17 @@ export function createProxy(name: string, parts: ProxyParts, opts: pulumi.Custom
             roleArn: role.arn,
             vpcSubnetIds: parts.network.nodeSubnetIds,
             vpcSecurityGroupIds: [securityGroup.id],
-            auths: secrets.map(({ role: login, secret }) => ({
-                authScheme: "SECRETS",
-                secretArn: secret.arn,
-                iamAuth: "DISABLED",
-                clientPasswordAuthType: "POSTGRES_SCRAM_SHA_256",
-                description: `Login role ${login}`,
-            })),
+            ...(parts.passwordless
+                ? { defaultAuthScheme: "IAM_AUTH" }
+                : {
+                      auths: secrets.map(({ role: login, secret }) => ({
+                          authScheme: "SECRETS",
+                          secretArn: secret.arn,
+                          iamAuth: "DISABLED",
+                          clientPasswordAuthType: "POSTGRES_SCRAM_SHA_256",
+                          description: `Login role ${login}`,
+                      })),
+                  }),
         },
         opts,
     );
@@ -136,7 +146,10 @@ function loginSecret(
     return { role, secret };
 }
 
-/** The role RDS Proxy assumes: read these secrets, decrypt them with the stack's key through Secrets Manager only. */
+/**
+ * The role RDS Proxy assumes: with end-to-end IAM, connect to the instance as the client logins only; otherwise
+ * read these secrets and decrypt them with the stack's key through Secrets Manager only.
+ */
 function proxyRole(
     name: string,
     secrets: { secret: secretsmanager.Secret }[],
@@ -146,7 +159,7 @@ function proxyRole(
     const role = new iam.Role(
         `${name}-proxy-role`,
         {
-            description: `RDS Proxy of ${name}: reads its login secrets`,
+            description: `RDS Proxy of ${name}: ${parts.passwordless ? "connects as its client logins with IAM" : "reads its login secrets"}`,
             assumeRolePolicy: JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [{ Effect: "Allow", Principal: { Service: "rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
@@ -154,6 +167,20 @@ function proxyRole(
         },
         opts,
     );
+    if (parts.passwordless) {
+        new iam.RolePolicy(
+            `${name}-proxy-connect`,
+            {
+                role: role.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [proxyConnectStatement(parts.instance, parts.clientRoles)],
+                }),
+            },
+            opts,
+        );
+        return role;
+    }
     new iam.RolePolicy(
         `${name}-proxy-secrets`,
         {

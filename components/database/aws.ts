@@ -11,6 +11,7 @@ import { customerManagedKey, dataStoreSecurityGroup, logsKey } from "../shared/a
 import { Environment, awsPlacement, statefulOptions } from "../shared/context";
 import { fitName } from "../shared/names";
 import { securityOptOuts } from "../shared/security";
+import { iamConnectPrefixes } from "./aws-iam";
 import { createProxy } from "./aws-proxy";
 import { createReadReplicas } from "./aws-replicas";
 import { clientLoginPasswords, clientLoginsOutput } from "./roles";
@@ -98,13 +99,23 @@ export function createAwsDatabase(name: string, args: DatabaseArgs, parent: pulu
         },
         stateful,
     );
-    const logins = clientLoginPasswords(name, settings.clientRoles, opts);
+    // Passwordless logins have no password at all (RDS IAM tokens instead).
+    const logins = settings.passwordless ? {} : clientLoginPasswords(name, settings.clientRoles, opts);
     // Nothing to pool without a client role: the proxy authenticates only the roles it has secrets for.
     const proxy =
         settings.pooling && settings.clientRoles.length > 0
             ? createProxy(
                   name,
-                  { instance, key, region, network: args.network, databaseSecurityGroup: securityGroup, logins },
+                  {
+                      instance,
+                      key,
+                      region,
+                      network: args.network,
+                      databaseSecurityGroup: securityGroup,
+                      logins,
+                      clientRoles: settings.clientRoles,
+                      passwordless: settings.passwordless,
+                  },
                   opts,
               )
             : undefined;
@@ -349,18 +360,28 @@ function databaseOutputs(
         connectionString: postgresConnectionString(outputs),
         tlsCaBundleUrl: pulumi.output(serverCa),
         clientEndpoint: around.proxy
-            ? around.proxy.endpoint.apply((host) => ({ host, port: PORT, tlsCaBundleUrl: AMAZON_ROOT_CA_URL }))
-            : instance.address.apply((host) => ({ host, port: PORT, tlsCaBundleUrl: serverCa })),
+            ? around.proxy.endpoint.apply((host) => ({
+                  host,
+                  port: PORT,
+                  tlsCaBundleUrl: AMAZON_ROOT_CA_URL,
+                  ownCertificate: true,
+              }))
+            : instance.address.apply((host) => ({ host, port: PORT, tlsCaBundleUrl: serverCa, ownCertificate: false })),
         readHosts: pulumi.all(around.replicas.map((r) => r.address)),
         extensions: pulumi.output(settings.extensions),
         clientLogins: clientLoginsOutput(around.logins),
+        clientAuthentication: settings.passwordless ? "aws-iam" : "password",
+        iamConnectPrefixes: settings.passwordless
+            ? iamConnectPrefixes(instance, around.replicas, around.proxy)
+            : pulumi.output(undefined),
         engineVersion: pulumi.output(engineVersion),
         resourceId: instance.arn,
         resourceName: instance.identifier,
         backupRetentionDays: pulumi.output(backupRetentionDays),
         highAvailability: pulumi.output(highAvailability),
-        securityOptOuts: pulumi.output(
-            securityOptOuts("aws", args.aws ?? {}, ["storageEncrypted", "forceSsl", "crossRegionBackup"]),
-        ),
+        securityOptOuts: pulumi.output([
+            ...securityOptOuts("aws", args.aws ?? {}, ["storageEncrypted", "forceSsl", "crossRegionBackup"]),
+            ...(settings.passwordless ? [] : ["passwordless"]),
+        ]),
     };
 }

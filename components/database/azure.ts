@@ -79,10 +79,13 @@ export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pu
         args,
         { ...stateful, dependsOn: [lastParameter] },
     );
-    const logins = clientLoginPasswords(name, settings.clientRoles, { parent });
+    // Passwordless logins are Microsoft Entra principals (the services' managed identities): no password at all.
+    const logins = settings.passwordless ? {} : clientLoginPasswords(name, settings.clientRoles, { parent });
     return databaseOutputs(server, database, password, settings, args, {
         readHosts: pulumi.all(replicas.map((r) => r.fullyQualifiedDomainName)),
         clientLogins: clientLoginsOutput(logins),
+        clientAuthentication: settings.passwordless ? "entra" : "password",
+        iamConnectPrefixes: pulumi.output(undefined),
     });
 }
 
@@ -251,7 +254,7 @@ function databaseOutputs(
     password: random.RandomPassword,
     { username, engineVersion, backupRetentionDays, highAvailability, pooling, extensions }: Settings,
     args: DatabaseArgs,
-    around: Pick<DatabaseOutputs, "readHosts" | "clientLogins">,
+    around: Pick<DatabaseOutputs, "readHosts" | "clientLogins" | "clientAuthentication" | "iamConnectPrefixes">,
 ): DatabaseOutputs {
     const outputs = {
         host: server.fullyQualifiedDomainName,
@@ -269,6 +272,7 @@ function databaseOutputs(
             host,
             port: pooling ? PGBOUNCER_PORT : PORT,
             tlsCaBundleUrl: TLS_CA_BUNDLE_URL,
+            ownCertificate: false,
         })),
         extensions: pulumi.output(extensions),
         ...around,
@@ -277,7 +281,10 @@ function databaseOutputs(
         resourceName: server.name,
         backupRetentionDays: pulumi.output(backupRetentionDays),
         highAvailability: pulumi.output(highAvailability),
-        securityOptOuts: pulumi.output(securityOptOuts("azure", args.azure ?? {}, ["requireSecureTransport"])),
+        securityOptOuts: pulumi.output([
+            ...securityOptOuts("azure", args.azure ?? {}, ["requireSecureTransport"]),
+            ...(args.passwordless === false ? ["passwordless"] : []),
+        ]),
     };
 }
 

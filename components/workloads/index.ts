@@ -60,6 +60,8 @@ export const BINDING_VARIABLES: Record<BindableResource, readonly string[]> = {
         "DATABASE_READ_URL",
         "DATABASE_READ_HOST",
         "DATABASE_READ_CA_BUNDLE_URL",
+        "DATABASE_AUTH",
+        "DATABASE_SSLMODE",
     ],
     cache: ["REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "REDIS_TLS"],
     storage: ["STORAGE_BUCKET", "STORAGE_ENDPOINT", "STORAGE_REGION"],
@@ -469,9 +471,15 @@ export type WorkloadsDatabase = Pick<
     | "readHosts"
     | "extensions"
     | "clientLogins"
+    | "clientAuthentication"
+    | "iamConnectPrefixes"
+    | "resourceName"
 > & {
-    /** What a Deployment that binds the database waits for (the role bootstrap Job). */
-    readonly ready?: pulumi.Resource[];
+    /**
+     * What a Deployment that binds the database waits for (the role bootstrap Job; a promise of it when the Job
+     * is built after the services, whose identities it maps logins to).
+     */
+    readonly ready?: pulumi.Input<pulumi.Resource>[];
 };
 /** Cache connection details a bound service receives. */
 export type WorkloadsCache = Pick<CacheOutputs, "host" | "port" | "authToken" | "tls" | "connectionString">;

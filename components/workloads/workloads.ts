@@ -8,7 +8,7 @@ import { Registry } from "./registry";
 import { ServiceWorkload } from "./services";
 import { installWorkloadAddons } from "./addons";
 import { createAppNamespace } from "./services/namespace";
-import { createDatabaseBootstrap } from "./database";
+import { withDatabaseBootstrap } from "./database";
 
 /**
  * Builds the Workloads capability from its concerns, in order: the application namespace (services/), the
@@ -79,24 +79,22 @@ export function createWorkloads(name: string, args: WorkloadsArgs, parent: pulum
 
     const addons = installWorkloadAddons(name, { context, services, namespace: ns }, parent);
     // Roles first: every service that binds the database waits for the bootstrap Job (workloads/database).
-    const bootstrap = services.some((s) => s.bind.includes("database"))
-        ? createDatabaseBootstrap(
-              `${name}-db-bootstrap`,
-              { context, database: args.database, networkCidr: args.network.cidrBlock, services },
-              parent,
-          )
-        : undefined;
-    const database = { ...args.database, ready: bootstrap?.ready ?? [] };
-    const serviceUrls = createServiceWorkloads(name, { ...args, database }, services, {
-        addons,
-        namespace: ns,
-        registry,
-        highAvailability,
-        routing,
-        ingressDependsOn: edge.ready,
-        monitoringDependsOn: monitoring.ready,
-        parent,
-    });
+    const { serviceUrls } = withDatabaseBootstrap(
+        `${name}-db-bootstrap`,
+        { context, database: args.database, networkCidr: args.network.cidrBlock, services },
+        { oidcIssuerUrl: args.cluster.oidcIssuerUrl, parent },
+        (database) =>
+            createServiceWorkloads(name, { ...args, database }, services, {
+                addons,
+                namespace: ns,
+                registry,
+                highAvailability,
+                routing,
+                ingressDependsOn: edge.ready,
+                monitoringDependsOn: monitoring.ready,
+                parent,
+            }),
+    );
     return {
         namespace: ns,
         serviceUrls,
@@ -123,7 +121,8 @@ function createServiceWorkloads(
         readonly monitoringDependsOn: pulumi.Resource[];
         readonly parent: pulumi.Resource;
     },
-): pulumi.Output<Record<string, string>> {
+): { serviceUrls: pulumi.Output<Record<string, string>>; objectIds: Record<string, pulumi.Output<string>> } {
+    const objectIds: Record<string, pulumi.Output<string>> = {};
     const urls = services.map((service) => {
         const workload = new ServiceWorkload(
             `${name}-${service.name}`,
@@ -146,13 +145,15 @@ function createServiceWorkloads(
             },
             { parent: wiring.parent },
         );
+        if (workload.identityObjectId) objectIds[service.name] = workload.identityObjectId;
         return workload.url.apply((url) => [service.name, url] as const);
     });
-    return pulumi
+    const serviceUrls = pulumi
         .all(urls)
         .apply((entries) =>
             Object.fromEntries(entries.filter((e): e is readonly [string, string] => e[1] !== undefined)),
         );
+    return { serviceUrls, objectIds };
 }
 
 /**

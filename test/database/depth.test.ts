@@ -127,8 +127,9 @@ describe("database read replicas", () => {
 });
 
 describe("database connection pooling", () => {
-    it("puts an RDS Proxy that requires TLS in front of the instance in prod, authenticating each service's login from Secrets Manager", async () => {
-        const run = await runStack("prod", "aws");
+    // With passwordless logins off: the proxy's Secrets Manager path (passwordless is test/database/passwordless.test.ts).
+    it("puts an RDS Proxy that requires TLS in front of the instance in prod, authenticating each service's login from Secrets Manager when logins have passwords", async () => {
+        const run = await runStack("prod", "aws", [db({ passwordless: false })]);
         const proxy = inputs(one(run, "aws:rds/proxy:Proxy"));
         assert.strictEqual(proxy.requireTls, true);
         assert.strictEqual(proxy.engineFamily, "POSTGRESQL");
@@ -150,8 +151,8 @@ describe("database connection pooling", () => {
         assert.strictEqual(target.dbInstanceIdentifier, inputs(primaryOf(run, RDS)).identifier);
     });
 
-    it("lets the proxy's role read only its login secrets and decrypt only through Secrets Manager, on AWS", async () => {
-        const run = await runStack("prod", "aws");
+    it("lets the proxy's role read only its login secrets and decrypt only through Secrets Manager when logins have passwords, on AWS", async () => {
+        const run = await runStack("prod", "aws", [db({ passwordless: false })]);
         const proxyPolicy = ofType(run, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name.endsWith("-proxy-secrets"));
         assert.ok(proxyPolicy);
         const doc = JSON.parse(inputs(proxyPolicy).policy);

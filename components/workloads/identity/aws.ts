@@ -22,7 +22,7 @@ export function createAwsIdentity(
             namespace: args.namespace,
             serviceAccount: args.serviceAccountName,
             // "storage" since before secrets existed: renaming it would replace the policy of every storage-bound service.
-            policyName: args.storage ? "storage" : "secrets",
+            policyName: args.storage ? "storage" : args.secrets ? "secrets" : "database",
             policy: accessPolicy(args, region),
         },
         { parent },
@@ -40,9 +40,17 @@ export function createAwsIdentity(
 function accessPolicy(args: WorkloadIdentityArgs, region: string): pulumi.Output<string> {
     const bucket = args.storage ? args.storage.resourceId.apply((arn) => bucketStatements(arn, region)) : [];
     const secrets = args.secrets ? secretStatements(args.secrets, region) : [];
+    // RDS IAM: connect as its own database login only (components/database/aws-iam.ts).
+    const database = pulumi
+        .output(args.databaseUsers ?? [])
+        .apply((users) =>
+            users.length > 0
+                ? [{ Sid: "ConnectAsOwnLogin", Effect: "Allow", Action: ["rds-db:connect"], Resource: users }]
+                : [],
+        );
     return pulumi
-        .all([bucket, secrets])
-        .apply(([b, s]) => JSON.stringify({ Version: "2012-10-17", Statement: [...b, ...s] }));
+        .all([bucket, secrets, database])
+        .apply(([b, s, d]) => JSON.stringify({ Version: "2012-10-17", Statement: [...b, ...s, ...d] }));
 }
 
 /**

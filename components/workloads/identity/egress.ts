@@ -26,3 +26,19 @@ export const CLOUD_API_EGRESS: Record<Cloud, (networkCidr: string) => EgressDest
         },
     ],
 };
+
+/**
+ * What a pod needs to get a database token: on EKS only the Pod Identity agent (an RDS IAM token is signed
+ * locally with the pod's credentials, https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.Connecting.html);
+ * on AKS Microsoft Entra's token endpoint over HTTPS (login.microsoftonline.com has no fixed range).
+ */
+export const DATABASE_TOKEN_EGRESS: Record<Cloud, EgressDestination[]> = {
+    aws: [
+        {
+            cidr: POD_IDENTITY_AGENT,
+            ports: [80],
+            reason: "EKS Pod Identity agent (credentials that sign RDS IAM tokens)",
+        },
+    ],
+    azure: [{ cidr: "0.0.0.0/0", ports: [443], reason: "Microsoft Entra token endpoint over HTTPS" }],
+};

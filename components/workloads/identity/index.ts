@@ -28,6 +28,12 @@ export interface WorkloadIdentityArgs {
      * @default no secret access
      */
     readonly secrets?: SecretAccess;
+    /**
+     * AWS: the RDS IAM database users (`arn:aws:rds-db:…:dbuser:<resource id>/<login>`) the identity may connect
+     * as (`rds-db:connect`), when the database logins are passwordless (components/database/aws-iam.ts).
+     * @default no database access through IAM
+     */
+    readonly databaseUsers?: pulumi.Input<string[]>;
 }
 
 /** The application secrets one identity may read, and nothing else. */
@@ -46,6 +52,12 @@ export interface WorkloadIdentityOutputs {
     readonly podLabels: pulumi.Output<Record<string, string>>;
     /** The cloud principal: IAM role ARN / managed identity client id. */
     readonly principalId: pulumi.Output<string>;
+    /**
+     * Azure: the managed identity's object id (its service principal's), which Microsoft Entra tokens carry as
+     * `oid` and database roles are mapped to (workloads/database/sql.ts).
+     * @default undefined on AWS
+     */
+    readonly objectId?: pulumi.Output<string>;
     /**
      * What a pod using this identity must wait for: the Pod Identity association and the role's policy
      * (AWS), the federated identity credential and the role assignment (Azure). Both clouds hand a pod its
@@ -75,6 +87,7 @@ export class WorkloadIdentity
     declare public readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
     declare public readonly podLabels: pulumi.Output<Record<string, string>>;
     declare public readonly principalId: pulumi.Output<string>;
+    declare public readonly objectId?: pulumi.Output<string>;
     declare public readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: WorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {

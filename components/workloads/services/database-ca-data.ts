@@ -1,20 +1,12 @@
+import type { DatabaseCaBundle } from "../../database/ca";
+
+export type { DatabaseCaBundle };
+
 /*
  * Certificate authorities database clients verify the server with (`sslmode=verify-full`), shipped to the
  * pods instead of downloaded at start: under the namespace's default-deny egress a pod cannot reach the CA's
  * download site. Vendored data, with its source; refresh when the cloud rotates its server certificates.
  */
-
-/** One cloud's database CA bundle. */
-export interface DatabaseCaBundle {
-    /** Concatenated PEM certificates. */
-    readonly pem: string;
-    /** Where the certificates were taken from, and which the cloud documents. */
-    readonly source: string;
-    /** Day the bundle was last compared with its source (YYYY-MM-DD). */
-    readonly checked: string;
-    /** The day the first certificate of the bundle expires (YYYY-MM-DD). */
-    readonly validUntil: string;
-}
 
 /**
  * Azure Database for PostgreSQL flexible server: its certificates chain to DigiCert Global Root G2 or
@@ -28,9 +20,7 @@ export interface DatabaseCaBundle {
  * C7:41:F7:0F:4B:2A:8D:88:BF:2E:71:C1:41:22:EF:53:EF:10:EB:A0:CF:A5:E6:4C:FA:20:F4:18:85:30:73:E0
  * (Microsoft RSA Root Certificate Authority 2017, valid to 2042-07-18).
  *
- * RDS has no entry: its CAs (rds-ca-rsa2048-g1) are Amazon's own, published only at
- * https://truststore.pki.rds.amazonaws.com/<region>/<region>-bundle.pem, and no copy of that file could be
- * taken from its source here; until one is vendored, AWS services keep DATABASE_CA_BUNDLE_URL.
+ * RDS's bundles are in components/database/ca.ts: its CAs are Amazon's own, not in the Mozilla store.
  */
 export const AZURE_POSTGRES_CA: DatabaseCaBundle = {
     pem: `-----BEGIN CERTIFICATE-----

@@ -1,16 +1,29 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigMap } from "@pulumi/kubernetes/core/v1";
 import type * as k8s from "@pulumi/kubernetes/types/input";
-import type { Cloud } from "../../shared/context";
+import type { ClientEndpoint } from "../../database";
+import { awsProxyCa, awsRdsRegionCa } from "../../database/ca";
+import { PlatformContext, awsPlacement } from "../../shared/context";
 import { DATABASE_CA_VARIABLES } from "..";
 import type { ServiceWorkloadArgs } from ".";
-import { AZURE_POSTGRES_CA, DatabaseCaBundle } from "./database-ca-data";
+import { AZURE_POSTGRES_CA } from "./database-ca-data";
 
-/** The CA bundle each cloud's database clients verify the server with, where the platform ships one. */
-export const DATABASE_CA_BUNDLES: Record<Cloud, DatabaseCaBundle | undefined> = {
-    aws: undefined,
-    azure: AZURE_POSTGRES_CA,
-};
+/**
+ * The CAs that verify the database server and its read replicas: Azure's public roots, or the RDS roots of the
+ * stack's region (components/database/ca.ts).
+ */
+export function serverCaPem(context: PlatformContext): string {
+    return context.cloud === "azure" ? AZURE_POSTGRES_CA.pem : awsRdsRegionCa(awsPlacement(context).region).pem;
+}
+
+/**
+ * The CAs a bound pod needs: the server's (its read URL goes to a replica), and, when the client endpoint
+ * presents a certificate of its own (RDS Proxy's, from ACM), the roots that one chains to as well. Azure's
+ * PgBouncer runs on the server and presents the server's certificate.
+ */
+export function clientCaPem(context: PlatformContext, client: Pick<ClientEndpoint, "ownCertificate">): string {
+    return client.ownCertificate ? `${serverCaPem(context)}${awsProxyCa().pem}` : serverCaPem(context);
+}
 
 /** Where the bundle is mounted in the pods, and the file clients read. */
 export const DATABASE_CA_MOUNT = "/etc/platform/database-ca";
@@ -19,26 +32,25 @@ const VOLUME = "database-ca";
 
 /**
  * The ConfigMap holding the database CA bundle of a service that binds the database, or undefined when it
- * does not or the cloud's bundle is not shipped. CA certificates are public: a ConfigMap, not a Secret.
+ * does not. CA certificates are public: a ConfigMap, not a Secret.
  * Mounted as a directory (no subPath), so a new bundle reaches running pods without a restart
  * (https://kubernetes.io/docs/concepts/configuration/configmap/#mounted-configmaps-are-updated-automatically),
  * and libpq reads `sslrootcert` at every connection.
  */
 export function createDatabaseCa(
     resourceName: string,
-    args: Pick<ServiceWorkloadArgs, "context" | "service" | "namespace">,
+    args: Pick<ServiceWorkloadArgs, "context" | "service" | "namespace" | "database">,
     labels: Record<string, string>,
     opts: pulumi.CustomResourceOptions,
 ): ConfigMap | undefined {
-    const bundle = DATABASE_CA_BUNDLES[args.context.cloud];
-    if (!bundle || !args.service.bind.includes("database")) {
+    if (!args.service.bind.includes("database")) {
         return undefined;
     }
     return new ConfigMap(
         resourceName,
         {
             metadata: { name: `${args.service.name}-database-ca`, namespace: args.namespace, labels },
-            data: { "ca.pem": bundle.pem },
+            data: { "ca.pem": args.database.clientEndpoint.apply((client) => clientCaPem(args.context, client)) },
         },
         opts,
     );

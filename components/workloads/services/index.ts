@@ -58,6 +58,8 @@ export interface ServiceWorkloadOutputs {
     readonly image: pulumi.Output<string>;
     /** Public URL, or undefined when not exposed. */
     readonly url: pulumi.Output<string | undefined>;
+    /** Azure: the object id of the service's managed identity, when it has one (its database login maps to it). */
+    readonly identityObjectId?: pulumi.Output<string>;
 }
 
 /**
@@ -68,6 +70,7 @@ export interface ServiceWorkloadOutputs {
 export class ServiceWorkload extends pulumi.ComponentResource implements ServiceWorkloadOutputs {
     public readonly image: pulumi.Output<string>;
     public readonly url: pulumi.Output<string | undefined>;
+    public readonly identityObjectId?: pulumi.Output<string>;
 
     constructor(name: string, args: ServiceWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:workloads:ServiceWorkload", name, {}, opts);
@@ -76,6 +79,7 @@ export class ServiceWorkload extends pulumi.ComponentResource implements Service
         const outputs = createServiceWorkload(name, args, this);
         this.image = outputs.image;
         this.url = outputs.url;
+        this.identityObjectId = outputs.identityObjectId;
         this.registerOutputs({ ...outputs });
     }
 }

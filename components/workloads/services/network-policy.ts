@@ -3,7 +3,7 @@ import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import type * as k8s from "@pulumi/kubernetes/types/input";
 import type { ResolvedService } from "..";
 import { GATEWAY_NAMESPACE, GATEWAY_POD_SELECTOR } from "../edge";
-import { CLOUD_API_EGRESS } from "../identity/egress";
+import { CLOUD_API_EGRESS, DATABASE_TOKEN_EGRESS } from "../identity/egress";
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_SELECTOR } from "../observability";
 import type { ServiceWorkloadArgs } from ".";
 import { allowListRules } from "./egress";
@@ -65,13 +65,17 @@ export function egressRules(
             if (s.bind.includes("cache")) {
                 rules.push({ to: [{ ipBlock: { cidr } }], ports: [{ protocol: "TCP", port: cachePort }] });
             }
-            if (s.bind.includes("storage")) {
-                for (const destination of CLOUD_API_EGRESS[args.context.cloud](cidr)) {
-                    rules.push({
-                        to: [{ ipBlock: { cidr: destination.cidr, except: destination.except } }],
-                        ports: destination.ports.map((port) => ({ protocol: "TCP", port })),
-                    });
-                }
+            const storage = s.bind.includes("storage") ? CLOUD_API_EGRESS[args.context.cloud](cidr) : [];
+            // Passwordless database logins fetch a token of the service's identity (docs/passwordless.md).
+            const token =
+                s.bind.includes("database") && args.database.clientAuthentication !== "password"
+                    ? DATABASE_TOKEN_EGRESS[args.context.cloud].filter((d) => !storage.some((o) => o.cidr === d.cidr))
+                    : [];
+            for (const destination of [...storage, ...token]) {
+                rules.push({
+                    to: [{ ipBlock: { cidr: destination.cidr, except: destination.except } }],
+                    ports: destination.ports.map((port) => ({ protocol: "TCP", port })),
+                });
             }
             return [...rules, ...allowListRules(s)];
         });

@@ -8,7 +8,7 @@ import type { ServiceWorkloadArgs } from ".";
 import { createDatabaseCa } from "./database-ca";
 import { serviceLabels } from "./labels";
 import { workloadDependsOn } from "./pod";
-import { ConnectionSecret, createConnectionSecret } from "./secret";
+import { ConnectionSecret, createConnectionSecret, databaseConnectArns } from "./secret";
 import { createServiceAccount } from "./service-account";
 
 /** What every kind of workload of a service runs with, built once before its controllers. */
@@ -31,7 +31,7 @@ export interface ServiceRuntime {
     /** The application secrets' SecretProviderClass, when the service has secrets (components/workloads/secrets). */
     readonly appSecrets?: AppSecrets;
     /** What every controller whose pods run as the service account waits for (pod.ts workloadDependsOn). */
-    readonly dependsOn: pulumi.Resource[];
+    readonly dependsOn: pulumi.Input<pulumi.Resource>[];
     readonly parent: pulumi.Resource;
 }
 
@@ -46,8 +46,10 @@ export function createServiceRuntime(name: string, args: ServiceWorkloadArgs, pa
     const image = serviceImage(name, service, args.repositoryUrl, parent);
     const secrets = createAppSecrets(name, args, labels, parent);
     const storage = service.bind.includes("storage") ? args.storage : undefined;
+    // Passwordless database logins need the service's own identity (RDS IAM / Microsoft Entra).
+    const databaseIdentity = service.bind.includes("database") && args.database.clientAuthentication !== "password";
     const identity =
-        storage || secrets
+        storage || secrets || databaseIdentity
             ? new WorkloadIdentity(
                   `${name}-identity`,
                   {
@@ -57,6 +59,7 @@ export function createServiceRuntime(name: string, args: ServiceWorkloadArgs, pa
                       serviceAccountName: service.name,
                       storage,
                       secrets: secrets?.access,
+                      databaseUsers: databaseConnectArns(service, args.database),
                   },
                   opts,
               )

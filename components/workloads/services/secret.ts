@@ -1,10 +1,11 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { Secret } from "@pulumi/kubernetes/core/v1";
-import { postgresConnectionString } from "../../database";
+import { ClientEndpoint, postgresConnectionString } from "../../database";
 import { serviceRoles } from "../../database/roles";
 import type { ResolvedService, WorkloadsCache, WorkloadsDatabase, WorkloadsStorage } from "..";
 import type { ServiceWorkloadArgs } from ".";
+import { DATABASE_CA_FILE } from "./database-ca";
 
 /**
  * The connection details of the bound resources, from the components' normalized outputs. The whole
@@ -33,45 +34,82 @@ export function connectionDetails(
  * replicate with the data). RDS has no reader endpoint for instance replicas and Azure's read-only virtual
  * endpoint points at a single replica, so each service is given one replica, picked by a hash of its name:
  * services spread over the replicas, a service always reads from the same one. Without replicas the read URL is
- * the client URL, so an application can always use it.
+ * the client URL, so an application can always use it. `DATABASE_AUTH` says how to log in: `password`
+ * (`DATABASE_PASSWORD`), or a token of the service's identity as the password (`aws-iam`: RDS IAM, `entra`:
+ * Microsoft Entra), in which case the Secret holds no password at all (docs/passwordless.md).
  */
 function databaseDetails(serviceName: string, db: WorkloadsDatabase): pulumi.Output<Record<string, string>> {
     const roles = serviceRoles(serviceName);
     return pulumi
-        .all([db.clientEndpoint, db.readHosts, db.databaseName, db.clientLogins, db.port, db.tlsCaBundleUrl])
-        .apply(([client, readHosts, database, logins, serverPort, serverCa]) => {
-            const password = logins[roles.login];
-            if (password === undefined) {
+        .all([db.clientEndpoint, db.readHosts, db.databaseName, db.clientLogins])
+        .apply(([client, readHosts, database, logins]) => {
+            const auth = db.clientAuthentication;
+            const password = auth === "password" ? logins[roles.login] : undefined;
+            if (auth === "password" && password === undefined) {
                 throw new Error(
                     `Service "${serviceName}" binds the database, but the Database has no login role "${roles.login}" (pass it in clientRoles).`,
                 );
             }
-            const login = { databaseName: database, username: roles.login, password };
-            const readHost = readHosts.length > 0 ? readHosts[replicaIndex(serviceName, readHosts.length)] : undefined;
-            const read = readHost
-                ? { host: readHost, port: serverPort, ca: serverCa }
-                : { host: client.host, port: client.port, ca: client.tlsCaBundleUrl };
+            const read = readEndpoint(serviceName, client, readHosts, db);
+            // Both URLs verify the endpoint against the bundle the pod has mounted (services/database-ca.ts).
+            const login = { databaseName: database, username: roles.login, password, sslRootCert: DATABASE_CA_FILE };
             return pulumi
                 .all([
                     postgresConnectionString({ ...login, host: client.host, port: client.port }),
-                    postgresConnectionString({ ...login, host: read.host, port: read.port }),
+                    read.apply((r) => postgresConnectionString({ ...login, host: r.host, port: r.port })),
+                    read,
                 ])
                 .apply(
-                    ([url, readUrl]): Record<string, string> => ({
+                    ([url, readUrl, r]): Record<string, string> => ({
+                        DATABASE_AUTH: auth,
                         DATABASE_URL: url,
                         DATABASE_HOST: client.host,
                         DATABASE_PORT: String(client.port),
                         DATABASE_NAME: database,
                         DATABASE_USER: roles.login,
-                        DATABASE_PASSWORD: password,
+                        ...(password === undefined ? {} : { DATABASE_PASSWORD: password }),
                         DATABASE_SCHEMA: roles.schema,
+                        DATABASE_SSLMODE: "verify-full",
                         DATABASE_CA_BUNDLE_URL: client.tlsCaBundleUrl,
                         DATABASE_READ_URL: readUrl,
-                        DATABASE_READ_HOST: read.host,
-                        DATABASE_READ_CA_BUNDLE_URL: read.ca,
+                        DATABASE_READ_HOST: r.host,
+                        DATABASE_READ_CA_BUNDLE_URL: r.ca,
                     }),
                 );
         });
+}
+
+/** The service's read endpoint: its replica (readReplicaIndex), or the client endpoint without replicas. */
+function readEndpoint(
+    serviceName: string,
+    client: ClientEndpoint,
+    readHosts: string[],
+    db: WorkloadsDatabase,
+): pulumi.Output<{ host: string; port: number; ca: string }> {
+    if (readHosts.length === 0) {
+        return pulumi.output({ host: client.host, port: client.port, ca: client.tlsCaBundleUrl });
+    }
+    const host = readHosts[replicaIndex(serviceName, readHosts.length)];
+    return pulumi.all([db.port, db.tlsCaBundleUrl]).apply(([port, ca]) => ({ host, port, ca }));
+}
+
+/**
+ * With RDS IAM authentication, the database users the service's IAM role may connect as: its own login on the
+ * client endpoint (the proxy or the instance) and on the one replica it reads from, nothing else
+ * (components/database/aws-iam.ts). Undefined when it does not bind the database or logs in otherwise.
+ */
+export function databaseConnectArns(
+    service: ResolvedService,
+    db: WorkloadsDatabase,
+): pulumi.Output<string[]> | undefined {
+    if (!service.bind.includes("database") || db.clientAuthentication !== "aws-iam") return undefined;
+    const { login } = serviceRoles(service.name);
+    return db.iamConnectPrefixes.apply((prefixes) => {
+        if (prefixes === undefined) return [];
+        const { client, replicas } = prefixes;
+        const replica = replicas.length > 0 ? [replicas[replicaIndex(service.name, replicas.length)]] : [];
+        return [client, ...replica].map((prefix) => `${prefix}/${login}`);
+    });
 }
 
 /** The replica a service reads from: a stable hash of its name over the replica count. */

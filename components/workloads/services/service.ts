@@ -32,5 +32,5 @@ export function createServiceWorkload(
     parent: pulumi.Resource,
 ): ServiceWorkloadOutputs {
     const runtime = withMigration(createServiceRuntime(name, args, parent));
-    return WORKLOAD_KINDS[args.service.kind](runtime);
+    return { ...WORKLOAD_KINDS[args.service.kind](runtime), identityObjectId: runtime.identity?.objectId };
 }
