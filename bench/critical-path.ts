@@ -481,3 +481,34 @@ function edgeSaving(
 }
 
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/**
+ * Every custom resource `target` waits for before it can start, directly or through others, by the schedule's
+ * own rules (a child waits for a component parent's registration only; waiting for a component waits for all
+ * its children). What a test needs to show that one resource (a CDN) is off another's (a database's) path.
+ */
+export function upstreamOf(nodes: readonly GraphNode[], target: string): Set<string> {
+    const graph = new Graph(nodes);
+    const found = new Set<string>();
+    const started = new Set<string>();
+    const finished = new Set<string>();
+    const start = (n: GraphNode): void => {
+        if (started.has(n.urn)) return;
+        started.add(n.urn);
+        for (const edge of graph.incoming(n)) {
+            const from = graph.nodes.get(edge.from)!;
+            if (edge.kind === "parent" && !from.custom) start(from);
+            else done(from);
+        }
+    };
+    const done = (n: GraphNode): void => {
+        if (finished.has(n.urn)) return;
+        finished.add(n.urn);
+        start(n);
+        if (n.custom) found.add(n.urn);
+        else for (const child of graph.children.get(n.urn) ?? []) done(child);
+    };
+    const node = graph.nodes.get(target);
+    if (node) start(node);
+    return found;
+}

@@ -182,6 +182,9 @@ function graphCommands(targets: { stack: string; cloud: string }[]): Command[] {
             ...targets.filter((t) => t.cloud === cloud).map((t) => `${t.stack}:${t.cloud}`),
         ],
         cwd: ROOT,
+        // Three programs per process: on a shared 2-core machine (load 15+) the 180 s default killed the
+        // prod and staging runs; the graph pass is preparation, not a measurement, so it may take its time.
+        timeoutMs: 900_000,
     }));
 }
 

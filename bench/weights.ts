@@ -7,7 +7,14 @@
  * Helm chart) before the general row for the same type. "estimate" marks a figure for which no published
  * number was found; it is kept small where the API call returns in seconds and the resource is usable at
  * once.
+ *
+ * Dated: {@link WEIGHTS_CHECKED} is when the table was last read against its sources; a row added or changed
+ * later carries its own `checked` date. Creation times drift (CloudFront's went from ~20 to ~5 minutes over the
+ * years), so re-read the sources when a row is older than a year.
  */
+
+/** When the rows without a `checked` date of their own were last read against their sources. */
+export const WEIGHTS_CHECKED = "2026-12-01";
 
 /** Creation time in minutes. */
 export interface Minutes {
@@ -26,6 +33,8 @@ export interface WeightRule {
     readonly minutes: Minutes;
     /** Where the figure comes from: a URL, the issue's published figures, or "estimate". */
     readonly source: string;
+    /** When the figure was last read against its source (ISO date). @default WEIGHTS_CHECKED */
+    readonly checked?: string;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,6 +56,49 @@ export const WEIGHTS: readonly WeightRule[] = [
     { type: /^(random|tls):/, minutes: INSTANT, source: "computed locally by the provider" },
 
     // ---- AWS: the slow ones -------------------------------------------------------------------------
+    // ---- issue 15: read replicas, RDS Proxy, backups (checked 2026-12-01) ------------------------------
+    {
+        type: "aws:rds/instance:Instance",
+        when: (i) => text(i.replicateSourceDb) !== "",
+        variant: "read replica",
+        minutes: m(10, 15, 30),
+        source:
+            "estimate: a replica is a new instance restored from a snapshot of its source, so at least a single-AZ " +
+            "create (issue 7: 5-10 min) plus the snapshot; https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Create.html " +
+            "(RDS takes a snapshot of the source and creates the replica from it)",
+        checked: "2026-12-01",
+    },
+    {
+        type: "aws:rds/proxy:Proxy",
+        minutes: m(2, 5, 15),
+        source:
+            "https://github.com/turbot/steampipe-plugin-aws/pull/1414 (terraform log: aws_db_proxy still creating after 2.5 min); " +
+            "https://github.com/cloudposse/terraform-aws-rds-db-proxy/pull/9 (create/delete timeouts raised; 60 min hit on delete)",
+        checked: "2026-12-01",
+    },
+    {
+        type: "aws:rds/proxyTarget:ProxyTarget",
+        minutes: m(1, 3, 10),
+        source:
+            "https://github.com/aws/aws-cdk/issues/8919 (the target group becomes available only once the proxy reaches " +
+            'the instance: "after several minutes"); typical is an estimate',
+        checked: "2026-12-01",
+    },
+    {
+        type: /^aws:rds\/(proxyDefaultTargetGroup|proxyEndpoint):/,
+        minutes: m(0.1, 0.5, 2),
+        source: "estimate (configuration of an existing proxy)",
+        checked: "2026-12-01",
+    },
+    {
+        type: /^aws:backup\//,
+        minutes: SECONDS,
+        source:
+            "AWS Backup's vault, plan, selection and vault lock are synchronous API calls (CreateBackupVault, CreateBackupPlan, " +
+            "CreateBackupSelection, PutBackupVaultLockConfiguration return the resource; https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Operations_AWS_Backup.html); " +
+            "the first backup runs on the schedule, after the deployment",
+        checked: "2026-12-01",
+    },
     {
         type: "aws:rds/instance:Instance",
         when: (i) => isTrue(i.multiAz),
@@ -121,6 +173,24 @@ export const WEIGHTS: readonly WeightRule[] = [
         source: "estimate (distribution status Deployed)",
     },
     {
+        type: /^aws:cloudfront\/(originAccessControl|cachePolicy|originRequestPolicy|responseHeadersPolicy|function):/,
+        minutes: SECONDS,
+        source: "estimate (CloudFront policies are global configuration objects returned at once; only distributions deploy to the edge)",
+        checked: "2026-12-01",
+    },
+    {
+        type: /^aws:wafv2\//,
+        minutes: m(0.1, 0.5, 2),
+        source: "estimate (WAFv2 CreateWebACL returns the ACL; CloudFront-scope ACLs in us-east-1)",
+        checked: "2026-12-01",
+    },
+    {
+        type: "aws:acm/certificate:Certificate",
+        minutes: SECONDS,
+        source: "estimate (the request; validation is the next row)",
+        checked: "2026-12-01",
+    },
+    {
         type: "aws:acm/certificateValidation:CertificateValidation",
         minutes: m(1, 3, 30),
         source: "estimate (ACM DNS validation once the CNAMEs resolve)",
@@ -148,6 +218,40 @@ export const WEIGHTS: readonly WeightRule[] = [
     },
 
     // ---- Azure: the slow ones -----------------------------------------------------------------------
+    {
+        type: "azure-native:dbforpostgresql:Server",
+        when: (i) => text(i.createMode) === "Replica",
+        variant: "read replica",
+        minutes: m(10, 15, 30),
+        source:
+            "estimate: a new server seeded from the primary's backup (https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-read-replicas, " +
+            '"Create a replica": the time depends on the primary\'s size); at least a server create (issue 7: 10-15 min)',
+        checked: "2026-12-01",
+    },
+    {
+        type: "azure-native:dataprotection:BackupInstance",
+        minutes: m(1, 3, 10),
+        source: "estimate (protection is configured and validated against the data source: a long-running ARM operation)",
+        checked: "2026-12-01",
+    },
+    {
+        type: /^azure-native:dataprotection:(BackupVault|BackupPolicy)$/,
+        minutes: m(0.2, 0.5, 2),
+        source: "estimate (ARM create of a vault / policy)",
+        checked: "2026-12-01",
+    },
+    {
+        type: /^azure-native:cdn:(AFDEndpoint|AFDOriginGroup|AFDOrigin|RuleSet|Rule|Secret)$/,
+        minutes: m(0.5, 1, 5),
+        source: "estimate (Front Door configuration objects; the edge deployment is counted on the Route)",
+        checked: "2026-12-01",
+    },
+    {
+        type: /^azure-native:dns:/,
+        minutes: SECONDS,
+        source: "estimate (Azure DNS zones and record sets)",
+        checked: "2026-12-01",
+    },
     {
         type: "azure-native:dbforpostgresql:Server",
         when: (i) => ["ZoneRedundant", "SameZone"].includes(text(i.highAvailability?.mode)),
@@ -219,6 +323,37 @@ export const WEIGHTS: readonly WeightRule[] = [
         source: ISSUE,
     },
 
+    {
+        // components/shared/azure-keys.ts GrantPropagation: a dynamic resource that sleeps `seconds` after a Key
+        // Vault role assignment before the data store that uses the key is created.
+        type: "pulumi-nodejs:dynamic:Resource",
+        when: (i) => Number(i.seconds) > 0,
+        variant: "Key Vault grant propagation",
+        minutes: m(10, 10, 10),
+        source:
+            "components/shared/azure-keys.ts KEY_VAULT_RBAC_PROPAGATION_SECONDS = 600 (MicrosoftDocs/azure-docs " +
+            "articles/key-vault/general/rbac-guide.md: up to 10 minutes for a role assignment to apply); it sleeps exactly that",
+        checked: "2026-12-01",
+    },
+
+    {
+        // components/cluster/azure-access.ts: polls the AKS API every 10 s until the deployer's new role
+        // assignment is honoured (three answers in a row), giving up after 600 s.
+        type: "pulumi-nodejs:dynamic:Resource",
+        variant: "AKS grant probe",
+        minutes: m(0.5, 2, 10),
+        source:
+            'components/cluster/azure-access.ts DEFAULT_PROBE_TIMING (timeout 600 s); "New role assignments can take up to ' +
+            'five minutes to propagate" (the Azure RBAC doc quoted there); typical is an estimate',
+        checked: "2026-12-01",
+    },
+    {
+        type: "azure-native:frontdoor:Policy",
+        minutes: m(0.2, 0.5, 2),
+        source: "estimate (the Front Door WAF policy is an ARM create; it reaches the edge with the security policy)",
+        checked: "2026-12-01",
+    },
+
     // ---- Kubernetes -----------------------------------------------------------------------------------
     {
         type: /^kubernetes:helm\.sh\/v\d:Release$/,
@@ -226,6 +361,16 @@ export const WEIGHTS: readonly WeightRule[] = [
         variant: "skipAwait",
         minutes: SECONDS,
         source: ISSUE + ": Kubernetes objects seconds (nothing awaited)",
+    },
+    {
+        type: /^kubernetes:helm\.sh\/v\d:Release$/,
+        when: (i) => text(i.chart) === "velero",
+        variant: "velero",
+        minutes: m(0.5, 1.5, 5),
+        source:
+            "estimate: one Deployment and the upgrade-CRDs hook Job (vmware-tanzu/helm-charts@velero-12.1.0); helm.v3.Release " +
+            "waits until both are ready",
+        checked: "2026-12-01",
     },
     {
         type: /^kubernetes:helm\.sh\/v\d:Release$/,

@@ -19,6 +19,9 @@ const backupField = obj({
     copyToBackupRegion: bool(),
     vaultLock: oneOf(VAULT_LOCK_MODES),
     aws: obj({ backupRegion: awsRegionCode() }),
+    // Velero's cluster backups on these schedules (components/workloads/backup). Default: on in staging and
+    // prod, off in dev (dev clusters are rebuilt from this program and hold no state of their own).
+    velero: bool(),
 });
 
 /** The validated `platform:backup` object. */
@@ -51,7 +54,7 @@ export const BACKUP_CONFIG: CapabilityConfig<typeof backupField> = {
     key: key(
         backupField,
         {},
-        "JSON: backup overrides {dailyRetentionDays, weeklyRetentionWeeks, monthlyRetentionMonths, copyToBackupRegion, vaultLock, aws: {backupRegion}}.",
+        "JSON: backup overrides {dailyRetentionDays, weeklyRetentionWeeks, monthlyRetentionMonths, copyToBackupRegion, vaultLock, aws: {backupRegion}, velero}.",
     ),
     checks: [checkBackupRegion, checkComplianceLock],
 };

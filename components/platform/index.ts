@@ -13,6 +13,8 @@ import { Network } from "../network";
 import { Storage } from "../storage";
 import { Workloads } from "../workloads";
 import { ExternalDns } from "../workloads/dns";
+import { Velero } from "../workloads/backup";
+import { retentionSettings } from "../backup/velero-settings";
 import { PlatformConfig } from "../shared/config";
 import { PlatformContext, implementationFor } from "../shared/context";
 import { awsBackupRegionPairs } from "../shared/catalog";
@@ -42,6 +44,8 @@ export interface Platform {
     readonly externalDns?: ExternalDns;
     /** The CDN and WAF, when on (`platform:cdn`, prod by default) and the Gateway has an address. */
     readonly cdn?: Cdn;
+    /** Velero's cluster backups, when on (`platform:backup.velero`, staging and prod by default). */
+    readonly velero?: Velero;
 }
 
 /** Tags on every resource: the user's, plus where the resource comes from. */
@@ -80,7 +84,8 @@ export function buildPlatform(config: PlatformConfig): Platform {
     const cdn = buildCdn(config, base, { ...built, workloads, dns }, origin);
     grants?.resolve(cdn);
     const externalDns = buildExternalDns(config, base, { cluster, workloads, dns, cdn }, foundation.providers);
-    return { context: base.context, ...built, workloads, backup, dns, cdn, externalDns };
+    const velero = buildVelero(config, base, { cluster, network }, foundation.providers);
+    return { context: base.context, ...built, workloads, backup, dns, cdn, externalDns, velero };
 }
 
 /** The cloud's foundation (provider, and on Azure the resource group, workspace and key vaults). */
@@ -397,6 +402,41 @@ function buildExternalDns(
         },
         // The Gateway API CRDs its gateway-httproute source watches come with the workloads.
         { providers: [...providers, built.cluster.provider], dependsOn: [built.workloads] },
+    );
+}
+
+/**
+ * Velero on the cluster, on the backup plan's schedules and retentions, writing its own bucket. Off in dev
+ * unless `platform:backup.velero` turns it on: a dev cluster holds nothing that this program and the database's
+ * own backups do not rebuild, and the bucket and snapshots would cost for nothing. It waits for the cluster only
+ * (through its provider and the identity's cluster name), never for the data stores or the CDN.
+ */
+function buildVelero(
+    config: PlatformConfig,
+    base: Base,
+    built: Pick<Platform, "cluster" | "network">,
+    providers: pulumi.ProviderResource[],
+): Velero | undefined {
+    if (!(config.backup.velero ?? config.environment !== "dev")) return undefined;
+    const { dailyRetentionDays, weeklyRetentionWeeks, monthlyRetentionMonths, copyToBackupRegion, vaultLock } =
+        config.backup;
+    return new Velero(
+        `${base.prefix}-velero`,
+        {
+            context: base.context,
+            cluster: built.cluster,
+            network: built.network,
+            settings: retentionSettings(base.context, {
+                dailyRetentionDays,
+                weeklyRetentionWeeks,
+                monthlyRetentionMonths,
+                copyToBackupRegion,
+                vaultLock,
+            }),
+            highAvailability: config.highAvailability,
+            backupRegion: config.cloud === "aws" ? backupRegionOf(config) : undefined,
+        },
+        { providers: [...providers, built.cluster.provider] },
     );
 }
 

@@ -107,4 +107,20 @@ export const CHART_PINS = {
         source: "github:prometheus-community/helm-charts@prometheus-operator-crds-31.0.1",
         support: "follows kube-prometheus-stack (same prometheus-operator release)",
     },
+    velero: {
+        // Cluster backups (components/workloads/backup). Chart velero-12.1.0 (2026-06-25) is the newest tag in
+        // github:vmware-tanzu/helm-charts; it ships appVersion 1.18.1. The server image is pinned one patch up, to
+        // v1.18.2 (2026-06-24, github:velero-io/velero tag; changelogs/CHANGELOG-1.18.md: fixes a Kopia snapshot
+        // leak on expiry), same minor, so the chart's templates and CRDs are the ones it was released with.
+        // Velero supports the current and the previous minor (site/content/docs/v1.18/support-process.md): 1.18
+        // until 1.20 ships. Plugins: see VELERO_PLUGINS in components/workloads/backup/plugins.ts.
+        chart: "velero",
+        version: "12.1.0",
+        repo: "https://vmware-tanzu.github.io/helm-charts",
+        appVersion: "v1.18.2",
+        released: "2026-06-25",
+        checked: "2026-12-01",
+        source: "github:vmware-tanzu/helm-charts@velero-12.1.0:charts/velero/Chart.yaml ; github:velero-io/velero@v1.18.2",
+        support: "current minor (n and n-1 get fixes): until Velero 1.20 is released",
+    },
 } as const satisfies Record<string, ChartPin>;

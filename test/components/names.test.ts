@@ -473,6 +473,9 @@ const UNNAMED = new Set([
     "azure-native:applicationinsights:Workbook",
     "azure-native:authorization:ManagementLockByScope",
     "azure-native:authorization:RoleAssignment",
+    // Velero's custom role (components/workloads/backup/azure.ts): its resource name is a GUID; `roleName` is a
+    // display name (`<stack prefix>-velero-disk-snapshots`), not a physical resource name.
+    "azure-native:authorization:RoleDefinition",
     "azure-native:dbforpostgresql:Configuration",
     "azure-native:dbforpostgresql:Database",
     "azure-native:managedidentity:FederatedIdentityCredential",
