@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CacheOutputs } from "../cache";
+import { CacheClientMode, CacheOutputs } from "../cache";
 import { ClusterOutputs } from "../cluster";
 import { DatabaseOutputs } from "../database";
 import { NetworkOutputs } from "../network";
@@ -472,7 +472,15 @@ export type WorkloadsDatabase = Pick<
     readonly ready?: pulumi.Resource[];
 };
 /** Cache connection details a bound service receives. */
-export type WorkloadsCache = Pick<CacheOutputs, "host" | "port" | "authToken" | "tls" | "connectionString">;
+export type WorkloadsCache = Pick<CacheOutputs, "host" | "port" | "authToken" | "tls" | "connectionString"> & {
+    /**
+     * How services connect (components/cache cacheClientMode): per-service users / assignments when passwordless.
+     * @default password authentication, no cluster mode
+     */
+    readonly mode?: CacheClientMode;
+    /** What per-service users / assignments attach to (passwordless only). */
+    readonly clientAccess?: CacheOutputs["clientAccess"];
+};
 /** Storage details a bound service receives. */
 export type WorkloadsStorage = Pick<StorageOutputs, "bucketName" | "endpoint" | "region" | "resourceId">;
 

@@ -17,12 +17,12 @@ export function createAwsIdentity(
     const { role, ready } = podIdentityRole(
         name,
         {
-            description: `Pod Identity role of ${args.serviceAccountName}: ${args.storage ? "the platform's bucket" : ""}${args.storage && args.secrets ? " and " : ""}${args.secrets ? "its own secrets" : ""} only`,
+            description: `Pod Identity role of ${args.serviceAccountName}: ${grantsOf(args)} only`,
             clusterName: args.cluster.clusterName,
             namespace: args.namespace,
             serviceAccount: args.serviceAccountName,
             // "storage" since before secrets existed: renaming it would replace the policy of every storage-bound service.
-            policyName: args.storage ? "storage" : "secrets",
+            policyName: args.storage ? "storage" : args.secrets ? "secrets" : "cache",
             policy: accessPolicy(args, region),
         },
         { parent },
@@ -36,13 +36,33 @@ export function createAwsIdentity(
     };
 }
 
+/** What the role may reach, for its description ("the platform's bucket and its own secrets"). */
+function grantsOf(args: WorkloadIdentityArgs): string {
+    const grants = [
+        ...(args.storage ? ["the platform's bucket"] : []),
+        ...(args.secrets ? ["its own secrets"] : []),
+        ...(args.cache ? ["the cache as its own user"] : []),
+    ];
+    return grants.join(" and ");
+}
+
 /** The role's one policy document: the bucket's statements and the secrets' statements, as granted. */
 function accessPolicy(args: WorkloadIdentityArgs, region: string): pulumi.Output<string> {
     const bucket = args.storage ? args.storage.resourceId.apply((arn) => bucketStatements(arn, region)) : [];
     const secrets = args.secrets ? secretStatements(args.secrets, region) : [];
+    const cache = args.cache ? pulumi.output(args.cache.connectArns).apply(cacheStatements) : [];
     return pulumi
-        .all([bucket, secrets])
-        .apply(([b, s]) => JSON.stringify({ Version: "2012-10-17", Statement: [...b, ...s] }));
+        .all([bucket, secrets, cache])
+        .apply(([b, s, c]) => JSON.stringify({ Version: "2012-10-17", Statement: [...b, ...s, ...c] }));
+}
+
+/**
+ * Connect to the cache as the service's own IAM user: `elasticache:Connect` on the replication group and on that
+ * user, exactly ("The IAM identity needs an associated policy to grant the elasticache:Connect action to the
+ * ElastiCache cache and ElastiCache user", https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html).
+ */
+function cacheStatements(arns: string[]): object[] {
+    return [{ Sid: "ConnectToCacheAsOwnUser", Effect: "Allow", Action: ["elasticache:Connect"], Resource: arns }];
 }
 
 /**

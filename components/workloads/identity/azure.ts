@@ -79,6 +79,7 @@ export function createAzureIdentity(
         ),
         podLabels: pulumi.output<Record<string, string>>({ "azure.workload.identity/use": "true" }),
         principalId: identity.clientId,
+        objectId: identity.principalId,
         // A token exchange before the federated credential has propagated fails ("add a slight delay after
         // adding the federated identity credential":
         // https://learn.microsoft.com/en-us/azure/aks/workload-identity-deploy-cluster#create-the-federated-identity-credential).

@@ -28,6 +28,12 @@ export interface WorkloadIdentityArgs {
      * @default no secret access
      */
     readonly secrets?: SecretAccess;
+    /**
+     * AWS: the cache ARNs the role may `elasticache:Connect` to (the replication group and the service's own IAM
+     * user, components/cache/clients/aws.ts). Azure grants cache access by an access policy assignment instead.
+     * @default no cache access
+     */
+    readonly cache?: { readonly connectArns: pulumi.Input<string[]> };
 }
 
 /** The application secrets one identity may read, and nothing else. */
@@ -46,6 +52,8 @@ export interface WorkloadIdentityOutputs {
     readonly podLabels: pulumi.Output<Record<string, string>>;
     /** The cloud principal: IAM role ARN / managed identity client id. */
     readonly principalId: pulumi.Output<string>;
+    /** Azure: the managed identity's object (principal) id, which data-plane assignments name. */
+    readonly objectId?: pulumi.Output<string>;
     /**
      * What a pod using this identity must wait for: the Pod Identity association and the role's policy
      * (AWS), the federated identity credential and the role assignment (Azure). Both clouds hand a pod its
@@ -75,6 +83,7 @@ export class WorkloadIdentity
     declare public readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
     declare public readonly podLabels: pulumi.Output<Record<string, string>>;
     declare public readonly principalId: pulumi.Output<string>;
+    declare public readonly objectId?: pulumi.Output<string>;
     declare public readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: WorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
