@@ -59,7 +59,20 @@ export const BINDING_VARIABLES: Record<BindableResource, readonly string[]> = {
         "DATABASE_READ_HOST",
         "DATABASE_READ_CA_BUNDLE_URL",
     ],
-    cache: ["REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "REDIS_TLS"],
+    // Every variable a cache binding may set; which ones depends on REDIS_AUTH (services/secret.ts cacheDetails).
+    cache: [
+        "REDIS_AUTH",
+        "REDIS_URL",
+        "REDIS_HOST",
+        "REDIS_PORT",
+        "REDIS_TLS",
+        "REDIS_CLUSTER",
+        "REDIS_USER",
+        "REDIS_PASSWORD",
+        "REDIS_CACHE_NAME",
+        "REDIS_REGION",
+        "REDIS_TOKEN_SCOPE",
+    ],
     storage: ["STORAGE_BUCKET", "STORAGE_ENDPOINT", "STORAGE_REGION"],
 };
 

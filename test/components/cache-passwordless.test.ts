@@ -28,6 +28,7 @@ const ASSIGNMENT = "azure-native:redisenterprise:AccessPolicyAssignment";
 const IDENTITY = "azure-native:managedidentity:UserAssignedIdentity";
 const SECRET = "kubernetes:core/v1:Secret";
 const TRIGGER_AUTH = "kubernetes:keda.sh/v1alpha1:TriggerAuthentication";
+const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 
 /** The dev stack's services that bind the cache (Pulumi.dev.yaml). */
 function devServices(): ServiceConfig[] {
@@ -54,6 +55,12 @@ const secretData = (run: ProgramRun, name: string): Record<string, string> => {
 };
 const iamUsers = (run: ProgramRun) => ofType(run, USER).filter((u) => inputs(u).authenticationMode?.type === "iam");
 const byName = (records: ResourceRecord[], name: string) => records.find((r) => inputs(r).metadata?.name === name);
+/** The egress rules of a service's NetworkPolicy, as `cidr:port` strings. */
+const egressOf = (run: ProgramRun, service: string): string[] =>
+    inputs(byName(ofType(run, NETWORK_POLICY), service)!).spec.egress.flatMap(
+        (rule: { to: { ipBlock?: { cidr: string } }[]; ports: { port: number }[] }) =>
+            rule.to.flatMap((to) => rule.ports.map((p) => `${to.ipBlock?.cidr}:${p.port}`)),
+    );
 
 describe("passwordless cache access on AWS (ElastiCache IAM authentication)", () => {
     let run: ProgramRun;
@@ -139,6 +146,11 @@ describe("passwordless cache access on AWS (ElastiCache IAM authentication)", ()
         }
     });
 
+    // frontend binds the cache only: without this rule its pods could not get the credentials that sign a token.
+    it("lets a cache-only service reach the Pod Identity agent, so that it can sign its IAM token", () => {
+        assert.ok(egressOf(run, "frontend").includes("169.254.170.23/32:80"), egressOf(run, "frontend").join(" "));
+    });
+
     it("keeps the shared auth token when passwordless is turned off", async function () {
         this.timeout(300_000);
         const off = await runStack("dev", "aws", ['platform:cache={"passwordless":false}']);
@@ -212,8 +224,13 @@ describe("passwordless cache access on Azure (Microsoft Entra)", () => {
         assert.strictEqual(new Set(assignments.map((a) => a.user.objectId)).size, CACHE_SERVICES.length);
     });
 
+    it("lets a cache-only service reach Microsoft Entra over HTTPS, so that it can get its token", () => {
+        assert.ok(egressOf(run, "frontend").includes("0.0.0.0/0:443"), egressOf(run, "frontend").join(" "));
+    });
+
     it("puts no access key in any service's Secret and names the identity to authenticate as", () => {
         const assignments = ofType(run, ASSIGNMENT).map(inputs);
+        const principals = ofType(run, IDENTITY).map((i) => i.state!.principalId as string);
         for (const service of CACHE_SERVICES) {
             const data = secretData(run, `${service}-connections`);
             assert.strictEqual(data.REDIS_PASSWORD, undefined, `${service} has a key`);
@@ -222,6 +239,8 @@ describe("passwordless cache access on Azure (Microsoft Entra)", () => {
                 assignments.some((a) => a.user.objectId === data.REDIS_USER),
                 service,
             );
+            // The user name of an Entra token is the identity's object (principal) id, not its client id.
+            assert.ok(principals.includes(data.REDIS_USER), `${service}: ${data.REDIS_USER} is no object id`);
             assert.strictEqual(data.REDIS_TOKEN_SCOPE, "https://redis.azure.com/.default");
             assert.ok(!data.REDIS_URL.includes(":@") && !/:\/\/:[^@]+@/.test(data.REDIS_URL), data.REDIS_URL);
         }

@@ -1,3 +1,4 @@
+import type { Cloud } from "../../shared/context";
 import type { CacheClientAccess } from "../../cache";
 
 /**
@@ -18,3 +19,17 @@ export function cacheTokenDetails(access: CacheClientAccess | undefined): Record
     if (access?.cloud === "azure") return { REDIS_TOKEN_SCOPE: "https://redis.azure.com/.default" };
     return {};
 }
+
+/** The EKS Pod Identity agent's link-local credentials endpoint on every node (as identity/egress.ts). */
+const POD_IDENTITY_AGENT = "169.254.170.23/32";
+
+/**
+ * Where a passwordless cache client gets what it signs or presents with: on EKS the Pod Identity agent only (an
+ * ElastiCache IAM token is a SigV4 signature computed in the pod with its role's credentials, auth-iam.html
+ * "Connecting"); on AKS Microsoft Entra's token endpoint over HTTPS (login.microsoftonline.com has no fixed
+ * range). A storage-bound service already reaches both (identity/egress.ts CLOUD_API_EGRESS).
+ */
+export const CACHE_TOKEN_EGRESS: Record<Cloud, { cidr: string; port: number; reason: string }> = {
+    aws: { cidr: POD_IDENTITY_AGENT, port: 80, reason: "EKS Pod Identity agent (credentials that sign IAM tokens)" },
+    azure: { cidr: "0.0.0.0/0", port: 443, reason: "Microsoft Entra token endpoint over HTTPS" },
+};
