@@ -323,7 +323,7 @@ for (const { stack, cloud } of MATRIX) {
                         const annotations = inputs(deployment).spec.template.metadata.annotations;
                         assert.strictEqual(
                             annotations["platform/workload-identity"] !== undefined,
-                            s.bind.includes("storage"),
+                            s.bind.includes("storage") || s.bind.includes("cache"),
                         );
                     }
                     // `ready` is wiring, not state: the component does not register it as an output.
