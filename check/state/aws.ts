@@ -60,8 +60,21 @@ export const awsState: Record<string, StateFn> = {
         };
     },
     "aws:elasticache/replicationGroup:ReplicationGroup": (r, at, id) => ({
-        primaryEndpointAddress: `master.${id}.${hash(r.name, 6)}.${at.region.replace(/-/g, "").slice(0, 4)}.cache.amazonaws.com`,
+        // Cluster mode enabled has a configuration endpoint and no primary endpoint (DescribeReplicationGroups:
+        // ConfigurationEndpoint "for Valkey or Redis OSS (cluster mode enabled)").
+        ...(r.inputs.clusterMode === "enabled"
+            ? {
+                  configurationEndpointAddress: `clustercfg.${id}.${hash(r.name, 6)}.${at.region.replace(/-/g, "").slice(0, 4)}.cache.amazonaws.com`,
+              }
+            : {
+                  primaryEndpointAddress: `master.${id}.${hash(r.name, 6)}.${at.region.replace(/-/g, "").slice(0, 4)}.cache.amazonaws.com`,
+              }),
         arn: awsArn("elasticache", `replicationgroup:${id}`, at),
+    }),
+    // arn:aws:elasticache:<region>:<account>:user:<userId> / usergroup:<userGroupId> (auth-iam.html policy examples).
+    "aws:elasticache/user:User": (r, at) => ({ arn: awsArn("elasticache", `user:${String(r.inputs.userId)}`, at) }),
+    "aws:elasticache/userGroup:UserGroup": (r, at) => ({
+        arn: awsArn("elasticache", `usergroup:${String(r.inputs.userGroupId)}`, at),
     }),
     "aws:eks/cluster:Cluster": (r, at) => {
         const name = String(r.inputs.name ?? r.name);

@@ -10,15 +10,18 @@ import { customerManagedKey, dataStoreSecurityGroup, logsKey } from "../shared/a
 import { awsPlacement, statefulOptions } from "../shared/context";
 import { autonameFits, fitName } from "../shared/names";
 import { securityOptOuts } from "../shared/security";
-import { CacheArgs, CacheOutputs, cacheSettings, redisConnectionString } from ".";
+import { CacheArgs, CacheClientAccess, CacheOutputs, cacheSettings, redisConnectionString } from ".";
+import { cacheUserGroup } from "./aws-auth";
 import { DEFAULT_EVICTION_POLICY, EvictionPolicy } from "./eviction";
 
 const PORT = 6379;
 
 /**
  * ElastiCache replication group (Valkey by default): encrypted at rest with a customer-managed KMS key and
- * in transit (TLS required), an auth token from `@pulumi/random`, daily snapshots, slow logs to CloudWatch;
- * a replica in another zone with automatic failover and Multi-AZ when highly available.
+ * in transit (TLS required), daily snapshots, slow logs to CloudWatch; a replica in another zone with automatic
+ * failover and Multi-AZ when highly available; sharded when cluster mode is on. Passwordless (the default): a
+ * user group with a disabled `default` user, which each service joins as its own IAM user (aws-auth.ts,
+ * clients/aws.ts), and no auth token; otherwise an auth token from `@pulumi/random` that clients share.
  */
 export function createAwsCache(name: string, args: CacheArgs, parent: pulumi.Resource): CacheOutputs {
     const aws = args.aws ?? {};
@@ -30,21 +33,40 @@ export function createAwsCache(name: string, args: CacheArgs, parent: pulumi.Res
     const key = customerManagedKey(name, `Encrypts the ${name} cache at rest`, stateful);
     const placement = cachePlacement(name, args, opts);
     // ElastiCache accepts 16-128 printable characters without "/", '"' or "@"; alphanumeric is safest.
-    const authToken = new random.RandomPassword(`${name}-auth-token`, { length: 64, special: false }, opts);
+    const engine = aws.engine ?? "valkey";
+    const passwordless = settings.passwordless && transitEncryption;
+    const authToken = passwordless
+        ? undefined
+        : new random.RandomPassword(`${name}-auth-token`, { length: 64, special: false }, opts);
+    const userGroup = passwordless ? cacheUserGroup(name, engine, opts) : undefined;
     const slowLog = slowLogGroup(name, args, settings.logRetentionDays, parent);
-    const parameterGroupName = engineParameters(name, aws.engine ?? "valkey", settings.evictionPolicy, opts);
-    const parts = { key, ...placement, authToken, slowLog, parameterGroupName };
+    const parameterGroupName = engineParameters(name, engine, settings, opts);
+    const parts = { key, ...placement, authToken, userGroup, slowLog, parameterGroupName };
     const group = replicationGroup(name, args, settings, parts, parent);
 
+    const cluster = settings.clusterMode !== undefined;
     const endpoint = {
-        host: group.primaryEndpointAddress,
+        // Cluster mode: the configuration endpoint, from which cluster-aware clients discover the shards.
+        host: cluster ? group.configurationEndpointAddress : group.primaryEndpointAddress,
         port: pulumi.output(PORT),
-        authToken: pulumi.secret(authToken.result),
+        authToken: authToken ? pulumi.secret(authToken.result) : pulumi.secret(pulumi.output("")),
         tls: transitEncryption,
     };
+    const clientAccess: pulumi.Output<CacheClientAccess> = userGroup
+        ? pulumi.all([userGroup.userGroupId, group.arn, group.id]).apply(([userGroupId, arn, id]) => ({
+              cloud: "aws" as const,
+              userGroupId,
+              replicationGroupArn: arn,
+              replicationGroupId: id,
+              engine,
+          }))
+        : pulumi.output<CacheClientAccess>({ cloud: "none" });
     return {
         ...endpoint,
         tls: pulumi.output(transitEncryption),
+        auth: pulumi.output(passwordless ? ("aws-iam" as const) : ("password" as const)),
+        cluster: pulumi.output(cluster),
+        clientAccess,
         connectionString: redisConnectionString(endpoint),
         resourceId: group.arn,
         resourceName: group.id,
@@ -89,17 +111,27 @@ function slowLogGroup(name: string, args: CacheArgs, retentionInDays: number, pa
 function engineParameters(
     name: string,
     engine: keyof typeof CACHE_ENGINES,
-    evictionPolicy: EvictionPolicy,
+    settings: { evictionPolicy: EvictionPolicy; clusterMode?: object },
     opts: pulumi.CustomResourceOptions,
 ): pulumi.Input<string> {
+    const { evictionPolicy } = settings;
     const family = CACHE_ENGINES[engine].parameterGroupFamily;
-    if (evictionPolicy === DEFAULT_EVICTION_POLICY) return `default.${family}`;
+    const cluster = settings.clusterMode !== undefined;
+    // Cluster mode needs a group with `cluster-enabled` yes: the family's `.cluster.on` default group
+    // ("To enable cluster mode ... use a parameter group that has the parameter cluster-enabled set to true",
+    // @pulumi/aws 7.48.0 elasticache/replicationGroup.d.ts parameterGroupName; default.valkey8.cluster.on among
+    // the defaults, https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ParameterGroups.Engine.html).
+    if (evictionPolicy === DEFAULT_EVICTION_POLICY)
+        return cluster ? `default.${family}.cluster.on` : `default.${family}`;
     const group = new elasticache.ParameterGroup(
         `${name}-parameters`,
         {
             family,
             description: `Engine parameters of ${name} (eviction policy ${evictionPolicy})`,
-            parameters: [{ name: "maxmemory-policy", value: evictionPolicy }],
+            parameters: [
+                { name: "maxmemory-policy", value: evictionPolicy },
+                ...(cluster ? [{ name: "cluster-enabled", value: "yes" }] : []),
+            ],
         },
         opts,
     );
@@ -111,7 +143,10 @@ interface ReplicationGroupParts {
     readonly key: kms.Key;
     readonly subnetGroup: elasticache.SubnetGroup;
     readonly securityGroup: ec2.SecurityGroup;
-    readonly authToken: random.RandomPassword;
+    /** The shared auth token, when access is not passwordless. */
+    readonly authToken?: random.RandomPassword;
+    /** The user group, when access is passwordless. */
+    readonly userGroup?: elasticache.UserGroup;
     readonly slowLog: cloudwatch.LogGroup;
     readonly parameterGroupName: pulumi.Input<string>;
 }
@@ -128,7 +163,6 @@ function replicationGroup(
     parent: pulumi.Resource,
 ): elasticache.ReplicationGroup {
     const aws = args.aws ?? {};
-    const { highAvailability } = settings;
     const atRestEncryption = aws.atRestEncryption ?? true;
     const transitEncryption = aws.transitEncryption ?? true;
     const engine = aws.engine ?? "valkey";
@@ -145,9 +179,7 @@ function replicationGroup(
             parameterGroupName: parts.parameterGroupName,
             nodeType: aws.nodeType ?? catalog.cache[settings.size].aws,
             port: PORT,
-            numCacheClusters: highAvailability ? 2 : 1,
-            automaticFailoverEnabled: highAvailability,
-            multiAzEnabled: highAvailability,
+            ...topology(settings),
             subnetGroupName: parts.subnetGroup.name,
             securityGroupIds: [parts.securityGroup.id],
             atRestEncryptionEnabled: atRestEncryption,
@@ -155,7 +187,9 @@ function replicationGroup(
             transitEncryptionEnabled: transitEncryption,
             transitEncryptionMode: transitEncryption ? "required" : undefined,
             // An auth token needs TLS; without TLS the cache is reachable only from the node subnets.
-            authToken: transitEncryption ? pulumi.secret(parts.authToken.result) : undefined,
+            authToken: transitEncryption && parts.authToken ? pulumi.secret(parts.authToken.result) : undefined,
+            // Passwordless: RBAC through the user group ("Only a maximum of one (1) user group ID is valid").
+            userGroupIds: parts.userGroup ? [parts.userGroup.userGroupId] : undefined,
             snapshotRetentionLimit: settings.backupRetentionDays,
             snapshotWindow: "03:00-04:00",
             maintenanceWindow: "sun:04:30-sun:05:30",
@@ -172,4 +206,28 @@ function replicationGroup(
         },
         { parent, ...statefulOptions(args.context), deleteBeforeReplace: fixedId !== undefined },
     );
+}
+
+/**
+ * How many nodes, and where: one primary with a replica in another zone when highly available; in cluster mode
+ * `numNodeGroups` shards of `replicasPerNodeGroup` replicas each (both conflict with `numCacheClusters`), with
+ * automatic failover, which "must be enabled for Redis (cluster mode enabled) replication groups" (@pulumi/aws
+ * 7.48.0 elasticache/replicationGroup.d.ts), and Multi-AZ when every shard has a replica.
+ */
+function topology(settings: ReturnType<typeof cacheSettings>) {
+    const { highAvailability, clusterMode } = settings;
+    if (!clusterMode) {
+        return {
+            numCacheClusters: highAvailability ? 2 : 1,
+            automaticFailoverEnabled: highAvailability,
+            multiAzEnabled: highAvailability,
+        };
+    }
+    return {
+        clusterMode: "enabled",
+        numNodeGroups: clusterMode.shards,
+        replicasPerNodeGroup: clusterMode.replicasPerShard,
+        automaticFailoverEnabled: true,
+        multiAzEnabled: clusterMode.replicasPerShard > 0,
+    };
 }

@@ -42,6 +42,53 @@ export interface AzureCacheOptions {
     persistence?: "aof" | "rdb" | "none";
 }
 
+/**
+ * How clients authenticate to the cache: a password / access key, AWS IAM (an ElastiCache IAM user and a
+ * SigV4 token signed with the pod's role), or Microsoft Entra (a token of the pod's managed identity).
+ */
+export type CacheAuth = "password" | "aws-iam" | "entra";
+
+/** Cluster mode: the keyspace sharded over several primaries, each with its replicas. */
+export interface CacheClusterMode {
+    /**
+     * Shards (node groups). AWS only: Azure Managed Redis sizes its shards from the SKU.
+     * @default 2
+     */
+    shards?: number;
+    /**
+     * Replicas per shard. AWS only (Azure's high availability adds one replica per shard).
+     * @default 1 when highly available, otherwise 0
+     */
+    replicasPerShard?: number;
+}
+
+/** How clients connect, known while the program runs (not an Output): which resources the workloads build. */
+export interface CacheClientMode {
+    readonly auth: CacheAuth;
+    /** Cluster mode on: clients and KEDA must be cluster-aware. */
+    readonly cluster: boolean;
+}
+
+/** What the per-service clients (users, access policy assignments) are attached to. Plain values. */
+export type CacheClientAccess =
+    | {
+          readonly cloud: "aws";
+          /** The user group on the replication group, which service and KEDA users join. */
+          readonly userGroupId: string;
+          /** The replication group's ARN, the resource of `elasticache:Connect`. */
+          readonly replicationGroupArn: string;
+          /** The replication group id, the host name an IAM token is signed for. */
+          readonly replicationGroupId: string;
+          readonly engine: string;
+      }
+    | {
+          readonly cloud: "azure";
+          readonly resourceGroupName: string;
+          readonly clusterName: string;
+          readonly databaseName: string;
+      }
+    | { readonly cloud: "none" };
+
 /** Neutral arguments of the Cache capability (Redis-compatible). */
 export interface CacheArgs {
     /** The stack's context. */
@@ -74,6 +121,26 @@ export interface CacheArgs {
      * @default 30
      */
     readonly logRetentionDays?: number;
+    /**
+     * Passwordless access for the services: each service authenticates as its own cloud identity (an
+     * ElastiCache IAM user per service, its Pod Identity role allowed `elasticache:Connect` on this cache and
+     * that user; Microsoft Entra with an access policy assignment per managed identity) and no password or
+     * access key reaches any service's Secret. Off, services share the auth token / access key.
+     * @default true
+     */
+    readonly passwordless?: boolean;
+    /**
+     * Keep Azure Managed Redis access keys on although access is passwordless, because an in-cluster client
+     * can authenticate with a key only (KEDA's Redis scalers: no Entra support, kedacore/keda#7888). The key
+     * then reaches that client's own Secret only. AWS needs no such exception (KEDA gets a password user).
+     * @default false
+     */
+    readonly keyClients?: boolean;
+    /**
+     * Cluster mode (sharding); clients must be cluster-aware (`REDIS_CLUSTER=true`).
+     * @default off: one primary with its replicas, a single endpoint
+     */
+    readonly clusterMode?: CacheClusterMode;
     /** AWS-only tuning. */
     readonly aws?: AwsCacheOptions;
     /** Azure-only tuning. */
@@ -86,11 +153,20 @@ export interface CacheOutputs {
     readonly host: pulumi.Output<string>;
     /** TCP port. */
     readonly port: pulumi.Output<number>;
-    /** Password / auth token clients present (secret). */
+    /**
+     * Password / auth token / access key (secret); empty when no client may use one (passwordless on AWS, or
+     * on Azure without `keyClients`).
+     */
     readonly authToken: pulumi.Output<string>;
+    /** How services authenticate. */
+    readonly auth: pulumi.Output<CacheAuth>;
+    /** Whether cluster mode is on (clients must be cluster-aware; `host` is the configuration endpoint). */
+    readonly cluster: pulumi.Output<boolean>;
+    /** What per-service users / access policy assignments attach to. */
+    readonly clientAccess: pulumi.Output<CacheClientAccess>;
     /** Whether clients must use TLS (`rediss://`). */
     readonly tls: pulumi.Output<boolean>;
-    /** `rediss://:token@host:port` (secret). */
+    /** `rediss://:token@host:port` (secret); without the token when passwordless. */
     readonly connectionString: pulumi.Output<string>;
     /** Cloud resource id (ARN / Azure resource id). */
     readonly resourceId: pulumi.Output<string>;
@@ -110,12 +186,32 @@ export function cacheSettings(args: CacheArgs) {
         evictionPolicy: args.evictionPolicy ?? DEFAULT_EVICTION_POLICY,
         backupRetentionDays: args.backupRetentionDays ?? 7,
         logRetentionDays: args.logRetentionDays ?? 30,
+        passwordless: args.passwordless ?? true,
+        clusterMode: args.clusterMode
+            ? {
+                  shards: args.clusterMode.shards ?? 2,
+                  replicasPerShard: args.clusterMode.replicasPerShard ?? (args.highAvailability ? 1 : 0),
+              }
+            : undefined,
     } as const;
+}
+
+/**
+ * The client mode of a cache built from these arguments, the same on every cloud: passwordless unless turned
+ * off (on AWS it also needs TLS, which the config check enforces), and cluster mode as configured.
+ */
+export function cacheClientMode(
+    args: Pick<CacheArgs, "context" | "passwordless" | "clusterMode" | "aws">,
+): CacheClientMode {
+    const passwordless =
+        (args.passwordless ?? true) && (args.context.cloud !== "aws" || args.aws?.transitEncryption !== false);
+    const auth: CacheAuth = !passwordless ? "password" : args.context.cloud === "aws" ? "aws-iam" : "entra";
+    return { auth, cluster: args.clusterMode !== undefined };
 }
 
 export type CacheImplementation = (name: string, args: CacheArgs, parent: pulumi.Resource) => CacheOutputs;
 
-/** Builds the neutral connection string; the result is secret. */
+/** Builds the neutral connection string, without credentials when there is no token; the result is secret. */
 export function redisConnectionString(o: {
     host: pulumi.Input<string>;
     port: pulumi.Input<number>;
@@ -124,7 +220,11 @@ export function redisConnectionString(o: {
 }): pulumi.Output<string> {
     const scheme = o.tls ? "rediss" : "redis";
     return pulumi.secret(
-        pulumi.interpolate`${scheme}://:${pulumi.output(o.authToken).apply(encodeURIComponent)}@${o.host}:${o.port}`,
+        pulumi
+            .all([o.host, o.port, o.authToken])
+            .apply(([host, port, token]) =>
+                token ? `${scheme}://:${encodeURIComponent(token)}@${host}:${port}` : `${scheme}://${host}:${port}`,
+            ),
     );
 }
 
@@ -133,12 +233,17 @@ export class Cache extends CapabilityComponent<CacheArgs, CacheOutputs> implemen
     declare public readonly host: pulumi.Output<string>;
     declare public readonly port: pulumi.Output<number>;
     declare public readonly authToken: pulumi.Output<string>;
+    declare public readonly auth: pulumi.Output<CacheAuth>;
+    declare public readonly cluster: pulumi.Output<boolean>;
+    declare public readonly clientAccess: pulumi.Output<CacheClientAccess>;
     declare public readonly tls: pulumi.Output<boolean>;
     declare public readonly connectionString: pulumi.Output<string>;
     declare public readonly resourceId: pulumi.Output<string>;
     declare public readonly resourceName: pulumi.Output<string>;
     declare public readonly highAvailability: pulumi.Output<boolean>;
     declare public readonly securityOptOuts: pulumi.Output<string[]>;
+    /** How clients connect (plain): the workloads build per-service users / assignments from it. */
+    public readonly mode: CacheClientMode;
 
     constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
         super(
@@ -154,5 +259,6 @@ export class Cache extends CapabilityComponent<CacheArgs, CacheOutputs> implemen
             },
             opts,
         );
+        this.mode = cacheClientMode(args);
     }
 }

@@ -165,6 +165,8 @@ function buildCache(config: PlatformConfig, base: Base, network: Network): Cache
             backupRetentionDays,
             logRetentionDays: base.logRetentionDays,
             ...config.cache,
+            // KEDA's Redis scalers can use a key only (kedacore/keda#7888): on Azure the keys stay on for them alone.
+            keyClients: config.services.some((s) => s.scaling?.redisList || s.scaling?.redisStream),
         },
         base.stateful,
     );
@@ -476,6 +478,8 @@ export function platformOutputs(p: Platform) {
             authToken: p.cache.authToken,
             tls: p.cache.tls,
             connectionString: p.cache.connectionString,
+            mode: p.cache.mode,
+            clientAccess: p.cache.clientAccess,
         },
         cluster: {
             clusterName: p.cluster.clusterName,

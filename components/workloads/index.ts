@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CacheOutputs } from "../cache";
+import { CacheClientMode, CacheOutputs } from "../cache";
 import { ClusterOutputs } from "../cluster";
 import { DatabaseOutputs } from "../database";
 import { NetworkOutputs } from "../network";
@@ -63,7 +63,20 @@ export const BINDING_VARIABLES: Record<BindableResource, readonly string[]> = {
         "DATABASE_AUTH",
         "DATABASE_SSLMODE",
     ],
-    cache: ["REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "REDIS_TLS"],
+    // Every variable a cache binding may set; which ones depends on REDIS_AUTH (services/secret.ts cacheDetails).
+    cache: [
+        "REDIS_AUTH",
+        "REDIS_URL",
+        "REDIS_HOST",
+        "REDIS_PORT",
+        "REDIS_TLS",
+        "REDIS_CLUSTER",
+        "REDIS_USER",
+        "REDIS_PASSWORD",
+        "REDIS_CACHE_NAME",
+        "REDIS_REGION",
+        "REDIS_TOKEN_SCOPE",
+    ],
     storage: ["STORAGE_BUCKET", "STORAGE_ENDPOINT", "STORAGE_REGION"],
 };
 
@@ -482,7 +495,15 @@ export type WorkloadsDatabase = Pick<
     readonly ready?: pulumi.Input<pulumi.Resource>[];
 };
 /** Cache connection details a bound service receives. */
-export type WorkloadsCache = Pick<CacheOutputs, "host" | "port" | "authToken" | "tls" | "connectionString">;
+export type WorkloadsCache = Pick<CacheOutputs, "host" | "port" | "authToken" | "tls" | "connectionString"> & {
+    /**
+     * How services connect (components/cache cacheClientMode): per-service users / assignments when passwordless.
+     * @default password authentication, no cluster mode
+     */
+    readonly mode?: CacheClientMode;
+    /** What per-service users / assignments attach to (passwordless only). */
+    readonly clientAccess?: CacheOutputs["clientAccess"];
+};
 /** Storage details a bound service receives. */
 export type WorkloadsStorage = Pick<StorageOutputs, "bucketName" | "endpoint" | "region" | "resourceId">;
 

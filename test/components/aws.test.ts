@@ -219,8 +219,11 @@ for (const stack of STACKS) {
                 assert.strictEqual(i.transitEncryptionEnabled, true);
                 assert.strictEqual(i.transitEncryptionMode, "required");
             });
-            it("requires an auth token from @pulumi/random, registered as a secret", () => {
-                assert.ok(rpc.isRpcSecret(rg.inputs.authToken));
+            // Passwordless by default (issue 16 item 4): RBAC user group, no shared token
+            // (test/components/cache-passwordless.test.ts has the users and the default user).
+            it("authenticates clients through a user group instead of a shared auth token", () => {
+                assert.strictEqual(rg.inputs.authToken, undefined);
+                assert.strictEqual(inputs(rg).userGroupIds.length, 1);
             });
             // Valkey 8.2 with its parameter group family valkey8, supported by ElastiCache today:
             // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ParameterGroups.Engine.html
@@ -614,7 +617,8 @@ for (const stack of STACKS) {
                     out.database.connectionString,
                     /^postgresql:\/\/platform_admin:.+@.+:5432\/app\?sslmode=verify-full$/,
                 );
-                assert.match(out.cache.connectionString, /^rediss:\/\/:.+@.+:6379$/);
+                // Passwordless: no token in the URL (each service has its own user, services/secret.ts).
+                assert.match(out.cache.connectionString, /^rediss:\/\/[^:@/]+:6379$/);
                 assert.strictEqual(out.cache.tls, true);
                 assert.match(out.storage.endpoint, /^https:\/\//);
                 assert.match(out.monitoring.alertDestinationId, /^arn:aws:sns:/);

@@ -80,7 +80,9 @@ for (const cloud of CLOUDS) {
             ]);
         });
 
-        // keda@v2.20.2 pkg/scalers/redis_scaler.go: listName, listLength, enableTLS; host/port/password from auth params.
+        // keda@v2.20.2 pkg/scalers/redis_scaler.go: listName, listLength, enableTLS; host/port/username/password from
+        // auth params. The cache is passwordless, so the service's Secret has no password: KEDA reads its own
+        // credential (components/cache/clients createScalerCredential; test/components/cache-passwordless.test.ts).
         it("scales the worker on its Redis list with the cache's credentials by reference", () => {
             const [worker] = named(run, SCALED_OBJECT, "worker");
             const redis = worker.spec.triggers.find((t: { type: string }) => t.type === "redis");
@@ -94,7 +96,8 @@ for (const cloud of CLOUDS) {
             assert.deepStrictEqual(auth.spec.secretTargetRef, [
                 { parameter: "host", name: "worker-connections", key: "REDIS_HOST" },
                 { parameter: "port", name: "worker-connections", key: "REDIS_PORT" },
-                { parameter: "password", name: "worker-connections", key: "REDIS_PASSWORD" },
+                ...(cloud === "aws" ? [{ parameter: "username", name: "worker-keda-redis", key: "username" }] : []),
+                { parameter: "password", name: "worker-keda-redis", key: "password" },
             ]);
             assert.ok(!JSON.stringify(worker).includes("authToken"), "a credential is inlined");
         });

@@ -247,7 +247,9 @@ for (const { stack, cloud } of MATRIX) {
                     const out = outputs(run);
                     assert.strictEqual(egressPorts.includes(out.database.port), s.bind.includes("database"));
                     assert.strictEqual(egressPorts.includes(out.cache.port), s.bind.includes("cache"));
-                    assert.strictEqual(egressPorts.includes(443), s.bind.includes("storage"));
+                    // HTTPS for storage, and on AKS for the Entra token of a passwordless cache (cache-tokens.ts).
+                    const https = s.bind.includes("storage") || (cloud === "azure" && s.bind.includes("cache"));
+                    assert.strictEqual(egressPorts.includes(443), https);
                     for (const callee of s.calls) {
                         assert.ok(egressPorts.includes(callee.port), `may call ${callee.name}`);
                     }
@@ -260,10 +262,10 @@ for (const { stack, cloud } of MATRIX) {
                     }
                 });
 
-                it("has its own ServiceAccount, bound to a cloud identity exactly when it uses storage", () => {
+                it("has its own ServiceAccount, bound to a cloud identity exactly when it uses storage or the passwordless cache", () => {
                     const sa = inputs(k8sObject(run, K8S.serviceAccount, s.name, namespace));
                     assert.strictEqual(sa.automountServiceAccountToken, false);
-                    const usesStorage = s.bind.includes("storage");
+                    const usesStorage = s.bind.includes("storage") || s.bind.includes("cache");
                     if (cloud === "aws") {
                         const associations = ofType(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation")
                             .map(inputs)
@@ -302,7 +304,10 @@ for (const { stack, cloud } of MATRIX) {
                             ? inputs(r).namespace === namespace && inputs(r).serviceAccount === s.name
                             : inputs(r).subject === `system:serviceaccount:${namespace}:${s.name}`,
                     );
-                    assert.strictEqual(identities.length, s.bind.includes("storage") ? 1 : 0);
+                    assert.strictEqual(
+                        identities.length,
+                        s.bind.includes("storage") || s.bind.includes("cache") ? 1 : 0,
+                    );
                     const grants = ofType(
                         run,
                         cloud === "aws" ? "aws:iam/rolePolicy:RolePolicy" : "azure-native:authorization:RoleAssignment",
@@ -318,7 +323,7 @@ for (const { stack, cloud } of MATRIX) {
                         const annotations = inputs(deployment).spec.template.metadata.annotations;
                         assert.strictEqual(
                             annotations["platform/workload-identity"] !== undefined,
-                            s.bind.includes("storage"),
+                            s.bind.includes("storage") || s.bind.includes("cache"),
                         );
                     }
                     // `ready` is wiring, not state: the component does not register it as an output.
@@ -360,9 +365,15 @@ for (const { stack, cloud } of MATRIX) {
                     const secret = k8sObject(run, K8S.secret, `${s.name}-connections`, namespace);
                     assert.deepStrictEqual(container.envFrom, [{ secretRef: { name: `${s.name}-connections` } }]);
                     assert.ok(rpc.isRpcSecret(secret.inputs.stringData), "the Secret's data is a Pulumi secret");
+                    // Every key is a binding variable; the cache's set depends on REDIS_AUTH (passwordless here).
+                    const keys = Object.keys(inputs(secret).stringData);
+                    const modeSpecific = ["REDIS_PASSWORD", "REDIS_CACHE_NAME", "REDIS_REGION", "REDIS_TOKEN_SCOPE"];
                     assert.deepStrictEqual(
-                        Object.keys(inputs(secret).stringData).sort(),
-                        s.bind.flatMap((b) => BINDING_VARIABLES[b]).sort(),
+                        keys.filter((k) => !modeSpecific.includes(k)).sort(),
+                        s.bind
+                            .flatMap((b) => BINDING_VARIABLES[b])
+                            .filter((k) => !modeSpecific.includes(k))
+                            .sort(),
                     );
                     const data = inputs(secret).stringData;
                     if (s.bind.includes("database")) {
@@ -372,7 +383,9 @@ for (const { stack, cloud } of MATRIX) {
                         assert.ok(data.DATABASE_URL.startsWith(`postgresql://${serviceRoles(s.name).login}:`));
                     }
                     if (s.bind.includes("cache")) {
-                        assert.strictEqual(data.REDIS_URL, outputs(run).cache.connectionString);
+                        // Its own user, no password (test/components/cache-passwordless.test.ts).
+                        assert.strictEqual(data.REDIS_PASSWORD, undefined);
+                        assert.ok(data.REDIS_URL.startsWith(`rediss://${encodeURIComponent(data.REDIS_USER)}@`));
                     }
                 });
 
@@ -617,16 +630,22 @@ for (const { stack, cloud } of MATRIX) {
             }
         });
 
-        it("scopes each service identity to the platform's storage only", () => {
+        it("scopes each service identity to the platform's storage and its own cache user only", () => {
             const storage = one(run, "platform:storage:Storage").outputs as { resourceId: string; bucketName: string };
             if (cloud === "aws") {
                 const policies = ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((r) =>
                     byUrn(run, r.parent!)?.type.startsWith("platform:workloads:WorkloadIdentity"),
                 );
-                assert.strictEqual(policies.length, services.filter((s) => s.bind.includes("storage")).length);
+                assert.strictEqual(
+                    policies.length,
+                    services.filter((s) => s.bind.includes("storage") || s.bind.includes("cache")).length,
+                );
                 for (const policy of policies) {
                     const document = JSON.parse(inputs(policy).policy);
-                    for (const statement of document.Statement) {
+                    // The cache statement is tested exactly in test/components/cache-passwordless.test.ts.
+                    for (const statement of document.Statement.filter(
+                        (st: { Sid: string }) => st.Sid !== "ConnectToCacheAsOwnUser",
+                    )) {
                         const resources = [statement.Resource].flat();
                         for (const resource of resources) {
                             assert.ok(

@@ -17,12 +17,12 @@ export function createAwsIdentity(
     const { role, ready } = podIdentityRole(
         name,
         {
-            description: `Pod Identity role of ${args.serviceAccountName}: ${args.storage ? "the platform's bucket" : ""}${args.storage && args.secrets ? " and " : ""}${args.secrets ? "its own secrets" : ""} only`,
+            description: `Pod Identity role of ${args.serviceAccountName}: ${grantsOf(args)} only`,
             clusterName: args.cluster.clusterName,
             namespace: args.namespace,
             serviceAccount: args.serviceAccountName,
             // "storage" since before secrets existed: renaming it would replace the policy of every storage-bound service.
-            policyName: args.storage ? "storage" : args.secrets ? "secrets" : "database",
+            policyName: args.storage ? "storage" : args.secrets ? "secrets" : args.databaseUsers ? "database" : "cache",
             policy: accessPolicy(args, region),
         },
         { parent },
@@ -34,6 +34,16 @@ export function createAwsIdentity(
         // EKS Pod Identity injects credentials at pod creation only (aws/amazon-eks-pod-identity-webhook#210).
         ready,
     };
+}
+
+/** What the role may reach, for its description ("the platform's bucket and its own secrets"). */
+function grantsOf(args: WorkloadIdentityArgs): string {
+    const grants = [
+        ...(args.storage ? ["the platform's bucket"] : []),
+        ...(args.secrets ? ["its own secrets"] : []),
+        ...(args.cache ? ["the cache as its own user"] : []),
+    ];
+    return grants.join(" and ");
 }
 
 /** The role's one policy document: the bucket's statements and the secrets' statements, as granted. */
@@ -48,9 +58,19 @@ function accessPolicy(args: WorkloadIdentityArgs, region: string): pulumi.Output
                 ? [{ Sid: "ConnectAsOwnLogin", Effect: "Allow", Action: ["rds-db:connect"], Resource: users }]
                 : [],
         );
+    const cache = args.cache ? pulumi.output(args.cache.connectArns).apply(cacheStatements) : [];
     return pulumi
-        .all([bucket, secrets, database])
-        .apply(([b, s, d]) => JSON.stringify({ Version: "2012-10-17", Statement: [...b, ...s, ...d] }));
+        .all([bucket, secrets, database, cache])
+        .apply(([b, s, d, c]) => JSON.stringify({ Version: "2012-10-17", Statement: [...b, ...s, ...d, ...c] }));
+}
+
+/**
+ * Connect to the cache as the service's own IAM user: `elasticache:Connect` on the replication group and on that
+ * user, exactly ("The IAM identity needs an associated policy to grant the elasticache:Connect action to the
+ * ElastiCache cache and ElastiCache user", https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html).
+ */
+function cacheStatements(arns: string[]): object[] {
+    return [{ Sid: "ConnectToCacheAsOwnUser", Effect: "Allow", Action: ["elasticache:Connect"], Resource: arns }];
 }
 
 /**

@@ -34,6 +34,12 @@ export interface WorkloadIdentityArgs {
      * @default no database access through IAM
      */
     readonly databaseUsers?: pulumi.Input<string[]>;
+    /**
+     * AWS: the cache ARNs the role may `elasticache:Connect` to (the replication group and the service's own IAM
+     * user, components/cache/clients/aws.ts). Azure grants cache access by an access policy assignment instead.
+     * @default no cache access
+     */
+    readonly cache?: { readonly connectArns: pulumi.Input<string[]> };
 }
 
 /** The application secrets one identity may read, and nothing else. */

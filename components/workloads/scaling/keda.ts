@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
+import { Secret } from "@pulumi/kubernetes/core/v1";
+import { createScalerCredential } from "../../cache/clients";
 import { autoscalingTargets } from "..";
 import { MONITORING_NAMESPACE } from "../observability";
 import type { ServiceRuntime } from "../services/runtime";
@@ -31,7 +33,7 @@ export function createScaledObject(
     const { service: s, args, labels } = runtime;
     const opts = { parent: runtime.parent, dependsOn };
     const redis = triggers.some((t) => t.kind === "redis-list" || t.kind === "redis-stream");
-    const auth = redis ? createRedisAuthentication(`${resourceName}-redis-auth`, runtime, opts) : undefined;
+    const auth = redis ? createRedisAuthentication(`${resourceName}-redis-auth`, runtime, triggers, opts) : undefined;
     return new CustomResource(
         resourceName,
         {
@@ -74,16 +76,20 @@ function kedaTrigger(t: ResolvedTrigger, runtime: ServiceRuntime, auth: CustomRe
     const authenticationRef = auth ? { name: auth.metadata.name, kind: "TriggerAuthentication" } : undefined;
     // TLS as the cache speaks it: metadata `enableTLS` (the auth param `tls` wants "enable", not the Secret's "true").
     const enableTLS = runtime.args.cache.tls.apply((tls) => String(tls));
+    // A sharded cache needs KEDA's cluster scalers, which discover the shards from the configuration endpoint
+    // (kedacore/keda@v2.20.2 pkg/scaling/scalers_builder.go: "redis-cluster", "redis-cluster-streams";
+    // redis_scaler.go getRedisClusterClient); the plain scalers would read one shard and get MOVED errors.
+    const cluster = runtime.args.cache.mode?.cluster ? "-cluster" : "";
     switch (t.kind) {
         case "redis-list":
             return {
-                type: "redis",
+                type: `redis${cluster}`,
                 metadata: { listName: t.list, listLength: String(t.length), enableTLS },
                 authenticationRef,
             };
         case "redis-stream":
             return {
-                type: "redis-streams",
+                type: `redis${cluster}-streams`,
                 metadata: {
                     stream: t.stream,
                     consumerGroup: t.group,
@@ -114,30 +120,84 @@ function kedaTrigger(t: ResolvedTrigger, runtime: ServiceRuntime, auth: CustomRe
  * Secret (services/secret.ts, `bind: ["cache"]`), which KEDA reads in the service's namespace; no value is
  * copied into the ScaledObject (keda.sh/v1alpha1 TriggerAuthentication `secretTargetRef`: parameter, name,
  * key; kedacore/keda@v2.20.2 apis/keda/v1alpha1/triggerauthentication_types.go AuthTargetRef; the Redis
- * scaler reads `host`, `port` and `password` from auth params, pkg/scalers/redis_scaler.go).
+ * scaler reads `host`, `port` and `password` from auth params, pkg/scalers/redis_scaler.go). When the cache is
+ * passwordless the service's Secret has no password: KEDA then reads a credential of its own (kedaCredentials).
  */
 function createRedisAuthentication(
     resourceName: string,
     runtime: ServiceRuntime,
+    triggers: ResolvedTrigger[],
     opts: pulumi.CustomResourceOptions,
 ): CustomResource {
     const { service: s, args, labels, secret } = runtime;
     if (!secret) throw new Error(`service ${s.name}: Redis scaling needs bind: ["cache"] (its connection Secret).`);
+    const own =
+        (args.cache.mode?.auth ?? "password") === "password"
+            ? undefined
+            : kedaCredentials(resourceName, runtime, triggers, opts);
     const ref = (parameter: string, key: string) => ({ parameter, name: secret.name, key });
+    const ownRef = (parameter: string) => ({ parameter, name: own!.secret.metadata.name, key: parameter });
+    const secretTargetRef = own
+        ? [ref("host", "REDIS_HOST"), ref("port", "REDIS_PORT"), ...own.parameters.map(ownRef)]
+        : [ref("host", "REDIS_HOST"), ref("port", "REDIS_PORT"), ref("password", "REDIS_PASSWORD")];
     return new CustomResource(
         resourceName,
         {
             apiVersion: "keda.sh/v1alpha1",
             kind: "TriggerAuthentication",
             metadata: { name: `${s.name}-redis`, namespace: args.namespace, labels },
-            spec: {
-                secretTargetRef: [
-                    ref("host", "REDIS_HOST"),
-                    ref("port", "REDIS_PORT"),
-                    ref("password", "REDIS_PASSWORD"),
-                ],
-            },
+            spec: { secretTargetRef },
         },
-        { ...opts, dependsOn: [secret.resource, ...((opts.dependsOn as pulumi.Resource[]) ?? [])] },
+        {
+            ...opts,
+            dependsOn: [
+                secret.resource,
+                ...(own ? [own.secret, ...own.ready] : []),
+                ...((opts.dependsOn as pulumi.Resource[]) ?? []),
+            ],
+        },
     );
+}
+
+/**
+ * KEDA's own credential for a passwordless cache, in a Secret of its own (`<service>-keda-redis`) that the
+ * service's pods do not mount: a password user limited to the triggers' keys on AWS, the access key on Azure
+ * (components/cache/clients createScalerCredential has why).
+ */
+function kedaCredentials(
+    resourceName: string,
+    runtime: ServiceRuntime,
+    triggers: ResolvedTrigger[],
+    opts: pulumi.CustomResourceOptions,
+) {
+    const { service: s, args, labels } = runtime;
+    const keys = triggers.flatMap((t) =>
+        t.kind === "redis-list" ? [t.list] : t.kind === "redis-stream" ? [t.stream] : [],
+    );
+    const credential = createScalerCredential(
+        `${resourceName}-user`,
+        {
+            context: args.context,
+            serviceName: s.name,
+            access: args.cache.clientAccess!,
+            mode: args.cache.mode!,
+            keys,
+            authToken: args.cache.authToken,
+        },
+        { parent: opts.parent },
+    );
+    const stringData = pulumi
+        .all([credential.username, credential.password])
+        .apply(([username, password]) => ({ ...(username ? { username } : {}), password }));
+    const secret = new Secret(
+        `${resourceName}-secret`,
+        {
+            metadata: { name: `${s.name}-keda-redis`, namespace: args.namespace, labels },
+            type: "Opaque",
+            stringData: pulumi.secret(stringData),
+        },
+        { parent: opts.parent },
+    );
+    const parameters = credential.username ? ["username", "password"] : ["password"];
+    return { secret, parameters, ready: credential.ready };
 }

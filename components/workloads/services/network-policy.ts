@@ -6,6 +6,7 @@ import { GATEWAY_NAMESPACE, GATEWAY_POD_SELECTOR } from "../edge";
 import { CLOUD_API_EGRESS, DATABASE_TOKEN_EGRESS } from "../identity/egress";
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_SELECTOR } from "../observability";
 import type { ServiceWorkloadArgs } from ".";
+import { CACHE_TOKEN_EGRESS } from "./cache-tokens";
 import { allowListRules } from "./egress";
 import { nameSelector } from "./labels";
 import type { ServiceRuntime } from "./runtime";
@@ -64,6 +65,14 @@ export function egressRules(
             }
             if (s.bind.includes("cache")) {
                 rules.push({ to: [{ ipBlock: { cidr } }], ports: [{ protocol: "TCP", port: cachePort }] });
+                // Passwordless: the token's credentials (services/cache-tokens.ts); storage's egress already has them.
+                const token = CACHE_TOKEN_EGRESS[args.context.cloud];
+                if ((args.cache.mode?.auth ?? "password") !== "password" && !s.bind.includes("storage")) {
+                    rules.push({
+                        to: [{ ipBlock: { cidr: token.cidr } }],
+                        ports: [{ protocol: "TCP", port: token.port }],
+                    });
+                }
             }
             const storage = s.bind.includes("storage") ? CLOUD_API_EGRESS[args.context.cloud](cidr) : [];
             // Passwordless database logins fetch a token of the service's identity (docs/passwordless.md).

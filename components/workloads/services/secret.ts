@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Secret } from "@pulumi/kubernetes/core/v1";
 import { ClientEndpoint, postgresConnectionString } from "../../database";
 import { serviceRoles } from "../../database/roles";
+import type { CacheClientUser } from "../../cache/clients";
+import { cacheTokenDetails } from "./cache-tokens";
 import type { ResolvedService, WorkloadsCache, WorkloadsDatabase, WorkloadsStorage } from "..";
 import type { ServiceWorkloadArgs } from ".";
 import { DATABASE_CA_FILE } from "./database-ca";
@@ -13,14 +15,14 @@ import { DATABASE_CA_FILE } from "./database-ca";
  */
 export function connectionDetails(
     service: ResolvedService,
-    args: Pick<ServiceWorkloadArgs, "database" | "cache" | "storage">,
+    args: Pick<ServiceWorkloadArgs, "database" | "cache" | "storage"> & { readonly cacheUser?: CacheClientUser },
 ): pulumi.Output<Record<string, string>> {
     const parts: pulumi.Output<Record<string, string>>[] = [];
     if (service.bind.includes("database")) {
         parts.push(databaseDetails(service.name, args.database));
     }
     if (service.bind.includes("cache")) {
-        parts.push(cacheDetails(args.cache));
+        parts.push(cacheDetails(args.cache, args.cacheUser));
     }
     if (service.bind.includes("storage")) {
         parts.push(storageDetails(args.storage));
@@ -117,15 +119,33 @@ export function replicaIndex(serviceName: string, count: number): number {
     return crypto.createHash("sha256").update(serviceName).digest().readUInt32BE(0) % count;
 }
 
-/** `bind: ["cache"]`: the Redis URL, its parts and whether it speaks TLS. */
-function cacheDetails(cache: WorkloadsCache): pulumi.Output<Record<string, string>> {
-    return pulumi.all([cache.connectionString, cache.host, cache.port, cache.authToken, cache.tls]).apply(
-        ([url, host, port, token, tls]): Record<string, string> => ({
-            REDIS_URL: url,
-            REDIS_HOST: host,
-            REDIS_PORT: String(port),
-            REDIS_PASSWORD: token,
-            REDIS_TLS: String(tls),
+/**
+ * `bind: ["cache"]`: how to authenticate (`REDIS_AUTH`), the endpoint, TLS and whether it is a cluster. With a
+ * password: the URL with it and `REDIS_PASSWORD`. Passwordless: the service's own user and no password or key
+ * at all; the client signs a token as the pod's identity (cache-tokens.ts has what it signs).
+ */
+function cacheDetails(cache: WorkloadsCache, user: CacheClientUser | undefined): pulumi.Output<Record<string, string>> {
+    const auth = cache.mode?.auth ?? "password";
+    const common = pulumi.all([cache.host, cache.port, cache.tls]).apply(([host, port, tls]) => ({
+        REDIS_AUTH: auth,
+        REDIS_HOST: host,
+        REDIS_PORT: String(port),
+        REDIS_TLS: String(tls),
+        REDIS_CLUSTER: String(cache.mode?.cluster ?? false),
+    }));
+    if (auth === "password") {
+        return pulumi
+            .all([common, cache.connectionString, cache.authToken])
+            .apply(([c, url, token]): Record<string, string> => ({ ...c, REDIS_URL: url, REDIS_PASSWORD: token }));
+    }
+    // Never fall back to the key: on Azure it may stay on for KEDA alone (keyClients).
+    if (!user) throw new Error(`A service binds the passwordless cache (${auth}) without a cache user of its own.`);
+    return pulumi.all([common, user.userName, cache.clientAccess ?? pulumi.output(undefined)]).apply(
+        ([c, userName, access]): Record<string, string> => ({
+            ...c,
+            REDIS_URL: `${c.REDIS_TLS === "true" ? "rediss" : "redis"}://${encodeURIComponent(userName)}@${c.REDIS_HOST}:${c.REDIS_PORT}`,
+            REDIS_USER: userName,
+            ...cacheTokenDetails(access),
         }),
     );
 }
@@ -152,7 +172,9 @@ export interface ConnectionSecret {
 /** The Secret with the connection details of the service's bindings, or undefined when it binds nothing. */
 export function createConnectionSecret(
     resourceName: string,
-    args: Pick<ServiceWorkloadArgs, "service" | "namespace" | "database" | "cache" | "storage">,
+    args: Pick<ServiceWorkloadArgs, "service" | "namespace" | "database" | "cache" | "storage"> & {
+        readonly cacheUser?: CacheClientUser;
+    },
     labels: Record<string, string>,
     opts: pulumi.CustomResourceOptions,
 ): ConnectionSecret | undefined {
