@@ -12,6 +12,7 @@ import { PlatformContext, awsPlacement } from "../shared/context";
 import { iamRoleName, prefixedName } from "../shared/names";
 import { KARPENTER } from "../shared/facts/kubernetes";
 import { managedPolicies, podIdentityServiceRole } from "./aws-iam";
+import { NODE_ROOT_VOLUME } from "./aws-node-disks";
 
 /**
  * Why Karpenter and not EKS Auto Mode: Auto Mode would also take over networking, storage and load
@@ -33,6 +34,8 @@ export interface KarpenterArgs {
     /** The managed node group the controller runs on (never on nodes Karpenter manages). */
     readonly nodeGroup: eks.NodeGroup;
     readonly nodeSubnetIds: pulumi.Input<string[]>;
+    /** The KMS key the nodes' root volumes are encrypted with (./aws-node-disks.ts). */
+    readonly nodeDiskKeyArn: pulumi.Input<string>;
     /** Instance types Karpenter may launch: the size profile's. */
     readonly instanceTypes: string[];
     /** Most nodes Karpenter may run at once: the profile's maxNodes minus the managed group's nodes. */
@@ -50,7 +53,7 @@ export interface KarpenterArgs {
 export function createKarpenter(name: string, args: KarpenterArgs, parent: pulumi.Resource) {
     const nodeRole = karpenterNodeRole(name, args.cluster, parent);
     const queue = interruptionQueue(name, parent);
-    const controller = controllerIdentity(name, args.context, args.cluster, nodeRole, queue, parent);
+    const controller = controllerIdentity(name, args, nodeRole, queue, parent);
     const charts = karpenterCharts(name, args, queue, controller, parent);
     const { nodeClass, nodePool } = nodeClassAndPool(name, args, nodeRole, charts, parent);
     return { nodeRole, queue, controllerRole: controller.role, charts, nodeClass, nodePool };
@@ -149,8 +152,7 @@ function interruptionQueue(name: string, parent: pulumi.Resource): sqs.Queue {
 /** The controller's IAM role, handed to the `karpenter` service account through Pod Identity. */
 function controllerIdentity(
     name: string,
-    context: PlatformContext,
-    cluster: eks.Cluster,
+    { context, cluster, nodeDiskKeyArn }: KarpenterArgs,
     nodeRole: iam.Role,
     queue: sqs.Queue,
     parent: pulumi.Resource,
@@ -163,12 +165,13 @@ function controllerIdentity(
         {
             role: role.id,
             policy: pulumi
-                .all([cluster.name, accountId, nodeRole.arn, queue.arn])
-                .apply(([clusterName, account, nodeRoleArn, queueArn]) =>
+                .all([cluster.name, accountId, nodeRole.arn, queue.arn, nodeDiskKeyArn])
+                .apply(([clusterName, account, nodeRoleArn, queueArn, keyArn]) =>
                     JSON.stringify({
                         Version: "2012-10-17",
                         Statement: [
                             ...ec2Statements(clusterName, region),
+                            nodeDiskKeyStatement(keyArn, region),
                             ...instanceProfileStatements({ clusterName, region, account, nodeRoleArn }),
                             ...discoveryStatements({ clusterName, region, account, queueArn }),
                         ],
@@ -188,6 +191,29 @@ function controllerIdentity(
         { parent, dependsOn: [policy] },
     );
     return { role, association };
+}
+
+/**
+ * Using the node-disk key, through EC2 only, for the root volumes of the nodes the controller launches: "the IAM
+ * principal launching the node" needs the key (aws/karpenter-provider-aws@v1.14.1 docs/troubleshooting.md,
+ * "Node terminates before ready on failed encrypted EBS volume"; the actions of the EC2 Auto Scaling key policy,
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html).
+ */
+export function nodeDiskKeyStatement(keyArn: string, region: string) {
+    return {
+        Sid: "AllowNodeDiskKeyThroughEC2",
+        Effect: "Allow",
+        Resource: keyArn,
+        Action: [
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+            "kms:DescribeKey",
+            "kms:CreateGrant",
+        ],
+        Condition: { StringEquals: { "kms:ViaService": `ec2.${region}.amazonaws.com` } },
+    };
 }
 
 /** Launching, tagging and terminating only instances and launch templates tagged for this cluster. */
@@ -497,7 +523,7 @@ function controllerValues(args: KarpenterArgs, queue: sqs.Queue) {
 
 /**
  * What Karpenter launches: AL2023 nodes in the node subnets with the cluster security group, IMDSv2 only,
- * encrypted gp3 root volumes, the profile's instance types on demand, at most `maxNodes` nodes.
+ * gp3 root volumes under the node-disk key, the profile's instance types on demand, at most `maxNodes` nodes.
  */
 function nodeClassAndPool(
     name: string,
@@ -535,7 +561,13 @@ function karpenterNodeClass(
                 blockDeviceMappings: [
                     {
                         deviceName: "/dev/xvda",
-                        ebs: { volumeSize: "20Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true },
+                        ebs: {
+                            volumeSize: `${NODE_ROOT_VOLUME.sizeGiB}Gi`,
+                            volumeType: NODE_ROOT_VOLUME.type,
+                            encrypted: true,
+                            kmsKeyID: args.nodeDiskKeyArn,
+                            deleteOnTermination: true,
+                        },
                     },
                 ],
                 tags: args.context.tags,
