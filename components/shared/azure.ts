@@ -45,6 +45,12 @@ export const BUILT_IN_ROLES = {
      * link between the vault and the cluster (same article, "Assign permissions to create a private link").
      */
     keyVaultContributor: "f25e0fa2-a7c8-4377-a976-54943a77a395",
+    /**
+     * Reader: view a resource. The AKS cluster identity needs it on the nodes' Disk Encryption Set ("the AKS
+     * cluster identity has read access to the DiskEncryptionSet", MicrosoftDocs/azure-aks-docs@articles/aks/
+     * azure-disk-customer-managed-keys.md; id from https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+     */
+    reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
 } as const;
 
 /** The full role definition id of a built-in role in the stack's subscription. */

@@ -346,6 +346,15 @@ const LIMITS: Limit[] = [
     ...azure("cdn:Route", "routeName", 1, 50, /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/, "routes: 1-50"),
     // Microsoft.DataProtection: "backupVaults 2-50, alphanumerics and hyphens, start with letter" (same page).
     ...azure("dataprotection:BackupVault", "vaultName", 2, 50, /^[a-zA-Z][a-zA-Z0-9-]*$/, "backup vaults: 2-50"),
+    // Microsoft.Compute: "diskEncryptionSets 1-80, alphanumerics, underscores and hyphens" (same page).
+    ...azure(
+        "compute:DiskEncryptionSet",
+        "diskEncryptionSetName",
+        1,
+        80,
+        /^[a-zA-Z0-9_-]+$/,
+        "disk encryption sets: 1-80",
+    ),
     ...azure("redisenterprise:RedisEnterprise", "clusterName", 1, 60, undefined, "Azure Managed Redis: 1-60"),
     ...azure("operationalinsights:Workspace", "workspaceName", 4, 63, undefined, "Log Analytics: 4-63"),
     ...azure("network:VirtualNetwork", "virtualNetworkName", 2, 64, undefined, "virtual networks: 2-64"),
