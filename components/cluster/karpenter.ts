@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
 import * as sqs from "@pulumi/aws/sqs";
@@ -9,9 +8,10 @@ import { Release } from "@pulumi/kubernetes/helm/v3";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { assumeRolePolicyFor } from "../shared/aws";
 import { PlatformContext, awsPlacement } from "../shared/context";
-import { iamRoleName, prefixedName } from "../shared/names";
+import { iamRoleName } from "../shared/names";
 import { KARPENTER } from "../shared/facts/kubernetes";
 import { managedPolicies, podIdentityServiceRole } from "./aws-iam";
+import { InterruptionQueue, interruptionQueue, interruptionQueueKeyStatement } from "./karpenter-queue";
 import { NODE_ROOT_VOLUME } from "./aws-node-disks";
 
 /**
@@ -52,8 +52,8 @@ export interface KarpenterArgs {
  */
 export function createKarpenter(name: string, args: KarpenterArgs, parent: pulumi.Resource) {
     const nodeRole = karpenterNodeRole(name, args.cluster, parent);
-    const queue = interruptionQueue(name, parent);
-    const controller = controllerIdentity(name, args, nodeRole, queue, parent);
+    const { queue, key: queueKey } = interruptionQueue(name, args.context, parent);
+    const controller = controllerIdentity(name, args, nodeRole, { queue, key: queueKey }, parent);
     const charts = karpenterCharts(name, args, queue, controller, parent);
     const { nodeClass, nodePool } = nodeClassAndPool(name, args, nodeRole, charts, parent);
     return { nodeRole, queue, controllerRole: controller.role, charts, nodeClass, nodePool };
@@ -84,77 +84,12 @@ function karpenterNodeRole(name: string, cluster: eks.Cluster, parent: pulumi.Re
     return role;
 }
 
-/** EventBridge events Karpenter acts on before AWS takes an instance away. */
-const INTERRUPTION_EVENTS = {
-    "scheduled-change": { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
-    "spot-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
-    rebalance: { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
-    "instance-state-change": { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
-    "capacity-reservation-interruption": {
-        source: ["aws.ec2"],
-        "detail-type": ["EC2 Capacity Reservation Instance Interruption Warning"],
-    },
-};
-
-/** The SQS queue (encrypted, TLS only) that EventBridge fills with interruption events for Karpenter. */
-function interruptionQueue(name: string, parent: pulumi.Resource): sqs.Queue {
-    const opts = { parent };
-    const queue = new sqs.Queue(
-        `${name}-karpenter-interruptions`,
-        { messageRetentionSeconds: 300, sqsManagedSseEnabled: true },
-        opts,
-    );
-    new sqs.QueuePolicy(
-        `${name}-karpenter-interruptions-policy`,
-        {
-            queueUrl: queue.url,
-            policy: queue.arn.apply((arn) =>
-                JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "EventBridgeSends",
-                            Effect: "Allow",
-                            Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
-                            Action: "sqs:SendMessage",
-                            Resource: arn,
-                        },
-                        {
-                            Sid: "DenyHTTP",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "sqs:*",
-                            Resource: arn,
-                            Condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
-                    ],
-                }),
-            ),
-        },
-        opts,
-    );
-    for (const [event, pattern] of Object.entries(INTERRUPTION_EVENTS)) {
-        const rule = new cloudwatch.EventRule(
-            `${name}-karpenter-${event}`,
-            {
-                // EventBridge rule names are at most 64 characters (API_PutRule); long stacks get a prefix.
-                ...prefixedName(`${name}-karpenter-${event}`, 64),
-                description: `${pattern["detail-type"][0]} to Karpenter`,
-                eventPattern: JSON.stringify(pattern),
-            },
-            opts,
-        );
-        new cloudwatch.EventTarget(`${name}-karpenter-${event}-target`, { rule: rule.name, arn: queue.arn }, opts);
-    }
-    return queue;
-}
-
 /** The controller's IAM role, handed to the `karpenter` service account through Pod Identity. */
 function controllerIdentity(
     name: string,
     { context, cluster, nodeDiskKeyArn }: KarpenterArgs,
     nodeRole: iam.Role,
-    queue: sqs.Queue,
+    { queue, key: queueKey }: InterruptionQueue,
     parent: pulumi.Resource,
 ) {
     const { region } = awsPlacement(context);
@@ -165,13 +100,14 @@ function controllerIdentity(
         {
             role: role.id,
             policy: pulumi
-                .all([cluster.name, accountId, nodeRole.arn, queue.arn, nodeDiskKeyArn])
-                .apply(([clusterName, account, nodeRoleArn, queueArn, keyArn]) =>
+                .all([cluster.name, accountId, nodeRole.arn, queue.arn, nodeDiskKeyArn, queueKey.arn])
+                .apply(([clusterName, account, nodeRoleArn, queueArn, keyArn, queueKeyArn]) =>
                     JSON.stringify({
                         Version: "2012-10-17",
                         Statement: [
                             ...ec2Statements(clusterName, region),
                             nodeDiskKeyStatement(keyArn, region),
+                            interruptionQueueKeyStatement(queueKeyArn, region),
                             ...instanceProfileStatements({ clusterName, region, account, nodeRoleArn }),
                             ...discoveryStatements({ clusterName, region, account, queueArn }),
                         ],
