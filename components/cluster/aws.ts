@@ -37,7 +37,8 @@ export function createAwsCluster(
     const key = secretsKey(name, args, parent);
     const logs = clusterLogsKey(name, args, parent);
     const cluster = controlPlane(name, args, settings, { secrets: key, logs }, parent);
-    const diskKey = nodeDiskKey(name, { parent });
+    // Deleting the key stops every node whose root volume it encrypts: protected like the secrets key.
+    const diskKey = nodeDiskKey(name, { parent, ...statefulOptions(args.context) });
     const nodes = systemNodes(name, args, settings, { cluster, diskKey, instanceTypes }, parent);
     const addons = coreAddons(name, cluster, nodes.nodeGroup, parent);
     containerInsights(name, settings, cluster, nodes.nodeGroup, logs, parent);

@@ -3,7 +3,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as kms from "@pulumi/aws/kms";
 import * as sqs from "@pulumi/aws/sqs";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
-import { awsPlacement, PlatformContext } from "../shared/context";
+import { awsPlacement, PlatformContext, statefulOptions } from "../shared/context";
 import { prefixedName } from "../shared/names";
 
 /** EventBridge events Karpenter acts on before AWS takes an instance away. */
@@ -56,7 +56,8 @@ export function interruptionQueue(name: string, context: PlatformContext, parent
             // The queue is auto-named `${queueName}-<suffix>`: the key admits that name only.
             policy: account.apply((id) => interruptionKeyPolicy(id, `arn:aws:sqs:${region}:${id}:${queueName}-*`)),
         },
-        opts,
+        // Protected like every key of a protected stack (a scheduled deletion would stop event delivery).
+        { ...opts, ...statefulOptions(context) },
     );
     const queue = new sqs.Queue(
         queueName,

@@ -304,6 +304,16 @@ const LIMITS: Limit[] = [
         source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html (Name: 1-64, [.-_A-Za-z0-9]+)",
     },
     {
+        type: "aws:ec2/launchTemplate:LaunchTemplate",
+        property: "name",
+        min: 3,
+        max: 128,
+        pattern: /^[a-zA-Z0-9().\-/_]+$/,
+        autonamed: true,
+        replacement: BRIDGE_DBR,
+        source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplate.html (LaunchTemplateName: 3-128, [a-zA-Z0-9\\(\\)\\.\\-/_]+)",
+    },
+    {
         type: "aws:sqs/queue:Queue",
         property: "name",
         min: 1,
