@@ -58,6 +58,9 @@ export function mockResourceState(r: NewResource, at: Placement): { id: string; 
     if ((r.type.startsWith("aws:") || r.type.startsWith("azure-native:")) && state.name === undefined) {
         state.name = `${r.name}-${hash(r.name)}`;
     }
+    if (r.type === "random:index/randomString:RandomString") {
+        state.result = hash(r.name, Number(r.inputs.length ?? 16)).toLowerCase();
+    }
     if (r.type === "random:index/randomPassword:RandomPassword") {
         state.result = `mock-${hash(r.name, 24)}`.padEnd(Number(r.inputs.length ?? 32), "x");
     }

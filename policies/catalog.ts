@@ -134,6 +134,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     "azure-aks-etcd-kms": { domain: "encryption", checkov: ["CKV_AZURE_117"] },
     "azure-aks-encryption-at-host": { domain: "encryption", checkov: ["CKV_AZURE_227"] },
     "azure-acr-cmk": { domain: "encryption" },
+    "azure-aks-os-disk-cmk": { domain: "encryption" },
     "azure-postgres-backup-retention": { domain: "backups" },
     "azure-postgres-geo-redundant-backup": { domain: "backups", checkov: ["CKV_AZURE_136"] },
     "azure-postgres-high-availability": { domain: "backups" },

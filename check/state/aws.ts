@@ -90,6 +90,11 @@ export const awsState: Record<string, StateFn> = {
         };
     },
     // Managed nodes carry the group's name as the label eks.amazonaws.com/nodegroup.
+    // A new launch template starts at version 1 (the provider reports `latestVersion`).
+    "aws:ec2/launchTemplate:LaunchTemplate": (_, at, id) => ({
+        arn: awsArn("ec2", `launch-template/${id}`, at),
+        latestVersion: 1,
+    }),
     "aws:eks/nodeGroup:NodeGroup": (r) => ({
         nodeGroupName: String(r.inputs.nodeGroupName ?? `${r.name}-${hash(r.name)}`),
     }),

@@ -103,6 +103,10 @@ const types: Record<string, AzureType> = {
         path: (i, n) =>
             `Microsoft.ManagedIdentity/userAssignedIdentities/${i.resourceName}/federatedIdentityCredentials/${n}`,
     },
+    "azure-native:compute:DiskEncryptionSet": {
+        nameInput: "diskEncryptionSetName",
+        path: (_, n) => `Microsoft.Compute/diskEncryptionSets/${n}`,
+    },
     "azure-native:containerregistry:Registry": {
         nameInput: "registryName",
         path: (_, n) => `Microsoft.ContainerRegistry/registries/${n}`,
@@ -278,6 +282,11 @@ export const azureState: Record<string, StateFn> = {
         port: r.inputs.port ?? 10000,
         provisioningState: "Succeeded",
         redisVersion: "7.4",
+    }),
+    // A resource with a system-assigned identity gets its principal when it is created.
+    "azure-native:compute:DiskEncryptionSet": (r) => ({
+        name: physicalName(r),
+        identity: { type: "SystemAssigned", principalId: guid(`principal/${r.name}`), tenantId: TENANT_ID },
     }),
     "azure-native:managedidentity:UserAssignedIdentity": (r) => ({
         name: physicalName(r),

@@ -11,6 +11,7 @@ import { securityOptOuts } from "../shared/security";
 import { ClusterArgs, ClusterImplementationResult, clusterSettings, execKubeconfig } from ".";
 import { managedPolicies, podIdentityServiceRole } from "./aws-iam";
 import { createKarpenter } from "./karpenter";
+import { nodeDiskKey, nodeLaunchTemplate } from "./aws-node-disks";
 
 const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
@@ -36,7 +37,9 @@ export function createAwsCluster(
     const key = secretsKey(name, args, parent);
     const logs = clusterLogsKey(name, args, parent);
     const cluster = controlPlane(name, args, settings, { secrets: key, logs }, parent);
-    const nodes = systemNodes(name, args, settings, cluster, instanceTypes, parent);
+    // Deleting the key stops every node whose root volume it encrypts: protected like the secrets key.
+    const diskKey = nodeDiskKey(name, { parent, ...statefulOptions(args.context) });
+    const nodes = systemNodes(name, args, settings, { cluster, diskKey, instanceTypes }, parent);
     const addons = coreAddons(name, cluster, nodes.nodeGroup, parent);
     containerInsights(name, settings, cluster, nodes.nodeGroup, logs, parent);
     adminAccess(name, args, cluster, parent);
@@ -48,6 +51,7 @@ export function createAwsCluster(
             cluster,
             nodeGroup: nodes.nodeGroup,
             nodeSubnetIds: args.network.nodeSubnetIds,
+            nodeDiskKeyArn: diskKey.arn,
             instanceTypes,
             maxNodes: settings.maxNodes - settings.desiredNodes,
             controllerReplicas: Math.min(2, settings.desiredNodes),
@@ -168,14 +172,14 @@ function controlPlaneRole(name: string, key: kms.Key, parent: pulumi.Resource) {
 
 /**
  * The managed node group: a fixed group of `desiredNodes` nodes that runs the system add-ons and the
- * Karpenter controller (which must not run on nodes it manages). Karpenter adds the rest.
+ * Karpenter controller (which must not run on nodes it manages), booting from root volumes under the node-disk
+ * key (./aws-node-disks.ts). Karpenter adds the rest.
  */
 function systemNodes(
     name: string,
     args: ClusterArgs,
     settings: Settings,
-    cluster: eks.Cluster,
-    instanceTypes: string[],
+    { cluster, diskKey, instanceTypes }: { cluster: eks.Cluster; diskKey: kms.Key; instanceTypes: string[] },
     parent: pulumi.Resource,
 ) {
     const nodeRole = new iam.Role(
@@ -189,6 +193,7 @@ function systemNodes(
         ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly"],
         parent,
     );
+    const template = nodeLaunchTemplate(name, diskKey, { parent });
     const nodeGroup = new eks.NodeGroup(
         `${name}-nodes`,
         {
@@ -198,6 +203,9 @@ function systemNodes(
             instanceTypes,
             amiType: "AL2023_x86_64_STANDARD",
             capacityType: "ON_DEMAND",
+            // A group created without a launch template cannot take one later: adding it replaces the group
+            // (a new group comes up before the old one is deleted, since the group is auto-named).
+            launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
             // Nothing resizes this group (Karpenter launches its own nodes), so Pulumi owns its size.
             scalingConfig: {
                 minSize: settings.minNodes,

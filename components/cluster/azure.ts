@@ -13,6 +13,7 @@ import { aksNodeResourceGroup } from "../shared/names";
 import { securityOptOuts } from "../shared/security";
 import { KubernetesAccessProbe } from "./azure-access";
 import { ClusterKms, clusterKms } from "./azure-kms";
+import { NodeDiskEncryption, nodeDiskEncryption } from "./azure-disks";
 import { ClusterArgs, ClusterImplementationResult, clusterSettings, execKubeconfig } from ".";
 
 /** The Entra application every AKS cluster with managed Entra integration accepts tokens for. */
@@ -53,11 +54,12 @@ export function createAzureCluster(
 
     const controlPlane = controlPlaneIdentity(name, context, { nodeSubnetId, apiServerSubnetId }, opts);
     const kms = clusterKms(name, context, controlPlane.identity, opts);
+    const disks = nodeDiskEncryption(name, context, controlPlane.identity, opts);
     const cluster = managedCluster(
         name,
         args,
         settings,
-        { ...controlPlane, nodeSubnetId, apiServerSubnetId, kms },
+        { ...controlPlane, nodeSubnetId, apiServerSubnetId, kms, disks },
         parent,
     );
     containerInsights(name, context, cluster, opts);
@@ -146,7 +148,8 @@ function apiServerAccess(
 /**
  * The AKS cluster: Entra ID with Azure RBAC and no local accounts, OIDC issuer and workload identity, the
  * API server behind authorized ranges (or private) in its own subnet, Kubernetes secrets under the cluster's
- * KMS key (./azure-kms.ts), automatic upgrades and the Container Insights agent.
+ * KMS key (./azure-kms.ts), OS disks under the stack's key (./azure-disks.ts), automatic upgrades and the
+ * Container Insights agent.
  */
 function managedCluster(
     name: string,
@@ -158,6 +161,7 @@ function managedCluster(
         nodeSubnetId: pulumi.Output<string>;
         apiServerSubnetId: pulumi.Output<string>;
         kms: ClusterKms;
+        disks: NodeDiskEncryption;
     },
     parent: pulumi.Resource,
 ): containerservice.ManagedCluster {
@@ -184,6 +188,8 @@ function managedCluster(
             },
             enableRBAC: true,
             disableLocalAccounts: true,
+            // The nodes' OS disks under the stack's key (./azure-disks.ts); AKS takes it at cluster creation only.
+            diskEncryptionSetID: controlPlane.disks.diskEncryptionSetId,
             oidcIssuerProfile: { enabled: true },
             // KEDA as the managed add-on (components/workloads/scaling/); services opt in with `scaling`.
             workloadAutoScalerProfile: { keda: { enabled: true } },
@@ -213,7 +219,7 @@ function managedCluster(
         // The autoscaler changes the node count; Pulumi must not fight it.
         {
             parent,
-            dependsOn: [...controlPlane.subnetAccess, ...controlPlane.kms.ready],
+            dependsOn: [...controlPlane.subnetAccess, ...controlPlane.kms.ready, ...controlPlane.disks.ready],
             ignoreChanges: ["agentPoolProfiles[0].count"],
         },
     );

@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
 import * as sqs from "@pulumi/aws/sqs";
@@ -9,9 +8,11 @@ import { Release } from "@pulumi/kubernetes/helm/v3";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { assumeRolePolicyFor } from "../shared/aws";
 import { PlatformContext, awsPlacement } from "../shared/context";
-import { iamRoleName, prefixedName } from "../shared/names";
+import { iamRoleName } from "../shared/names";
 import { KARPENTER } from "../shared/facts/kubernetes";
 import { managedPolicies, podIdentityServiceRole } from "./aws-iam";
+import { InterruptionQueue, interruptionQueue, interruptionQueueKeyStatement } from "./karpenter-queue";
+import { NODE_ROOT_VOLUME } from "./aws-node-disks";
 
 /**
  * Why Karpenter and not EKS Auto Mode: Auto Mode would also take over networking, storage and load
@@ -33,6 +34,8 @@ export interface KarpenterArgs {
     /** The managed node group the controller runs on (never on nodes Karpenter manages). */
     readonly nodeGroup: eks.NodeGroup;
     readonly nodeSubnetIds: pulumi.Input<string[]>;
+    /** The KMS key the nodes' root volumes are encrypted with (./aws-node-disks.ts). */
+    readonly nodeDiskKeyArn: pulumi.Input<string>;
     /** Instance types Karpenter may launch: the size profile's. */
     readonly instanceTypes: string[];
     /** Most nodes Karpenter may run at once: the profile's maxNodes minus the managed group's nodes. */
@@ -49,8 +52,8 @@ export interface KarpenterArgs {
  */
 export function createKarpenter(name: string, args: KarpenterArgs, parent: pulumi.Resource) {
     const nodeRole = karpenterNodeRole(name, args.cluster, parent);
-    const queue = interruptionQueue(name, parent);
-    const controller = controllerIdentity(name, args.context, args.cluster, nodeRole, queue, parent);
+    const { queue, key: queueKey } = interruptionQueue(name, args.context, parent);
+    const controller = controllerIdentity(name, args, nodeRole, { queue, key: queueKey }, parent);
     const charts = karpenterCharts(name, args, queue, controller, parent);
     const { nodeClass, nodePool } = nodeClassAndPool(name, args, nodeRole, charts, parent);
     return { nodeRole, queue, controllerRole: controller.role, charts, nodeClass, nodePool };
@@ -81,78 +84,12 @@ function karpenterNodeRole(name: string, cluster: eks.Cluster, parent: pulumi.Re
     return role;
 }
 
-/** EventBridge events Karpenter acts on before AWS takes an instance away. */
-const INTERRUPTION_EVENTS = {
-    "scheduled-change": { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
-    "spot-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
-    rebalance: { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
-    "instance-state-change": { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
-    "capacity-reservation-interruption": {
-        source: ["aws.ec2"],
-        "detail-type": ["EC2 Capacity Reservation Instance Interruption Warning"],
-    },
-};
-
-/** The SQS queue (encrypted, TLS only) that EventBridge fills with interruption events for Karpenter. */
-function interruptionQueue(name: string, parent: pulumi.Resource): sqs.Queue {
-    const opts = { parent };
-    const queue = new sqs.Queue(
-        `${name}-karpenter-interruptions`,
-        { messageRetentionSeconds: 300, sqsManagedSseEnabled: true },
-        opts,
-    );
-    new sqs.QueuePolicy(
-        `${name}-karpenter-interruptions-policy`,
-        {
-            queueUrl: queue.url,
-            policy: queue.arn.apply((arn) =>
-                JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "EventBridgeSends",
-                            Effect: "Allow",
-                            Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
-                            Action: "sqs:SendMessage",
-                            Resource: arn,
-                        },
-                        {
-                            Sid: "DenyHTTP",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "sqs:*",
-                            Resource: arn,
-                            Condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
-                    ],
-                }),
-            ),
-        },
-        opts,
-    );
-    for (const [event, pattern] of Object.entries(INTERRUPTION_EVENTS)) {
-        const rule = new cloudwatch.EventRule(
-            `${name}-karpenter-${event}`,
-            {
-                // EventBridge rule names are at most 64 characters (API_PutRule); long stacks get a prefix.
-                ...prefixedName(`${name}-karpenter-${event}`, 64),
-                description: `${pattern["detail-type"][0]} to Karpenter`,
-                eventPattern: JSON.stringify(pattern),
-            },
-            opts,
-        );
-        new cloudwatch.EventTarget(`${name}-karpenter-${event}-target`, { rule: rule.name, arn: queue.arn }, opts);
-    }
-    return queue;
-}
-
 /** The controller's IAM role, handed to the `karpenter` service account through Pod Identity. */
 function controllerIdentity(
     name: string,
-    context: PlatformContext,
-    cluster: eks.Cluster,
+    { context, cluster, nodeDiskKeyArn }: KarpenterArgs,
     nodeRole: iam.Role,
-    queue: sqs.Queue,
+    { queue, key: queueKey }: InterruptionQueue,
     parent: pulumi.Resource,
 ) {
     const { region } = awsPlacement(context);
@@ -163,12 +100,14 @@ function controllerIdentity(
         {
             role: role.id,
             policy: pulumi
-                .all([cluster.name, accountId, nodeRole.arn, queue.arn])
-                .apply(([clusterName, account, nodeRoleArn, queueArn]) =>
+                .all([cluster.name, accountId, nodeRole.arn, queue.arn, nodeDiskKeyArn, queueKey.arn])
+                .apply(([clusterName, account, nodeRoleArn, queueArn, keyArn, queueKeyArn]) =>
                     JSON.stringify({
                         Version: "2012-10-17",
                         Statement: [
                             ...ec2Statements(clusterName, region),
+                            nodeDiskKeyStatement(keyArn, region),
+                            interruptionQueueKeyStatement(queueKeyArn, region),
                             ...instanceProfileStatements({ clusterName, region, account, nodeRoleArn }),
                             ...discoveryStatements({ clusterName, region, account, queueArn }),
                         ],
@@ -188,6 +127,29 @@ function controllerIdentity(
         { parent, dependsOn: [policy] },
     );
     return { role, association };
+}
+
+/**
+ * Using the node-disk key, through EC2 only, for the root volumes of the nodes the controller launches: "the IAM
+ * principal launching the node" needs the key (aws/karpenter-provider-aws@v1.14.1 docs/troubleshooting.md,
+ * "Node terminates before ready on failed encrypted EBS volume"; the actions of the EC2 Auto Scaling key policy,
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html).
+ */
+export function nodeDiskKeyStatement(keyArn: string, region: string) {
+    return {
+        Sid: "AllowNodeDiskKeyThroughEC2",
+        Effect: "Allow",
+        Resource: keyArn,
+        Action: [
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+            "kms:DescribeKey",
+            "kms:CreateGrant",
+        ],
+        Condition: { StringEquals: { "kms:ViaService": `ec2.${region}.amazonaws.com` } },
+    };
 }
 
 /** Launching, tagging and terminating only instances and launch templates tagged for this cluster. */
@@ -497,7 +459,7 @@ function controllerValues(args: KarpenterArgs, queue: sqs.Queue) {
 
 /**
  * What Karpenter launches: AL2023 nodes in the node subnets with the cluster security group, IMDSv2 only,
- * encrypted gp3 root volumes, the profile's instance types on demand, at most `maxNodes` nodes.
+ * gp3 root volumes under the node-disk key, the profile's instance types on demand, at most `maxNodes` nodes.
  */
 function nodeClassAndPool(
     name: string,
@@ -535,7 +497,13 @@ function karpenterNodeClass(
                 blockDeviceMappings: [
                     {
                         deviceName: "/dev/xvda",
-                        ebs: { volumeSize: "20Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true },
+                        ebs: {
+                            volumeSize: `${NODE_ROOT_VOLUME.sizeGiB}Gi`,
+                            volumeType: NODE_ROOT_VOLUME.type,
+                            encrypted: true,
+                            kmsKeyID: args.nodeDiskKeyArn,
+                            deleteOnTermination: true,
+                        },
                     },
                 ],
                 tags: args.context.tags,

@@ -27,7 +27,8 @@ export function createAwsMonitoring(name: string, args: MonitoringArgs, parent: 
     const { region } = awsPlacement(args.context);
     const opts = { parent };
 
-    const topic = alertTopic(name, args.alertEmail, opts);
+    // Every alarm of the stack is named from its prefix (the workloads' heartbeat alarm publishes here too).
+    const topic = alertTopic(name, args.alertEmail, { region, alarmPrefix: args.context.namePrefix }, opts);
     const alarms = [...databaseAlarms(args), ...cacheAlarms(args), ...clusterAlarms(args)];
     metricAlarms(name, alarms, topic, opts);
     const dashboardName = metricsDashboard(name, alarms, region, opts);
@@ -41,8 +42,13 @@ export function createAwsMonitoring(name: string, args: MonitoringArgs, parent: 
 }
 
 /** The alert topic, encrypted with a key CloudWatch may use to publish, with the alert e-mail subscribed. */
-function alertTopic(name: string, alertEmail: string, opts: pulumi.CustomResourceOptions): sns.Topic {
-    const key = alertTopicKey(name, opts);
+function alertTopic(
+    name: string,
+    alertEmail: string,
+    alarms: { region: string; alarmPrefix: string },
+    opts: pulumi.CustomResourceOptions,
+): sns.Topic {
+    const key = alertTopicKey(name, alarms, opts);
     const topic = new sns.Topic(`${name}-alerts`, { kmsMasterKeyId: key.id }, opts);
     new sns.TopicSubscription(
         `${name}-alerts-email`,
@@ -53,7 +59,11 @@ function alertTopic(name: string, alertEmail: string, opts: pulumi.CustomResourc
 }
 
 /** The topic's customer-managed key: administered by the account, usable by CloudWatch to publish alarms. */
-function alertTopicKey(name: string, opts: pulumi.CustomResourceOptions): kms.Key {
+function alertTopicKey(
+    name: string,
+    alarms: { region: string; alarmPrefix: string },
+    opts: pulumi.CustomResourceOptions,
+): kms.Key {
     const accountId = getCallerIdentityOutput({}, opts).accountId;
     return new kms.Key(
         `${name}-alerts-kms`,
@@ -61,30 +71,46 @@ function alertTopicKey(name: string, opts: pulumi.CustomResourceOptions): kms.Ke
             description: `Encrypts the ${name} alert topic`,
             enableKeyRotation: true,
             deletionWindowInDays: 30,
-            policy: accountId.apply((account) =>
-                JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "AccountAdministers",
-                            Effect: "Allow",
-                            Principal: { AWS: `arn:aws:iam::${account}:root` },
-                            Action: "kms:*",
-                            Resource: "*",
-                        },
-                        {
-                            Sid: "CloudWatchPublishesAlarms",
-                            Effect: "Allow",
-                            Principal: { Service: "cloudwatch.amazonaws.com" },
-                            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                            Resource: "*",
-                        },
-                    ],
-                }),
-            ),
+            policy: accountId.apply((account) => alertTopicKeyPolicy(alarms.alarmPrefix, account, alarms.region)),
         },
         opts,
     );
+}
+
+/**
+ * The alert key's policy. CloudWatch needs Decrypt and GenerateDataKey* to publish to an encrypted topic
+ * ("Enable compatibility between event sources from AWS services and encrypted topics",
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html), and only for this stack's alarms: the
+ * `aws:SourceAccount` and `aws:SourceArn` conditions AWS recommends against the cross-service confused deputy
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html), which CloudWatch alarm deliveries
+ * carry (unlike EventBridge deliveries to SNS; aws.github.io/modern-data-architecture-accelerator,
+ * grantCloudWatchAlarmsTopicAccess). Every alarm that notifies the topic (these and the workloads' heartbeat
+ * alarm) is auto-named from the stack's name prefix, hence `alarmPrefix-*`.
+ */
+export function alertTopicKeyPolicy(alarmPrefix: string, account: string, region: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AccountAdministers",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${account}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            },
+            {
+                Sid: "CloudWatchPublishesAlarms",
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                Resource: "*",
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": account },
+                    ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${account}:alarm:${alarmPrefix}-*` },
+                },
+            },
+        ],
+    });
 }
 
 /** Alarms on the database's CPU, free storage and connections. */

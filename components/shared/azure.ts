@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import { createHash } from "crypto";
+import { RandomString } from "@pulumi/random/randomString";
 import { AZURE_CLUSTER_RANGES } from "./config";
 import { PlatformContext, azurePlacement } from "./context";
 
@@ -45,6 +46,12 @@ export const BUILT_IN_ROLES = {
      * link between the vault and the cluster (same article, "Assign permissions to create a private link").
      */
     keyVaultContributor: "f25e0fa2-a7c8-4377-a976-54943a77a395",
+    /**
+     * Reader: view a resource. The AKS cluster identity needs it on the nodes' Disk Encryption Set ("the AKS
+     * cluster identity has read access to the DiskEncryptionSet", MicrosoftDocs/azure-aks-docs@articles/aks/
+     * azure-disk-customer-managed-keys.md; id from https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+     */
+    reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
 } as const;
 
 /** The full role definition id of a built-in role in the stack's subscription. */
@@ -137,4 +144,42 @@ export function compactGlobalName(context: PlatformContext, role: string, maxLen
         const base = `${context.namePrefix}${role}`.toLowerCase().replace(/[^a-z0-9]/g, "");
         return `${base.slice(0, maxLength - digest.length)}${digest}`;
     });
+}
+
+/** Characters of the random suffix in {@link renewableVaultName}: 36^6 (about 2·10^9) names per prefix. */
+export const VAULT_NAME_SUFFIX_LENGTH = 6;
+
+/**
+ * A Key Vault name (3-24 characters, letters, digits and hyphens, starting with a letter: resource-name-rules,
+ * Microsoft.KeyVault/vaults) that is new each time the vault is created anew: the stack's prefix and `role`,
+ * then a random suffix kept in state by a `RandomString` child (`${name}-name-suffix`, keeper `role`).
+ *
+ * Why not a name derived from the stack (compactGlobalName): a deleted vault stays soft-deleted, its name taken,
+ * for the retention period (90 days here), and with purge protection nobody can purge it earlier
+ * (https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview, "Purge protection": "the vault or
+ * the object in the deleted state cannot be purged until the retention period has passed", and vault names are
+ * globally unique). A service removed and added again would ask for the same name and fail until then; with the
+ * suffix, its new vault gets a new name, and the old one expires on its own.
+ */
+export function renewableVaultName(
+    name: string,
+    context: PlatformContext,
+    role: string,
+    opts: pulumi.CustomResourceOptions,
+): pulumi.Output<string> {
+    const suffix = new RandomString(
+        `${name}-name-suffix`,
+        {
+            length: VAULT_NAME_SUFFIX_LENGTH,
+            lower: true,
+            upper: false,
+            numeric: true,
+            special: false,
+            keepers: { role },
+        },
+        opts,
+    );
+    const base = `${context.namePrefix}${role}`.toLowerCase().replace(/[^a-z0-9]/g, "");
+    const start = /^[a-z]/.test(base) ? base : `v${base}`;
+    return pulumi.interpolate`${start.slice(0, 24 - VAULT_NAME_SUFFIX_LENGTH)}${suffix.result}`;
 }

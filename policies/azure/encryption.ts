@@ -303,6 +303,23 @@ export const acrCmk = azureCmk<ContainerRegistry>(
 );
 
 /**
+ * The nodes' OS disks under a customer-managed key: the cluster names a Disk Encryption Set
+ * (`diskEncryptionSetID`), which AKS accepts at cluster creation only (MicrosoftDocs/azure-aks-docs@articles/aks/
+ * azure-disk-customer-managed-keys.md, "Limitations").
+ */
+export const aksOsDiskCmk = azureCmk<AksCluster>(
+    "azure-aks-os-disk-cmk",
+    "AKS node OS disks",
+    TYPES.aksCluster,
+    (cluster) =>
+        !isSet(cluster, "diskEncryptionSetID")
+            ? "diskEncryptionSetID is not set, so the nodes' OS disks are under Microsoft's key."
+            : undefined,
+    "create the cluster with diskEncryptionSetID naming a disk encryption set on a Key Vault key (its identity " +
+        "needs wrapKey, unwrapKey and get on the key; the cluster identity needs Reader on the set); it cannot be added later.",
+);
+
+/**
  * Encryption at host on every AKS node pool: temp disks and the OS and data disks' caches are encrypted on the
  * VM host, which AKS sets only when a pool is created (MicrosoftDocs/azure-aks-docs@articles/aks/
  * enable-host-encryption.md, "Limitations"). Checkov CKV_AZURE_227.
@@ -344,6 +361,7 @@ export const azureEncryptionPolicies = [
     storageCmk,
     redisCmk,
     aksEtcdKms,
+    aksOsDiskCmk,
     aksEncryptionAtHost,
     acrCmk,
 ];

@@ -282,6 +282,7 @@ export interface BlobServiceProperties {
 /** `azure-native.containerservice.ManagedCluster` (AKS) */
 export interface AksCluster {
     aadProfile?: { managed?: boolean; enableAzureRBAC?: boolean };
+    diskEncryptionSetID?: string;
     disableLocalAccounts?: boolean;
     enableRBAC?: boolean;
     securityProfile?: {

@@ -427,9 +427,10 @@ for (const stack of STACKS) {
                     assert.deepStrictEqual(nodeClass.metadataOptions.httpTokens, "required");
                     assert.strictEqual(nodeClass.blockDeviceMappings[0].ebs.encrypted, true);
                 });
-                it("hears about interruptions through an encrypted, TLS-only SQS queue fed by EventBridge", () => {
+                it("hears about interruptions through a TLS-only SQS queue under its own key, fed by EventBridge", () => {
                     const queue = one(run, "aws:sqs/queue:Queue");
-                    assert.strictEqual(inputs(queue).sqsManagedSseEnabled, true);
+                    assert.strictEqual(inputs(queue).sqsManagedSseEnabled, undefined);
+                    assert.match(inputs(queue).kmsMasterKeyId, /^arn:aws:kms:/);
                     const policy = JSON.parse(inputs(one(run, "aws:sqs/queuePolicy:QueuePolicy")).policy);
                     assert.ok(
                         policy.Statement.some(

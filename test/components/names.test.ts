@@ -304,6 +304,16 @@ const LIMITS: Limit[] = [
         source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html (Name: 1-64, [.-_A-Za-z0-9]+)",
     },
     {
+        type: "aws:ec2/launchTemplate:LaunchTemplate",
+        property: "name",
+        min: 3,
+        max: 128,
+        pattern: /^[a-zA-Z0-9().\-/_]+$/,
+        autonamed: true,
+        replacement: BRIDGE_DBR,
+        source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplate.html (LaunchTemplateName: 3-128, [a-zA-Z0-9\\(\\)\\.\\-/_]+)",
+    },
+    {
         type: "aws:sqs/queue:Queue",
         property: "name",
         min: 1,
@@ -346,6 +356,15 @@ const LIMITS: Limit[] = [
     ...azure("cdn:Route", "routeName", 1, 50, /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/, "routes: 1-50"),
     // Microsoft.DataProtection: "backupVaults 2-50, alphanumerics and hyphens, start with letter" (same page).
     ...azure("dataprotection:BackupVault", "vaultName", 2, 50, /^[a-zA-Z][a-zA-Z0-9-]*$/, "backup vaults: 2-50"),
+    // Microsoft.Compute: "diskEncryptionSets 1-80, alphanumerics, underscores and hyphens" (same page).
+    ...azure(
+        "compute:DiskEncryptionSet",
+        "diskEncryptionSetName",
+        1,
+        80,
+        /^[a-zA-Z0-9_-]+$/,
+        "disk encryption sets: 1-80",
+    ),
     ...azure("redisenterprise:RedisEnterprise", "clusterName", 1, 60, undefined, "Azure Managed Redis: 1-60"),
     ...azure("operationalinsights:Workspace", "workspaceName", 4, 63, undefined, "Log Analytics: 4-63"),
     ...azure("network:VirtualNetwork", "virtualNetworkName", 2, 64, undefined, "virtual networks: 2-64"),

@@ -127,6 +127,8 @@ export const aks = (): FixtureResource[] => [
         props: {
             enableRBAC: true,
             disableLocalAccounts: true,
+            diskEncryptionSetID:
+                "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des",
             aadProfile: { managed: true, enableAzureRBAC: true },
             securityProfile: {
                 azureKeyVaultKms: { enabled: true, keyVaultNetworkAccess: "Private" },
@@ -527,6 +529,24 @@ export const AZURE_CASES: PolicyCases[] = [
             remove: set("acr", "encryption", undefined),
             verdict: "fail",
             because: "a registry created without a key stays on Microsoft's key",
+        },
+    },
+    {
+        policy: encryption.aksOsDiskCmk,
+        compliant: aks,
+        nonCompliant: {
+            what: "the cluster names an empty disk encryption set",
+            change: set("aks", "diskEncryptionSetID", ""),
+        },
+        undefinedProperty: {
+            what: "diskEncryptionSetID",
+            remove: set("aks", "diskEncryptionSetID", undefined),
+            verdict: "fail",
+            because: "AKS encrypts OS disks with Microsoft's key unless a disk encryption set is named at creation",
+        },
+        unknownProperty: {
+            verdict: "pass",
+            because: "the set's id is unknown in the preview of the update that creates the set with the cluster",
         },
     },
     {

@@ -406,6 +406,11 @@ export const AZURE_MUTATIONS: Mutation[] = [
         mutate: set("azure-native:containerregistry:Registry", "encryption", undefined),
     },
     {
+        what: "AKS OS disks on Microsoft's key",
+        policy: "azure-aks-os-disk-cmk",
+        mutate: set(AKS, "diskEncryptionSetID", undefined),
+    },
+    {
         what: "AKS nodes without encryption at host",
         policy: "azure-aks-encryption-at-host",
         mutate: set(AKS, "agentPoolProfiles.0.enableEncryptionAtHost", false),

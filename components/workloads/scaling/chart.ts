@@ -27,7 +27,22 @@ export const KEDA_NAMESPACE = "keda";
 
 /** EKS: KEDA from its pinned chart, CRDs included, in a namespace of its own. */
 export function installKeda(name: string, parent: pulumi.Resource): Release {
-    const namespace = new Namespace(`${name}-keda-namespace`, { metadata: { name: KEDA_NAMESPACE } }, { parent });
+    // Pod Security `restricted`: the chart's pods run as non-root, drop ALL capabilities, no privilege escalation,
+    // RuntimeDefault seccomp and no host network (kedacore/charts@v2.20.2 keda/values.yaml securityContext,
+    // podSecurityContext, useHostNetwork: false; the newest tag in the stored mirror; "KEDA is secure by default").
+    const namespace = new Namespace(
+        `${name}-keda-namespace`,
+        {
+            metadata: {
+                name: KEDA_NAMESPACE,
+                labels: {
+                    "pod-security.kubernetes.io/enforce": "restricted",
+                    "pod-security.kubernetes.io/enforce-version": "latest",
+                },
+            },
+        },
+        { parent },
+    );
     return new Release(
         `${name}-keda`,
         {

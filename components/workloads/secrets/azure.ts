@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import { compactGlobalName, privateEndpoint } from "../../shared/azure";
+import { privateEndpoint, renewableVaultName } from "../../shared/azure";
 import { createKeyVault } from "../../shared/azure-keys";
 import { azurePlacement } from "../../shared/context";
 import type { ResolvedSecret } from ".";
@@ -30,8 +30,10 @@ export function createAzureSecretStore(name: string, args: SecretStoreArgs, pare
     const opts = { parent };
     const vault = createKeyVault(
         `${name}-vault`,
-        { context, location, vaultName: compactGlobalName(context, `s-${service.name}`, 24) },
-        opts,
+        // A new name whenever the vault is created anew (a soft-deleted vault keeps its name for 90 days); vaults
+        // created before the suffix keep their name (ignoreChanges), rather than being replaced with their secrets.
+        { context, location, vaultName: renewableVaultName(`${name}-vault`, context, `s-${service.name}`, opts) },
+        { ...opts, ignoreChanges: ["vaultName"] },
     );
     privateEndpoint(
         `${name}-vault`,

@@ -33,6 +33,9 @@ export const SECRETS_CHART_PINS = {
     },
 } as const satisfies Record<string, ChartPin>;
 
+/** What Pod Security `restricted` asks of every container beyond the chart's pod-level settings. */
+const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+
 /**
  * EKS: the Secrets Store CSI driver with the AWS provider (ASCP), from the provider's chart, which installs the
  * driver as its dependency with the `tokenRequests` the provider needs for Pod Identity. Syncing to Kubernetes
@@ -82,7 +85,23 @@ export function installReloader(
     opts: pulumi.CustomResourceOptions,
 ): Release {
     const pin = SECRETS_CHART_PINS.reloader;
-    const ns = new Namespace(`${name}-reloader-namespace`, { metadata: { name: "reloader" } }, opts);
+    // Pod Security `restricted`: the chart's pod runs as non-root 65534 with RuntimeDefault seccomp, but its container
+    // security context is empty (stakater/Reloader@chart-v2.2.16 deployments/kubernetes/chart/reloader/values.yaml
+    // `reloader.deployment.containerSecurityContext: {}`), so the values below add what `restricted` also requires:
+    // no privilege escalation and ALL capabilities dropped (https://kubernetes.io/docs/concepts/security/pod-security-standards/).
+    const ns = new Namespace(
+        `${name}-reloader-namespace`,
+        {
+            metadata: {
+                name: "reloader",
+                labels: {
+                    "pod-security.kubernetes.io/enforce": "restricted",
+                    "pod-security.kubernetes.io/enforce-version": "latest",
+                },
+            },
+        },
+        opts,
+    );
     return new Release(
         `${name}-reloader`,
         {
@@ -102,7 +121,10 @@ export function installReloader(
                     watchGlobally: false,
                     namespaces: [args.appNamespace],
                     enableHA: args.context.environment === "prod",
-                    deployment: { replicas: args.context.environment === "prod" ? 2 : 1 },
+                    deployment: {
+                        replicas: args.context.environment === "prod" ? 2 : 1,
+                        containerSecurityContext: RESTRICTED_CONTAINER,
+                    },
                 },
             },
         },
