@@ -104,7 +104,9 @@ describe("object storage replication", () => {
             assert.strictEqual(ofType(run, REPLICATION).length, 0, stack);
             // Velero's bucket (staging) is not replicated either: no bucket in the stack has a replica.
             assert.deepStrictEqual(
-                ofType(run, BUCKET).filter((r) => r.name.endsWith("-replica")).map((r) => r.name),
+                ofType(run, BUCKET)
+                    .filter((r) => r.name.endsWith("-replica"))
+                    .map((r) => r.name),
                 [],
                 stack,
             );

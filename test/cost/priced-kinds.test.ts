@@ -121,7 +121,9 @@ describe("cost: price kinds read from the stacks' graphs", () => {
             us.map((l) => [l.monthlyUsd, l.unpriced]),
             [[0.4, undefined]],
         );
-        assert.ok(lines(secret("eu-west-1"), "aws:secretsmanager/secret:Secret").every((l) => l.unpriced !== undefined));
+        assert.ok(
+            lines(secret("eu-west-1"), "aws:secretsmanager/secret:Secret").every((l) => l.unpriced !== undefined),
+        );
     });
 
     it("prices prod's S3 buckets at S3 Standard $0.023 per GiB on the 100 GiB assumption in us-east-1", () => {
