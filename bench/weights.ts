@@ -212,6 +212,20 @@ export const WEIGHTS: readonly WeightRule[] = [
         source: ISSUE,
     },
     {
+        // Passwordless cache (components/cache): the user and the group are control-plane objects that settle
+        // to "active"; the association modifies the replication group, which is unavailable for changes meanwhile.
+        type: /^aws:elasticache\/(user|userGroup):/,
+        minutes: m(0.1, 0.5, 2),
+        source: "estimate (ElastiCache RBAC user / user group create waits for status active)",
+        checked: "2026-12-01",
+    },
+    {
+        type: "aws:elasticache/userGroupAssociation:UserGroupAssociation",
+        minutes: m(1, 3, 10),
+        source: "estimate (modifies the replication group's user groups and waits until it is available again)",
+        checked: "2026-12-01",
+    },
+    {
         type: /^aws:eks\/(accessEntry|accessPolicyAssociation|podIdentityAssociation):/,
         minutes: SECONDS,
         source: ISSUE,
@@ -345,6 +359,13 @@ export const WEIGHTS: readonly WeightRule[] = [
         source:
             'components/cluster/azure-access.ts DEFAULT_PROBE_TIMING (timeout 600 s); "New role assignments can take up to ' +
             'five minutes to propagate" (the Azure RBAC doc quoted there); typical is an estimate',
+        checked: "2026-12-01",
+    },
+    {
+        // Node-disk keys (K2): the AKS cluster names this set; an ARM create that returns once the set exists.
+        type: "azure-native:compute:DiskEncryptionSet",
+        minutes: m(0.2, 0.5, 2),
+        source: "estimate (ARM create of a disk encryption set with its system-assigned identity)",
         checked: "2026-12-01",
     },
     {

@@ -483,9 +483,13 @@ for (const stack of STACKS) {
                 for (const versioning of perBucket("aws:s3/bucketVersioning:BucketVersioning")) {
                     assert.strictEqual(inputs(versioning).versioningConfiguration.status, "Enabled", versioning.name);
                 }
-                const rules = inputs(
-                    one(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"),
-                ).rules;
+                // The storage bucket's own lifecycle (Velero's bucket has its own, judged in the Velero tests).
+                const lifecycles = ofType(
+                    run,
+                    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+                ).filter((r) => r.name === `platform-${stack}-storage-lifecycle`);
+                assert.strictEqual(lifecycles.length, 1, "one lifecycle configuration for the storage bucket");
+                const rules = inputs(lifecycles[0]).rules;
                 assert.ok(
                     rules.some(
                         (r: { noncurrentVersionExpiration?: { noncurrentDays: number } }) =>
@@ -652,6 +656,8 @@ for (const stack of STACKS) {
                                   "platform-prod-storage-replica-region",
                                   "platform-prod-backup-backup-region",
                                   "platform-prod-cdn-us-east-1",
+                                  // Velero's bucket is replicated to the backup region in prod as well.
+                                  "platform-prod-velero-bucket-replica-region",
                               ]
                             : []),
                     ],

@@ -92,21 +92,46 @@ describe("cost: price kinds read from the stacks' graphs", () => {
         assert.ok(!prodAws.unpriced.some((l) => l.type === "aws:route53/record:Record"));
     });
 
-    it("prices the RDS Proxy's two Secrets Manager secrets at $0.40 each in us-east-1", () => {
-        const secrets = lines(prodAwsUs, "aws:secretsmanager/secret:Secret");
+    it("prices a Secrets Manager secret at $0.40 in us-east-1 (prod's proxy no longer needs any)", () => {
+        // Since P1 the RDS Proxy signs in with IAM end to end, so no stack graph holds a secret any more; the
+        // rule is judged on one secret re-homed into the prod graph's region instead.
+        assert.deepStrictEqual(lines(prodAwsUs, "aws:secretsmanager/secret:Secret"), []);
+        const secret = (region: string) =>
+            estimateCost(
+                [
+                    {
+                        urn: "urn:pulumi:prod::platform::aws:secretsmanager/secret:Secret::s",
+                        type: "aws:secretsmanager/secret:Secret",
+                        name: "s",
+                        parent: null,
+                        provider: null,
+                        dependencies: [],
+                        propertyDependencies: {},
+                        protect: false,
+                        retainOnDelete: false,
+                        custom: true,
+                        inputs: {},
+                        outputs: {},
+                    },
+                ],
+                { stack: "prod", cloud: "aws", region, today: TODAY },
+            );
+        const us = lines(secret("us-east-1"), "aws:secretsmanager/secret:Secret");
         assert.deepStrictEqual(
-            secrets.map((l) => l.monthlyUsd),
-            [0.4, 0.4],
+            us.map((l) => [l.monthlyUsd, l.unpriced]),
+            [[0.4, undefined]],
         );
-        assert.ok(lines(prodAws, "aws:secretsmanager/secret:Secret").every((l) => l.unpriced !== undefined));
+        assert.ok(
+            lines(secret("eu-west-1"), "aws:secretsmanager/secret:Secret").every((l) => l.unpriced !== undefined),
+        );
     });
 
     it("prices prod's S3 buckets at S3 Standard $0.023 per GiB on the 100 GiB assumption in us-east-1", () => {
         const s3 = lines(prodAwsUs, "aws:s3/bucket:Bucket");
         assert.deepStrictEqual(
             s3.map((l) => l.monthlyUsd),
-            [2.3, 2.3],
-            "the bucket and its replica",
+            [2.3, 2.3, 2.3, 2.3],
+            "the storage bucket and its replica, Velero's bucket and its replica",
         );
     });
 
@@ -242,7 +267,6 @@ describe("cost: what stays unpriced in prod, by price key", () => {
             "aws.rds.gp3-gib-month",
             "aws.rds.proxy-vcpu-hour",
             "aws.s3.standard-gib-month",
-            "aws.secretsmanager.secret-month",
             "aws.vpc.nat-gateway-hour",
         ]);
     });

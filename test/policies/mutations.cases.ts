@@ -124,7 +124,16 @@ export const AWS_MUTATIONS: Mutation[] = [
         policy: "aws-elasticache-in-transit-encryption",
         mutate: set(CACHE, "transitEncryptionMode", "preferred"),
     },
-    { what: "cache without AUTH", policy: "aws-elasticache-auth-token", mutate: set(CACHE, "authToken", undefined) },
+    {
+        // Since P2 the prod cache authenticates through an RBAC user group, not a token: the policy accepts
+        // either, so the mutation takes both away (dropping the token alone leaves a compliant cache).
+        what: "cache without AUTH",
+        policy: "aws-elasticache-auth-token",
+        mutate: (graph) => {
+            set(CACHE, "authToken", undefined)(graph);
+            set(CACHE, "userGroupIds", undefined)(graph);
+        },
+    },
     {
         what: "cache snapshots 1 day",
         policy: "aws-elasticache-snapshot-retention",

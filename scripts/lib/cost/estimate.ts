@@ -89,6 +89,14 @@ const FREE_TYPES: RegExp[] = [
     /^aws:s3\/bucket(?!:Bucket$)/,
     /^aws:rds\/(subnetGroup|parameterGroup):/,
     /^aws:elasticache\/subnetGroup:/,
+    // Passwordless cache: ElastiCache bills node-hours of the replication group (priced on it); its RBAC users,
+    // user groups and their association are access-control settings with no charge of their own
+    // (https://aws.amazon.com/elasticache/pricing/ lists node-hours, serverless data and ECPUs, backups, transfer).
+    /^aws:elasticache\/(user|userGroup|userGroupAssociation):/,
+    // A launch template is stored instance parameters; the instances launched from it are billed (priced on
+    // the node group) and the template itself is not a billed item (https://aws.amazon.com/ec2/pricing/ bills
+    // instances, EBS volumes and transfer; https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html).
+    /^aws:ec2\/launchTemplate:/,
     /^aws:kms\/alias:/,
     /^aws:eks\/(addon|podIdentityAssociation|accessEntry|accessPolicyAssociation):/,
     /^aws:sns\//,
@@ -102,8 +110,13 @@ const FREE_TYPES: RegExp[] = [
     /^azure-native:resources:ResourceGroup$/,
     /^azure-native:network:(VirtualNetwork|Subnet|NetworkSecurityGroup|PrivateDnsZoneGroup)$/,
     /^azure-native:privatedns:VirtualNetworkLink$/,
-    /^azure-native:dbforpostgresql:(Configuration|Database|FirewallRule)$/,
-    /^azure-native:redisenterprise:Database$/,
+    // Server and cache settings billed with the server / cluster they configure (priced on it): the Entra
+    // administrator of a flexible server and a Managed Redis database's access policy assignment.
+    /^azure-native:dbforpostgresql:(Configuration|Database|FirewallRule|AdministratorsMicrosoftEntra)$/,
+    /^azure-native:redisenterprise:(Database|AccessPolicyAssignment)$/,
+    // A disk encryption set has no charge of its own; the disks are billed as disks and the key's operations
+    // by Key Vault (in EXCLUDED) (https://learn.microsoft.com/azure/virtual-machines/disk-encryption#customer-managed-keys).
+    /^azure-native:compute:DiskEncryptionSet$/,
     /^azure-native:authorization:/,
     /^azure-native:managedidentity:/,
     /^azure-native:storage:(BlobContainer|BlobServiceProperties|ManagementPolicy)$/,
