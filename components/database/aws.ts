@@ -20,6 +20,7 @@ import {
     DatabaseArgs,
     DatabaseRestore,
     DatabaseOutputs,
+    NO_IAM_CONNECT_PREFIXES,
     databaseSettings,
     postgresConnectionString,
 } from ".";
@@ -373,7 +374,7 @@ function databaseOutputs(
         clientAuthentication: settings.passwordless ? "aws-iam" : "password",
         iamConnectPrefixes: settings.passwordless
             ? iamConnectPrefixes(instance, around.replicas, around.proxy)
-            : pulumi.output(undefined),
+            : pulumi.output(NO_IAM_CONNECT_PREFIXES),
         engineVersion: pulumi.output(engineVersion),
         resourceId: instance.arn,
         resourceName: instance.identifier,

@@ -7,7 +7,14 @@ import { privateDnsZoneId } from "../shared/azure";
 import { dataStoreKey } from "../shared/azure-keys";
 import { PlatformContext, azurePlacement, statefulOptions } from "../shared/context";
 import { securityOptOuts } from "../shared/security";
-import { DatabaseArgs, DatabaseOutputs, DatabaseRestore, databaseSettings, postgresConnectionString } from ".";
+import {
+    DatabaseArgs,
+    DatabaseOutputs,
+    DatabaseRestore,
+    NO_IAM_CONNECT_PREFIXES,
+    databaseSettings,
+    postgresConnectionString,
+} from ".";
 import { createAzureReplicas } from "./azure-replicas";
 import { azureExtensionsValue } from "./extensions";
 import { clientLoginPasswords, clientLoginsOutput } from "./roles";
@@ -85,7 +92,7 @@ export function createAzureDatabase(name: string, args: DatabaseArgs, parent: pu
         readHosts: pulumi.all(replicas.map((r) => r.fullyQualifiedDomainName)),
         clientLogins: clientLoginsOutput(logins),
         clientAuthentication: settings.passwordless ? "entra" : "password",
-        iamConnectPrefixes: pulumi.output(undefined),
+        iamConnectPrefixes: pulumi.output(NO_IAM_CONNECT_PREFIXES),
     });
 }
 

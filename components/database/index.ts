@@ -213,6 +213,9 @@ export interface IamConnectPrefixes {
     readonly replicas: string[];
 }
 
+/** iamConnectPrefixes when services do not connect with RDS IAM: no endpoint, no replica. */
+export const NO_IAM_CONNECT_PREFIXES: IamConnectPrefixes = { client: "", replicas: [] };
+
 /** The outputs every Database has, on every cloud. */
 export interface DatabaseOutputs {
     /** Private DNS name of the server. */
@@ -252,8 +255,11 @@ export interface DatabaseOutputs {
     readonly clientLogins: pulumi.Output<Record<string, string>>;
     /** How the client login roles authenticate (known from the arguments, so wiring can branch on it). */
     readonly clientAuthentication: ClientAuthentication;
-    /** With `aws-iam`: what a service's IAM policy names to connect (undefined otherwise). */
-    readonly iamConnectPrefixes: pulumi.Output<IamConnectPrefixes | undefined>;
+    /**
+     * With `aws-iam`: what a service's IAM policy names to connect. Otherwise (password logins, or Entra on Azure)
+     * NO_IAM_CONNECT_PREFIXES, so that the output is there on every cloud (the same outputs everywhere).
+     */
+    readonly iamConnectPrefixes: pulumi.Output<IamConnectPrefixes>;
     /** Security controls turned off through the override bag (e.g. `aws.storageEncrypted`). */
     readonly securityOptOuts: pulumi.Output<string[]>;
 }
@@ -324,7 +330,7 @@ export class Database extends CapabilityComponent<DatabaseArgs, DatabaseOutputs>
     declare public readonly extensions: pulumi.Output<string[]>;
     declare public readonly clientLogins: pulumi.Output<Record<string, string>>;
     declare public readonly clientAuthentication: ClientAuthentication;
-    declare public readonly iamConnectPrefixes: pulumi.Output<IamConnectPrefixes | undefined>;
+    declare public readonly iamConnectPrefixes: pulumi.Output<IamConnectPrefixes>;
     declare public readonly securityOptOuts: pulumi.Output<string[]>;
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -479,7 +479,8 @@ export function platformOutputs(p: Platform) {
             tls: p.cache.tls,
             connectionString: p.cache.connectionString,
             mode: p.cache.mode,
-            clientAccess: p.cache.clientAccess,
+            // Not `clientAccess`: its fields are the cloud's own (user group and ARN / resource group and cluster),
+            // and stack outputs are the same on every cloud. The program's services attach through the component.
         },
         cluster: {
             clusterName: p.cluster.clusterName,

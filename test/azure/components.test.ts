@@ -8,7 +8,7 @@ import { catalog } from "../../components/shared/catalog";
 import { DEFAULT_POSTGRES_VERSION } from "../../components/shared/facts/engines";
 import { ProgramRun, ResourceRecord } from "../../check/runtime";
 import { STACKS, inputs, ofType, one, outputs, runStack } from "../harness";
-import { azureConfigOf, component, idOf, isSecret, named, stateOf } from "./support";
+import { azureConfigOf, component, exactly, idOf, isSecret, named, stateOf } from "./support";
 
 const T = {
     group: "azure-native:resources:ResourceGroup",
@@ -76,7 +76,21 @@ for (const stack of STACKS) {
 
         describe("foundation", () => {
             it(`places everything in one resource group in ${config.azureLocation} through an explicit provider`, () => {
-                const group = inputs(one(run, T.group));
+                const prefix = `${config.project}-${stack}`;
+                // The stack's group, and besides it only Velero's disk snapshot group, which outlives the cluster
+                // on purpose (no resource of the program is placed in it; Velero writes the snapshots there).
+                assert.deepStrictEqual(
+                    ofType(run, T.group)
+                        .map((g) => g.name)
+                        .sort(),
+                    [
+                        `${prefix}-rg`,
+                        ...((config.backup.velero ?? config.environment !== "dev")
+                            ? [`${prefix}-velero-storage-snapshots`]
+                            : []),
+                    ].sort(),
+                );
+                const group = inputs(exactly(run, T.group, `${prefix}-rg`));
                 assert.strictEqual(group.location, config.azureLocation);
                 const provider = one(run, "pulumi:providers:azure-native");
                 assert.strictEqual(inputs(provider).location, config.azureLocation);
@@ -332,7 +346,7 @@ for (const stack of STACKS) {
             let account: ResourceRecord;
             before(() => {
                 // The stack's data account (the network's flow log account is tested in flow-logs.test.ts).
-                account = named(run, T.account, "storage-account");
+                account = exactly(run, T.account, `${config.project}-${stack}-storage-account`);
             });
             it("is HTTPS-only with TLS 1.2, infrastructure encryption, and no public or shared-key access", () => {
                 const i = inputs(account);
@@ -367,15 +381,19 @@ for (const stack of STACKS) {
             });
             it("versions blobs and soft-deletes blobs and containers", () => {
                 const days = config.storage.noncurrentVersionRetentionDays ?? 30;
-                const i = inputs(one(run, T.blobService));
+                const i = inputs(exactly(run, T.blobService, `${config.project}-${stack}-storage-blob-service`));
                 assert.strictEqual(i.isVersioningEnabled, true);
                 assert.deepStrictEqual(i.deleteRetentionPolicy, { enabled: true, days });
                 assert.deepStrictEqual(i.containerDeleteRetentionPolicy, { enabled: true, days });
-                const rule = inputs(one(run, T.lifecycle)).policy.rules[0];
+                const rule = inputs(exactly(run, T.lifecycle, `${config.project}-${stack}-storage-lifecycle`)).policy
+                    .rules[0];
                 assert.strictEqual(rule.definition.actions.version.delete.daysAfterCreationGreaterThan, days);
             });
             it("has a private blob container reached through a private endpoint", () => {
-                assert.strictEqual(inputs(one(run, T.container)).publicAccess, "None");
+                assert.strictEqual(
+                    inputs(exactly(run, T.container, `${config.project}-${stack}-storage-container`)).publicAccess,
+                    "None",
+                );
                 const { endpoint, dns } = endpointOf(run, account);
                 assert.deepStrictEqual(endpoint.privateLinkServiceConnections[0].groupIds, ["blob"]);
                 assert.strictEqual(endpoint.privateLinkServiceConnections[0].privateLinkServiceId, idOf(account));
@@ -397,7 +415,7 @@ for (const stack of STACKS) {
                         idOf(cache),
                         `${idOf(cache)}/databases/default`,
                         idOf(one(run, T.aks)),
-                        `${idOf(named(run, T.account, "storage-account"))}/blobServices/default`,
+                        `${idOf(exactly(run, T.account, `${config.project}-${stack}-storage-account`))}/blobServices/default`,
                         ...ofType(run, "azure-native:keyvault:Vault").map(idOf),
                     ].sort(),
                 );

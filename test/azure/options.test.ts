@@ -4,7 +4,7 @@
  */
 import * as assert from "assert";
 import { inputs, ofType, one, runStack } from "../harness";
-import { component, named } from "./support";
+import { component, exactly } from "./support";
 
 /** One run with every opt-out and a private API server, shared by the tests that read them. */
 const OPT_OUTS = [
@@ -33,7 +33,7 @@ describe("Azure overrides", () => {
 
     it("publishes turning off infrastructure encryption and versioning as opt-outs", async () => {
         const run = await runStack("dev", "azure", OPT_OUTS);
-        const account = inputs(named(run, "azure-native:storage:StorageAccount", "storage-account"));
+        const account = inputs(exactly(run, "azure-native:storage:StorageAccount", "platform-dev-storage-account"));
         assert.strictEqual(account.encryption.requireInfrastructureEncryption, false);
         assert.strictEqual(inputs(one(run, "azure-native:storage:BlobServiceProperties")).isVersioningEnabled, false);
         assert.deepStrictEqual(component(run, "storage").outputs.securityOptOuts, [
@@ -68,7 +68,8 @@ describe("Azure overrides", () => {
         assert.strictEqual(aks.agentPoolProfiles[0].vmSize, "Standard_D4s_v5");
         assert.deepStrictEqual(aks.aadProfile.adminGroupObjectIDs, [group]);
         assert.strictEqual(
-            inputs(named(run, "azure-native:storage:StorageAccount", "storage-account")).sku.name,
+            // The stack's data account, not Velero's own backup account (platform-prod-velero-storage-account).
+            inputs(exactly(run, "azure-native:storage:StorageAccount", "platform-prod-storage-account")).sku.name,
             "Standard_GZRS",
         );
     });

@@ -23,6 +23,13 @@ export function named(run: ProgramRun, type: string, role: string): ResourceReco
     return found[0];
 }
 
+/** The single resource of `type` whose logical name is exactly `name` (when a role suffix is shared, e.g. Velero's own account). */
+export function exactly(run: ProgramRun, type: string, name: string): ResourceRecord {
+    const found = ofType(run, type).filter((r) => r.name === name);
+    assert.strictEqual(found.length, 1, `expected one ${type} named ${name}, found ${found.length}`);
+    return found[0];
+}
+
 /** The ARM resource id the (mock) provider reports for a registered resource. */
 export function idOf(r: ResourceRecord): string {
     const id = azureResourceId({ type: r.type, name: r.name, inputs: inputs(r) });

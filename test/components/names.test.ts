@@ -153,6 +153,29 @@ const LIMITS: Limit[] = [
         replacement: "deleteBeforeReplace",
         source: "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html (1-40, letter first, no --)",
     },
+    // ElastiCache RBAC (passwordless cache): the API documents only "minimum length of 1" and
+    // [a-zA-Z][a-zA-Z0-9\-]* for UserId/UserGroupId, stored lowercase; 40 is the program's own cap
+    // (components/cache/aws-auth.ts elasticacheId), the replication group's limit, which this row holds it to.
+    {
+        type: "aws:elasticache/user:User",
+        property: "userId",
+        min: 1,
+        max: 40,
+        pattern: /^[a-z][a-z0-9-]*$/,
+        autonamed: false,
+        replacement: NAME_FORCES_NEW + " (user name follows the id; the access string and passwords update in place)",
+        source: "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateUser.html (UserId: min 1, [a-zA-Z][a-zA-Z0-9-]*)",
+    },
+    {
+        type: "aws:elasticache/userGroup:UserGroup",
+        property: "userGroupId",
+        min: 1,
+        max: 40,
+        pattern: /^[a-z][a-z0-9-]*$/,
+        autonamed: false,
+        replacement: NAME_FORCES_NEW + " (its members update in place)",
+        source: "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateUserGroup.html (UserGroupId: [a-zA-Z][a-zA-Z0-9-]*)",
+    },
     {
         type: "aws:elasticache/subnetGroup:SubnetGroup",
         property: "name",
@@ -366,6 +389,17 @@ const LIMITS: Limit[] = [
         "disk encryption sets: 1-80",
     ),
     ...azure("redisenterprise:RedisEnterprise", "clusterName", 1, 60, undefined, "Azure Managed Redis: 1-60"),
+    // Managed Redis access policy assignments (passwordless cache): alphanumerics, 1-60
+    // (components/cache/clients/azure.ts assignmentName: up to 52 of the service name plus an 8-hex digest).
+    ...azure(
+        "redisenterprise:AccessPolicyAssignment",
+        "accessPolicyAssignmentName",
+        1,
+        60,
+        /^[A-Za-z0-9]+$/,
+        "access policy assignments: 1-60",
+    ),
+
     ...azure("operationalinsights:Workspace", "workspaceName", 4, 63, undefined, "Log Analytics: 4-63"),
     ...azure("network:VirtualNetwork", "virtualNetworkName", 2, 64, undefined, "virtual networks: 2-64"),
     ...azure("network:NetworkSecurityGroup", "networkSecurityGroupName", 1, 80, undefined, "NSGs: 1-80"),
@@ -482,6 +516,8 @@ const UNNAMED = new Set([
     "aws:s3/bucketVersioning:BucketVersioning",
     "aws:sns/topicSubscription:TopicSubscription",
     "aws:sqs/queuePolicy:QueuePolicy",
+    // Membership of a user in the cache's user group: identified by the pair, no name of its own.
+    "aws:elasticache/userGroupAssociation:UserGroupAssociation",
     // Front Door children the name-rules page lists no rule for: a security policy and the custom domains
     // (named after the hosts); and a Backup vault's policies and instances, which the page does not list either.
     "azure-native:cdn:SecurityPolicy",
@@ -497,6 +533,8 @@ const UNNAMED = new Set([
     "azure-native:authorization:RoleDefinition",
     "azure-native:dbforpostgresql:Configuration",
     "azure-native:dbforpostgresql:Database",
+    // The server's Entra administrator: its resource name is the principal's object id (a GUID).
+    "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra",
     "azure-native:managedidentity:FederatedIdentityCredential",
     "azure-native:monitor:DataCollectionRuleAssociation",
     "azure-native:monitor:MetricAlert",

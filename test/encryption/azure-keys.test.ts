@@ -125,14 +125,18 @@ for (const stack of STACKS) {
         });
 
         it(`waits ${KEY_VAULT_RBAC_PROPAGATION_SECONDS} s for each key grant before the data store uses it`, () => {
-            for (const [type, store] of [
-                [T.server, "db"],
-                [T.account, "storage"],
-                [T.redis, "cache"],
+            const prefix = `${config.project}-${stack}`;
+            for (const [type, store, role] of [
+                [T.server, "db", "server"],
+                [T.account, "storage", "account"],
+                [T.redis, "cache", "redis"],
             ] as const) {
-                // The data store itself (the network's flow log account has its own key and wait).
-                const resource = ofType(run, type).find((r) => !r.name.endsWith("-flow-logs")) ?? ofType(run, type)[0];
-                const waits = run.resources.filter((r) => r.name.endsWith(`-${store}-key-access-wait`));
+                // The stack's data store itself, by its exact name: the network's flow log account and Velero's
+                // backup account (platform-<stack>-velero-storage-*) have their own keys and waits.
+                const stores = ofType(run, type).filter((r) => r.name === `${prefix}-${store}-${role}`);
+                assert.strictEqual(stores.length, 1, `one ${prefix}-${store}-${role}`);
+                const resource = stores[0];
+                const waits = run.resources.filter((r) => r.name === `${prefix}-${store}-key-access-wait`);
                 assert.strictEqual(waits.length, 1, `one wait for ${store}`);
                 assert.strictEqual(inputs(waits[0]).seconds, KEY_VAULT_RBAC_PROPAGATION_SECONDS);
                 assert.ok(resource.dependencies.includes(waits[0].urn), `${type} does not wait for its key grant`);

@@ -107,7 +107,7 @@ export function databaseConnectArns(
     if (!service.bind.includes("database") || db.clientAuthentication !== "aws-iam") return undefined;
     const { login } = serviceRoles(service.name);
     return db.iamConnectPrefixes.apply((prefixes) => {
-        if (prefixes === undefined) return [];
+        if (prefixes.client === "") return [];
         const { client, replicas } = prefixes;
         const replica = replicas.length > 0 ? [replicas[replicaIndex(service.name, replicas.length)]] : [];
         return [client, ...replica].map((prefix) => `${prefix}/${login}`);
