@@ -90,7 +90,9 @@ describe("database read replicas", () => {
             const run = await runStack("prod", cloud);
             const env = connections(run, "api");
             assert.match(env.DATABASE_READ_HOST, /replica-1/, cloud);
-            assert.ok(env.DATABASE_READ_URL.startsWith(`postgresql://${env.DATABASE_USER}:`), cloud);
+            // Passwordless by default: the service's own login, with its identity's token as the password, so none in the URL.
+            assert.strictEqual(env.DATABASE_AUTH, cloud === "aws" ? "aws-iam" : "entra", cloud);
+            assert.ok(env.DATABASE_READ_URL.startsWith(`postgresql://${env.DATABASE_USER}@`), cloud);
             assert.ok(env.DATABASE_READ_URL.includes(`@${env.DATABASE_READ_HOST}:5432/`), cloud);
             assert.notStrictEqual(env.DATABASE_READ_HOST, env.DATABASE_HOST, cloud);
         }

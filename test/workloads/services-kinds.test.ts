@@ -8,6 +8,7 @@ import { ServiceConfig } from "../../components/workloads";
 import { KIND_SERVICES } from "./fixtures/kinds";
 import { ProgramRun, ResourceRecord } from "../../check/runtime";
 import { DATABASE_TOKEN_EGRESS } from "../../components/workloads/identity/egress";
+import { CACHE_TOKEN_EGRESS } from "../../components/workloads/services/cache-tokens";
 import { DATABASE_CA_FILE } from "../../components/workloads/services/database-ca";
 import { CLOUDS, inputs, ofType, runStack } from "../harness";
 
@@ -194,7 +195,13 @@ for (const cloud of CLOUDS) {
             }
             // The others have no allow-list entries of their own.
             const beat = inputs(only(run, K8S.networkPolicy, "beat")).spec.egress;
-            assert.strictEqual(beat.length, 1, "the singleton reaches only the cache");
+            // The singleton reaches only the cache, and (passwordless cache) its identity's token endpoint.
+            const cacheToken = CACHE_TOKEN_EGRESS[cloud];
+            assert.strictEqual(beat.length, 2, "the singleton reaches only the cache and its token endpoint");
+            assert.deepStrictEqual(beat[1], {
+                to: [{ ipBlock: { cidr: cacheToken.cidr } }],
+                ports: [{ protocol: "TCP", port: cacheToken.port }],
+            });
         });
 
         // The connection string asks for sslmode=verify-full, so clients need the CA bundle; under default-deny

@@ -367,7 +367,14 @@ for (const { stack, cloud } of MATRIX) {
                     assert.ok(rpc.isRpcSecret(secret.inputs.stringData), "the Secret's data is a Pulumi secret");
                     // Every key is a binding variable; the cache's set depends on REDIS_AUTH (passwordless here).
                     const keys = Object.keys(inputs(secret).stringData);
-                    const modeSpecific = ["REDIS_PASSWORD", "REDIS_CACHE_NAME", "REDIS_REGION", "REDIS_TOKEN_SCOPE"];
+                    // Likewise the database's DATABASE_PASSWORD depends on DATABASE_AUTH (passwordless here too).
+                    const modeSpecific = [
+                        "REDIS_PASSWORD",
+                        "REDIS_CACHE_NAME",
+                        "REDIS_REGION",
+                        "REDIS_TOKEN_SCOPE",
+                        "DATABASE_PASSWORD",
+                    ];
                     assert.deepStrictEqual(
                         keys.filter((k) => !modeSpecific.includes(k)).sort(),
                         s.bind
@@ -380,7 +387,10 @@ for (const { stack, cloud } of MATRIX) {
                         // The service's own login, never the administrator's (issue 14 item 4; the roles and
                         // their bootstrap are tested in test/workloads/database-roles.test.ts).
                         assert.notStrictEqual(data.DATABASE_URL, outputs(run).database.connectionString);
-                        assert.ok(data.DATABASE_URL.startsWith(`postgresql://${serviceRoles(s.name).login}:`));
+                        // Passwordless: its identity's token is the password, so none is in the Secret or the URL.
+                        assert.strictEqual(data.DATABASE_AUTH, cloud === "aws" ? "aws-iam" : "entra");
+                        assert.strictEqual(data.DATABASE_PASSWORD, undefined);
+                        assert.ok(data.DATABASE_URL.startsWith(`postgresql://${serviceRoles(s.name).login}@`));
                     }
                     if (s.bind.includes("cache")) {
                         // Its own user, no password (test/components/cache-passwordless.test.ts).
@@ -448,7 +458,7 @@ for (const { stack, cloud } of MATRIX) {
             });
         }
 
-        it("installs Envoy Gateway, cert-manager, the Prometheus operator CRDs and kube-prometheus-stack (and on EKS the AWS Load Balancer Controller and KEDA) from pinned chart versions", () => {
+        it("installs Envoy Gateway, cert-manager, the Prometheus operator CRDs and kube-prometheus-stack (and on EKS the AWS Load Balancer Controller and KEDA, outside dev Velero) from pinned chart versions", () => {
             // The workloads' own releases (the Cluster component installs Karpenter's charts itself).
             const releases = ofType(run, K8S.release)
                 .filter((r) => !r.urn.includes("::platform:cluster:Cluster$"))
@@ -465,6 +475,8 @@ for (const { stack, cloud } of MATRIX) {
                     "kube-prometheus-stack",
                     "oci://docker.io/envoyproxy/gateway-helm",
                     "prometheus-operator-crds",
+                    // Velero's cluster backups, on by default in staging and prod (platform:backup.velero).
+                    ...(stack === "dev" ? [] : ["velero"]),
                 ].sort(),
             );
             for (const release of releases) {
@@ -528,9 +540,19 @@ for (const { stack, cloud } of MATRIX) {
             assert.strictEqual(values.grafana.admin.existingSecret, "grafana-admin");
         });
 
-        it("solves HTTP-01 challenges through the Gateway's HTTP listener (no DNS zone configured)", () => {
+        it("solves DNS-01 challenges in the stack's zone when it has one, otherwise HTTP-01 through the Gateway's HTTP listener", () => {
             const issuer = inputs(one(run, "kubernetes:cert-manager.io/v1:ClusterIssuer"));
-            assert.deepStrictEqual(issuer.spec.acme.solvers, [
+            const solvers = issuer.spec.acme.solvers;
+            // prod has a zone (Pulumi.prod.yaml platform:dns): DNS-01 first, for that zone only, as cert-manager's
+            // own identity (the solver's details are tested in test/edge/dns01.test.ts); the others have none.
+            if (stack === "prod") {
+                assert.strictEqual(solvers.length, 2);
+                assert.deepStrictEqual(solvers[0].selector, { dnsZones: ["example.com"] });
+                assert.deepStrictEqual(Object.keys(solvers[0].dns01), [cloud === "aws" ? "route53" : "azureDNS"]);
+            } else {
+                assert.strictEqual(solvers.length, 1);
+            }
+            assert.deepStrictEqual(solvers.slice(-1), [
                 {
                     http01: {
                         gatewayHTTPRoute: {
@@ -630,7 +652,7 @@ for (const { stack, cloud } of MATRIX) {
             }
         });
 
-        it("scopes each service identity to the platform's storage and its own cache user only", () => {
+        it("scopes each service identity to the platform's storage, its own database login and its own cache user only", () => {
             const storage = one(run, "platform:storage:Storage").outputs as { resourceId: string; bucketName: string };
             if (cloud === "aws") {
                 const policies = ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((r) =>
@@ -638,13 +660,28 @@ for (const { stack, cloud } of MATRIX) {
                 );
                 assert.strictEqual(
                     policies.length,
-                    services.filter((s) => s.bind.includes("storage") || s.bind.includes("cache")).length,
+                    services.filter((s) => s.bind.some((b) => ["storage", "cache", "database"].includes(b))).length,
                 );
+                const logins = services.filter((s) => s.bind.includes("database")).map((s) => serviceRoles(s.name).login);
                 for (const policy of policies) {
                     const document = JSON.parse(inputs(policy).policy);
+                    // Passwordless database: rds-db:connect as its own login only, on the client endpoint (the
+                    // proxy or the instance) and its replica (components/database/aws-iam.ts).
+                    const database = document.Statement.filter((st: { Sid: string }) => st.Sid === "ConnectAsOwnLogin");
+                    assert.ok(database.length <= 1, "one database statement at most");
+                    for (const statement of database) {
+                        assert.deepStrictEqual(statement.Action, ["rds-db:connect"]);
+                        const users = [statement.Resource].flat().map((r: string) => {
+                            const m = /^arn:aws:rds-db:[a-z0-9-]+:\d{12}:dbuser:(?:db|prx)-[A-Za-z0-9]+\/([a-z0-9_]+)$/.exec(r);
+                            assert.ok(m, `${r} is a database user`);
+                            return m[1];
+                        });
+                        assert.strictEqual(new Set(users).size, 1, "one login only");
+                        assert.ok(logins.includes(users[0]), `${users[0]} is a service's own login`);
+                    }
                     // The cache statement is tested exactly in test/components/cache-passwordless.test.ts.
                     for (const statement of document.Statement.filter(
-                        (st: { Sid: string }) => st.Sid !== "ConnectToCacheAsOwnUser",
+                        (st: { Sid: string }) => st.Sid !== "ConnectToCacheAsOwnUser" && st.Sid !== "ConnectAsOwnLogin",
                     )) {
                         const resources = [statement.Resource].flat();
                         for (const resource of resources) {

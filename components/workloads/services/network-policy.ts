@@ -3,6 +3,7 @@ import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import type * as k8s from "@pulumi/kubernetes/types/input";
 import type { ResolvedService } from "..";
 import { GATEWAY_NAMESPACE, GATEWAY_POD_SELECTOR } from "../edge";
+import type { EgressDestination } from "../identity";
 import { CLOUD_API_EGRESS, DATABASE_TOKEN_EGRESS } from "../identity/egress";
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_SELECTOR } from "../observability";
 import type { ServiceWorkloadArgs } from ".";
@@ -63,11 +64,13 @@ export function egressRules(
                 const ports = [...new Set([databasePort, client.port])].map((port) => ({ protocol: "TCP", port }));
                 rules.push({ to: [{ ipBlock: { cidr } }], ports });
             }
+            let cacheToken: { cidr: string; port: number } | undefined;
             if (s.bind.includes("cache")) {
                 rules.push({ to: [{ ipBlock: { cidr } }], ports: [{ protocol: "TCP", port: cachePort }] });
                 // Passwordless: the token's credentials (services/cache-tokens.ts); storage's egress already has them.
                 const token = CACHE_TOKEN_EGRESS[args.context.cloud];
                 if ((args.cache.mode?.auth ?? "password") !== "password" && !s.bind.includes("storage")) {
+                    cacheToken = token;
                     rules.push({
                         to: [{ ipBlock: { cidr: token.cidr } }],
                         ports: [{ protocol: "TCP", port: token.port }],
@@ -76,9 +79,13 @@ export function egressRules(
             }
             const storage = s.bind.includes("storage") ? CLOUD_API_EGRESS[args.context.cloud](cidr) : [];
             // Passwordless database logins fetch a token of the service's identity (docs/passwordless.md).
+            // The cache's token rule may already allow the same endpoint: each destination is allowed once.
+            const allowed = (d: EgressDestination) =>
+                storage.some((o) => o.cidr === d.cidr) ||
+                (cacheToken?.cidr === d.cidr && d.ports.every((port) => port === cacheToken?.port));
             const token =
                 s.bind.includes("database") && args.database.clientAuthentication !== "password"
-                    ? DATABASE_TOKEN_EGRESS[args.context.cloud].filter((d) => !storage.some((o) => o.cidr === d.cidr))
+                    ? DATABASE_TOKEN_EGRESS[args.context.cloud].filter((d) => !allowed(d))
                     : [];
             for (const destination of [...storage, ...token]) {
                 rules.push({
