@@ -662,7 +662,9 @@ for (const { stack, cloud } of MATRIX) {
                     policies.length,
                     services.filter((s) => s.bind.some((b) => ["storage", "cache", "database"].includes(b))).length,
                 );
-                const logins = services.filter((s) => s.bind.includes("database")).map((s) => serviceRoles(s.name).login);
+                const logins = services
+                    .filter((s) => s.bind.includes("database"))
+                    .map((s) => serviceRoles(s.name).login);
                 for (const policy of policies) {
                     const document = JSON.parse(inputs(policy).policy);
                     // Passwordless database: rds-db:connect as its own login only, on the client endpoint (the
@@ -672,7 +674,10 @@ for (const { stack, cloud } of MATRIX) {
                     for (const statement of database) {
                         assert.deepStrictEqual(statement.Action, ["rds-db:connect"]);
                         const users = [statement.Resource].flat().map((r: string) => {
-                            const m = /^arn:aws:rds-db:[a-z0-9-]+:\d{12}:dbuser:(?:db|prx)-[A-Za-z0-9]+\/([a-z0-9_]+)$/.exec(r);
+                            const m =
+                                /^arn:aws:rds-db:[a-z0-9-]+:\d{12}:dbuser:(?:db|prx)-[A-Za-z0-9]+\/([a-z0-9_]+)$/.exec(
+                                    r,
+                                );
                             assert.ok(m, `${r} is a database user`);
                             return m[1];
                         });
